@@ -1,0 +1,2 @@
+//! The flashsale binary.
+fn main() {}
