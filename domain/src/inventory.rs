@@ -1,0 +1,429 @@
+//! One sale's stock and its buyers: the rules of reserving and releasing units.
+//!
+//! Every stock gate (the in-memory one, the Redis Lua script) implements exactly these rules, in
+//! this order: the window first, then the per-user marker, then the limit, then the stock. A
+//! refused attempt changes nothing.
+
+use std::collections::HashMap;
+
+use crate::{ProductId, Quantity, RequestId, Sale, SalePhase, Timestamp, UserId};
+
+/// One buyer's attempt to reserve units of a sale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservationRequest {
+    /// The id the accepted purchase will be known by.
+    pub request_id: RequestId,
+    /// Who is buying.
+    pub user_id: UserId,
+    /// What they are buying.
+    pub product_id: ProductId,
+    /// How many units.
+    pub quantity: Quantity,
+}
+
+/// Units taken from a sale's stock for one buyer, not yet persisted as an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    /// The accepted purchase request.
+    pub request_id: RequestId,
+    /// The buyer.
+    pub user_id: UserId,
+    /// The product.
+    pub product_id: ProductId,
+    /// Units taken.
+    pub quantity: Quantity,
+    /// When the units were taken.
+    pub reserved_at: Timestamp,
+}
+
+/// Why an attempt to reserve was refused. A refusal never consumes stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The sale has not opened yet.
+    NotStarted,
+    /// The sale has closed.
+    Ended,
+    /// This buyer already holds a reservation or an order for this product.
+    AlreadyPurchased,
+    /// More units than the sale's per-user limit.
+    AboveLimit {
+        /// The sale's per-user limit.
+        limit: Quantity,
+    },
+    /// Not enough units left.
+    SoldOut,
+}
+
+/// What releasing a reservation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Release {
+    /// The units went back into stock and the buyer may try again.
+    Released,
+    /// Nothing: this reservation was already released, or never held.
+    NotHeld,
+}
+
+/// Why a stored inventory cannot be restored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InventoryError {
+    /// Remaining units plus held units exceed the sale's stock.
+    #[error("remaining {remaining} plus {held} held units exceed the stock of {stock}")]
+    MoreThanStock {
+        /// Units left.
+        remaining: u32,
+        /// Units held by buyers.
+        held: u64,
+        /// The sale's stock.
+        stock: u32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Holding {
+    request_id: RequestId,
+    quantity: Quantity,
+}
+
+/// A sale's live state: units left and who holds the others.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    sale: Sale,
+    remaining: u32,
+    holders: HashMap<UserId, Holding>,
+}
+
+impl Inventory {
+    /// A fresh sale: all units left, no buyers.
+    pub fn open(sale: Sale) -> Self {
+        Self {
+            remaining: sale.stock(),
+            sale,
+            holders: HashMap::new(),
+        }
+    }
+
+    /// A sale already under way, from what a system of record knows.
+    ///
+    /// # Errors
+    /// [`InventoryError::MoreThanStock`] when the numbers cannot belong to this sale.
+    pub fn restore(
+        sale: Sale,
+        remaining: u32,
+        holders: impl IntoIterator<Item = (UserId, RequestId, Quantity)>,
+    ) -> Result<Self, InventoryError> {
+        let holders: HashMap<UserId, Holding> = holders
+            .into_iter()
+            .map(|(user, request_id, quantity)| {
+                (
+                    user,
+                    Holding {
+                        request_id,
+                        quantity,
+                    },
+                )
+            })
+            .collect();
+        let held: u64 = holders.values().map(|h| u64::from(h.quantity.get())).sum();
+        if u64::from(remaining) + held > u64::from(sale.stock()) {
+            return Err(InventoryError::MoreThanStock {
+                remaining,
+                held,
+                stock: sale.stock(),
+            });
+        }
+        Ok(Self {
+            sale,
+            remaining,
+            holders,
+        })
+    }
+
+    /// The sale this inventory belongs to.
+    pub fn sale(&self) -> &Sale {
+        &self.sale
+    }
+
+    /// Units left to reserve.
+    pub fn remaining(&self) -> u32 {
+        self.remaining
+    }
+
+    /// Number of buyers holding units.
+    pub fn buyers(&self) -> usize {
+        self.holders.len()
+    }
+
+    /// Tries to take units for one buyer at `now`.
+    ///
+    /// # Errors
+    /// A [`Refusal`] saying why nothing was taken; the inventory is then unchanged.
+    pub fn reserve(
+        &mut self,
+        request: ReservationRequest,
+        now: Timestamp,
+    ) -> Result<Reservation, Refusal> {
+        match self.sale.window().phase(now) {
+            SalePhase::NotStarted => return Err(Refusal::NotStarted),
+            SalePhase::Ended => return Err(Refusal::Ended),
+            SalePhase::Open => {}
+        }
+        if self.holders.contains_key(&request.user_id) {
+            return Err(Refusal::AlreadyPurchased);
+        }
+        let limit = self.sale.per_user_limit();
+        if request.quantity > limit {
+            return Err(Refusal::AboveLimit { limit });
+        }
+        if request.quantity.get() > self.remaining {
+            return Err(Refusal::SoldOut);
+        }
+        self.remaining -= request.quantity.get();
+        self.holders.insert(
+            request.user_id.clone(),
+            Holding {
+                request_id: request.request_id.clone(),
+                quantity: request.quantity,
+            },
+        );
+        Ok(Reservation {
+            request_id: request.request_id,
+            user_id: request.user_id,
+            product_id: request.product_id,
+            quantity: request.quantity,
+            reserved_at: now,
+        })
+    }
+
+    /// Gives a reservation's units back, exactly once however often it is called.
+    pub fn release(&mut self, reservation: &Reservation) -> Release {
+        let held_by_this_request = self
+            .holders
+            .get(&reservation.user_id)
+            .is_some_and(|h| h.request_id == reservation.request_id);
+        if !held_by_this_request {
+            return Release::NotHeld;
+        }
+        if let Some(holding) = self.holders.remove(&reservation.user_id) {
+            self.remaining = self.remaining.saturating_add(holding.quantity.get());
+        }
+        Release::Released
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SaleWindow;
+
+    fn at(millis: i64) -> Timestamp {
+        Timestamp::from_millis(millis)
+    }
+
+    fn sale(stock: u32) -> Sale {
+        let window = SaleWindow::new(at(100), at(200)).expect("valid");
+        Sale::new(
+            ProductId::parse("p").expect("valid"),
+            "Phone",
+            stock,
+            window,
+        )
+        .expect("valid")
+    }
+
+    fn request(user: &str, quantity: u32) -> ReservationRequest {
+        ReservationRequest {
+            request_id: RequestId::parse(format!("r-{user}")).expect("valid"),
+            user_id: UserId::parse(user).expect("valid"),
+            product_id: ProductId::parse("p").expect("valid"),
+            quantity: Quantity::new(quantity).expect("valid"),
+        }
+    }
+
+    #[test]
+    fn an_open_sale_with_stock_reserves_and_decrements() {
+        let mut inventory = Inventory::open(sale(2));
+        let reservation = inventory
+            .reserve(request("a", 1), at(150))
+            .expect("reserved");
+        assert_eq!(reservation.reserved_at, at(150));
+        assert_eq!(inventory.remaining(), 1);
+        assert_eq!(inventory.buyers(), 1);
+    }
+
+    #[test]
+    fn a_sale_refuses_before_it_starts_and_after_it_ends() {
+        let mut inventory = Inventory::open(sale(2));
+        assert_eq!(
+            inventory.reserve(request("a", 1), at(99)),
+            Err(Refusal::NotStarted)
+        );
+        assert_eq!(
+            inventory.reserve(request("a", 1), at(200)),
+            Err(Refusal::Ended)
+        );
+        assert_eq!(inventory.remaining(), 2);
+    }
+
+    #[test]
+    fn a_second_attempt_by_the_same_buyer_is_refused() {
+        let mut inventory = Inventory::open(sale(5));
+        inventory
+            .reserve(request("a", 1), at(150))
+            .expect("reserved");
+        assert_eq!(
+            inventory.reserve(request("a", 1), at(151)),
+            Err(Refusal::AlreadyPurchased)
+        );
+        assert_eq!(inventory.remaining(), 4);
+    }
+
+    #[test]
+    fn more_than_the_per_user_limit_is_refused() {
+        let mut inventory = Inventory::open(sale(5));
+        assert_eq!(
+            inventory.reserve(request("a", 2), at(150)),
+            Err(Refusal::AboveLimit {
+                limit: Quantity::ONE
+            })
+        );
+        assert_eq!(inventory.remaining(), 5);
+    }
+
+    #[test]
+    fn the_last_unit_goes_to_one_buyer_and_the_next_is_told_sold_out() {
+        let mut inventory = Inventory::open(sale(1));
+        inventory
+            .reserve(request("a", 1), at(150))
+            .expect("reserved");
+        assert_eq!(
+            inventory.reserve(request("b", 1), at(150)),
+            Err(Refusal::SoldOut)
+        );
+        assert_eq!(inventory.remaining(), 0);
+    }
+
+    #[test]
+    fn a_release_returns_stock_exactly_once() {
+        let mut inventory = Inventory::open(sale(1));
+        let reservation = inventory
+            .reserve(request("a", 1), at(150))
+            .expect("reserved");
+        assert_eq!(inventory.release(&reservation), Release::Released);
+        assert_eq!(inventory.release(&reservation), Release::NotHeld);
+        assert_eq!(inventory.remaining(), 1);
+        assert_eq!(inventory.buyers(), 0);
+    }
+
+    #[test]
+    fn releasing_an_older_request_does_not_free_a_newer_one() {
+        let mut inventory = Inventory::open(sale(2));
+        let first = inventory
+            .reserve(request("a", 1), at(150))
+            .expect("reserved");
+        inventory.release(&first);
+        let mut again = request("a", 1);
+        again.request_id = RequestId::parse("r-a-2").expect("valid");
+        inventory.reserve(again, at(151)).expect("reserved again");
+        assert_eq!(inventory.release(&first), Release::NotHeld);
+        assert_eq!(inventory.remaining(), 1);
+    }
+
+    #[test]
+    fn a_restored_inventory_remembers_its_buyers() {
+        let holder = (
+            UserId::parse("a").expect("valid"),
+            RequestId::parse("r-a").expect("valid"),
+            Quantity::ONE,
+        );
+        let mut inventory = Inventory::restore(sale(3), 2, [holder]).expect("consistent");
+        assert_eq!(
+            inventory.reserve(request("a", 1), at(150)),
+            Err(Refusal::AlreadyPurchased)
+        );
+        assert_eq!(inventory.remaining(), 2);
+    }
+
+    #[test]
+    fn a_restore_with_more_units_than_the_stock_is_refused() {
+        let holder = (
+            UserId::parse("a").expect("valid"),
+            RequestId::parse("r-a").expect("valid"),
+            Quantity::ONE,
+        );
+        assert!(matches!(
+            Inventory::restore(sale(3), 3, [holder]),
+            Err(InventoryError::MoreThanStock { .. })
+        ));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::SaleWindow;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Reserve { user: u8, quantity: u32, at: i64 },
+        ReleaseNth(usize),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            4 => (0u8..20, 1u32..4, 50i64..250)
+                .prop_map(|(user, quantity, at)| Step::Reserve { user, quantity, at }),
+            1 => (0usize..50).prop_map(Step::ReleaseNth),
+        ]
+    }
+
+    proptest! {
+        /// Orders never exceed stock, one per user, and a refused attempt never consumes stock.
+        #[test]
+        fn the_inventory_never_oversells_nor_sells_twice(
+            stock in 0u32..30,
+            limit in 1u32..4,
+            steps in proptest::collection::vec(step(), 0..200),
+        ) {
+            let window = SaleWindow::new(Timestamp::from_millis(100), Timestamp::from_millis(200))
+                .expect("valid");
+            let sale = Sale::new(ProductId::parse("p").expect("valid"), "x", stock, window)
+                .expect("valid")
+                .with_per_user_limit(Quantity::new(limit).expect("valid"));
+            let mut inventory = Inventory::open(sale);
+            let mut held: Vec<Reservation> = Vec::new();
+            for (n, step) in steps.into_iter().enumerate() {
+                let before = inventory.remaining();
+                match step {
+                    Step::Reserve { user, quantity, at } => {
+                        let request = ReservationRequest {
+                            request_id: RequestId::parse(format!("r{n}")).expect("valid"),
+                            user_id: UserId::parse(format!("u{user}")).expect("valid"),
+                            product_id: ProductId::parse("p").expect("valid"),
+                            quantity: Quantity::new(quantity).expect("valid"),
+                        };
+                        match inventory.reserve(request, Timestamp::from_millis(at)) {
+                            Ok(reservation) => {
+                                prop_assert_eq!(inventory.remaining(), before - quantity);
+                                held.push(reservation);
+                            }
+                            Err(_) => prop_assert_eq!(inventory.remaining(), before),
+                        }
+                    }
+                    Step::ReleaseNth(i) if !held.is_empty() => {
+                        let reservation = held.remove(i % held.len());
+                        prop_assert_eq!(inventory.release(&reservation), Release::Released);
+                        prop_assert_eq!(inventory.release(&reservation), Release::NotHeld);
+                    }
+                    Step::ReleaseNth(_) => {}
+                }
+                let taken: u32 = held.iter().map(|r| r.quantity.get()).sum();
+                prop_assert_eq!(taken + inventory.remaining(), stock);
+                let users: HashSet<_> = held.iter().map(|r| r.user_id.clone()).collect();
+                prop_assert_eq!(users.len(), held.len());
+                prop_assert!(held.iter().all(|r| r.quantity.get() <= limit));
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! An order and its payment life cycle: pending payment, then paid, cancelled or expired.
+
+use crate::{OrderId, ProductId, Quantity, RequestId, Timestamp, UserId};
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderStatus {
+    /// Created from a reservation; waiting for the buyer to pay.
+    PendingPayment,
+    /// Paid: final.
+    Paid,
+    /// Cancelled by the buyer or an operator: final.
+    Cancelled,
+    /// Not paid in time: final.
+    Expired,
+}
+
+impl OrderStatus {
+    /// Whether no further transition is possible.
+    pub fn is_final(self) -> bool {
+        !matches!(self, OrderStatus::PendingPayment)
+    }
+}
+
+/// An illegal move of an order's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("an order cannot go from {from:?} to {to:?}")]
+pub struct OrderTransitionError {
+    /// The status the order had.
+    pub from: OrderStatus,
+    /// The status asked for.
+    pub to: OrderStatus,
+}
+
+/// One buyer's order for one product: at most one per (user, product).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// The order's id.
+    pub id: OrderId,
+    /// The purchase request it was created for.
+    pub request_id: RequestId,
+    /// The buyer.
+    pub user_id: UserId,
+    /// The product.
+    pub product_id: ProductId,
+    /// Units bought.
+    pub quantity: Quantity,
+    /// When it was created.
+    pub created_at: Timestamp,
+    status: OrderStatus,
+}
+
+impl Order {
+    /// A new order waiting for payment.
+    pub fn new(
+        id: OrderId,
+        request_id: RequestId,
+        user_id: UserId,
+        product_id: ProductId,
+        quantity: Quantity,
+        created_at: Timestamp,
+    ) -> Self {
+        Self {
+            id,
+            request_id,
+            user_id,
+            product_id,
+            quantity,
+            created_at,
+            status: OrderStatus::PendingPayment,
+        }
+    }
+
+    /// An order as stored, with the status it has there.
+    pub fn with_status(mut self, status: OrderStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// The order's status.
+    pub fn status(&self) -> OrderStatus {
+        self.status
+    }
+
+    /// Marks the order paid.
+    ///
+    /// # Errors
+    /// [`OrderTransitionError`] unless the order is pending payment.
+    pub fn pay(&mut self) -> Result<(), OrderTransitionError> {
+        self.move_to(OrderStatus::Paid)
+    }
+
+    /// Cancels the order.
+    ///
+    /// # Errors
+    /// [`OrderTransitionError`] unless the order is pending payment.
+    pub fn cancel(&mut self) -> Result<(), OrderTransitionError> {
+        self.move_to(OrderStatus::Cancelled)
+    }
+
+    /// Expires the unpaid order.
+    ///
+    /// # Errors
+    /// [`OrderTransitionError`] unless the order is pending payment.
+    pub fn expire(&mut self) -> Result<(), OrderTransitionError> {
+        self.move_to(OrderStatus::Expired)
+    }
+
+    fn move_to(&mut self, to: OrderStatus) -> Result<(), OrderTransitionError> {
+        if self.status.is_final() {
+            return Err(OrderTransitionError {
+                from: self.status,
+                to,
+            });
+        }
+        self.status = to;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> Order {
+        Order::new(
+            OrderId::parse("o1").expect("valid"),
+            RequestId::parse("r1").expect("valid"),
+            UserId::parse("u1").expect("valid"),
+            ProductId::parse("p1").expect("valid"),
+            Quantity::ONE,
+            Timestamp::from_millis(1),
+        )
+    }
+
+    #[test]
+    fn a_new_order_waits_for_payment() {
+        assert_eq!(order().status(), OrderStatus::PendingPayment);
+        assert!(!order().status().is_final());
+    }
+
+    #[test]
+    fn a_pending_order_can_be_paid_cancelled_or_expired() {
+        let mut paid = order();
+        paid.pay().expect("legal");
+        assert_eq!(paid.status(), OrderStatus::Paid);
+        let mut cancelled = order();
+        cancelled.cancel().expect("legal");
+        assert_eq!(cancelled.status(), OrderStatus::Cancelled);
+        let mut expired = order();
+        expired.expire().expect("legal");
+        assert_eq!(expired.status(), OrderStatus::Expired);
+    }
+
+    #[test]
+    fn a_final_order_cannot_move_again() {
+        for status in [
+            OrderStatus::Paid,
+            OrderStatus::Cancelled,
+            OrderStatus::Expired,
+        ] {
+            let mut done = order().with_status(status);
+            assert!(status.is_final());
+            assert_eq!(
+                done.pay(),
+                Err(OrderTransitionError {
+                    from: status,
+                    to: OrderStatus::Paid
+                })
+            );
+            assert!(done.cancel().is_err());
+            assert!(done.expire().is_err());
+            assert_eq!(done.status(), status);
+        }
+    }
+}
