@@ -1,1 +1,24 @@
-//! Use cases and ports.
+//! The flash sale's use cases and the ports they drive.
+//!
+//! - [`ports`]: one trait per outside need (stock gate, order queue, order store, sale catalog,
+//!   result store, rate limiter, clock, id generator), bundled by [`Ports`].
+//! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
+//!   own error type: place a purchase, process orders, query a result, preload stock, create and
+//!   list sales.
+//!
+//! This crate depends on the domain only; adapters depend on it, never the other way round.
+
+pub mod ports;
+mod service;
+mod use_cases;
+
+pub use ports::{Adapters, Ports};
+pub use service::FlashSale;
+pub use use_cases::{
+    create_sale::CreateSaleError,
+    list_sales::{ListSalesError, SaleView},
+    place_purchase::{Accepted, PlacePurchaseError},
+    preload_stock::{PreloadError, PreloadReport},
+    process_orders::{BatchReport, ProcessOrdersError},
+    query_result::QueryResultError,
+};

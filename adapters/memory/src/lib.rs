@@ -1,1 +1,67 @@
-//! In-memory adapters.
+//! In-memory adapters: the embedded default, which needs no external server.
+//!
+//! Each port has a thread-safe implementation here, correct under concurrency: the stock gate
+//! runs the domain's [`flashsale_domain::Inventory`] rules under a per-product lock, the order
+//! queue is a bounded tokio channel drained by a batching worker, and one in-memory database
+//! plays the system of record. [`Embedded`] bundles them as a deployment profile.
+
+mod database;
+mod order_queue;
+mod order_worker;
+mod rate_limiter;
+mod result_store;
+mod stock_gate;
+mod system;
+
+pub use database::MemoryDatabase;
+pub use order_queue::{order_queue, MemoryOrderQueue, OrderReceiver};
+pub use order_worker::{run_order_worker, WorkerSettings};
+pub use rate_limiter::{MemoryRateLimiter, RateLimits};
+pub use result_store::MemoryResultStore;
+pub use stock_gate::MemoryStockGate;
+pub use system::{SystemClock, UuidIds};
+
+use flashsale_application::{Adapters, Ports};
+
+/// The embedded profile: every port in memory.
+pub struct Embedded;
+
+impl Ports for Embedded {
+    type Gate = MemoryStockGate;
+    type Queue = MemoryOrderQueue;
+    type Store = MemoryDatabase;
+    type Catalog = MemoryDatabase;
+    type Results = MemoryResultStore;
+    type Limiter = MemoryRateLimiter<SystemClock>;
+    type Clock = SystemClock;
+    type Ids = UuidIds;
+}
+
+/// Settings of the embedded adapters.
+#[derive(Debug, Clone)]
+pub struct EmbeddedSettings {
+    /// Rate limits per client address and per user.
+    pub rate_limits: RateLimits,
+    /// Messages the order queue holds before publishing waits.
+    pub queue_capacity: usize,
+    /// How long publishing waits for room in a full queue before failing.
+    pub publish_timeout: std::time::Duration,
+}
+
+/// Builds the embedded adapters, and the receiving end of the order queue for the worker.
+pub fn embedded(settings: &EmbeddedSettings) -> (Adapters<Embedded>, OrderReceiver) {
+    let clock = SystemClock;
+    let database = MemoryDatabase::default();
+    let (queue, receiver) = order_queue(settings.queue_capacity, settings.publish_timeout);
+    let adapters = Adapters {
+        gate: MemoryStockGate::default(),
+        queue,
+        store: database.clone(),
+        catalog: database,
+        results: MemoryResultStore::default(),
+        limiter: MemoryRateLimiter::new(settings.rate_limits, clock),
+        clock,
+        ids: UuidIds,
+    };
+    (adapters, receiver)
+}

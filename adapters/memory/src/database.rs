@@ -1,0 +1,137 @@
+//! The in-memory system of record: sales with their stock, and orders unique per (user, product).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use flashsale_application::ports::{
+    CatalogError, NewOrder, OrderStore, OrderStoreError, Persisted, SaleCatalog, SaleRecord,
+    StockSnapshot,
+};
+use flashsale_domain::{FailureReason, Order, ProductId, RequestId, Sale, UserId};
+
+#[derive(Default)]
+struct Tables {
+    sales: BTreeMap<ProductId, SaleRow>,
+    orders: HashMap<(UserId, ProductId), Order>,
+    by_request: HashMap<RequestId, (UserId, ProductId)>,
+}
+
+struct SaleRow {
+    sale: Sale,
+    remaining: u32,
+}
+
+/// Sales and orders behind one lock, so a batch commits atomically like a transaction.
+#[derive(Clone, Default)]
+pub struct MemoryDatabase {
+    tables: Arc<Mutex<Tables>>,
+}
+
+impl MemoryDatabase {
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        self.tables.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every order of a product, for checks and reports.
+    pub fn orders_of(&self, product: &ProductId) -> Vec<Order> {
+        self.tables()
+            .orders
+            .values()
+            .filter(|order| &order.product_id == product)
+            .cloned()
+            .collect()
+    }
+
+    /// The stock the system of record still has for a product.
+    pub fn remaining_of(&self, product: &ProductId) -> Option<u32> {
+        self.tables().sales.get(product).map(|row| row.remaining)
+    }
+}
+
+impl Tables {
+    fn persist_one(&mut self, new: &NewOrder) -> Persisted {
+        let reservation = &new.reservation;
+        if let Some(key) = self.by_request.get(&reservation.request_id) {
+            if let Some(order) = self.orders.get(key) {
+                return Persisted::AlreadyPersisted(order.clone());
+            }
+        }
+        let key = (reservation.user_id.clone(), reservation.product_id.clone());
+        if self.orders.contains_key(&key) {
+            return Persisted::Refused(FailureReason::AlreadyPurchased);
+        }
+        let Some(row) = self.sales.get_mut(&reservation.product_id) else {
+            return Persisted::Refused(FailureReason::UnknownSale);
+        };
+        let Some(left) = row.remaining.checked_sub(reservation.quantity.get()) else {
+            return Persisted::Refused(FailureReason::SoldOut);
+        };
+        row.remaining = left;
+        let order = Order::new(
+            new.order_id.clone(),
+            reservation.request_id.clone(),
+            reservation.user_id.clone(),
+            reservation.product_id.clone(),
+            reservation.quantity,
+            new.created_at,
+        );
+        self.by_request
+            .insert(reservation.request_id.clone(), key.clone());
+        self.orders.insert(key, order.clone());
+        Persisted::Created(order)
+    }
+}
+
+impl OrderStore for MemoryDatabase {
+    async fn persist(&self, orders: &[NewOrder]) -> Result<Vec<Persisted>, OrderStoreError> {
+        let mut tables = self.tables();
+        Ok(orders.iter().map(|new| tables.persist_one(new)).collect())
+    }
+}
+
+impl SaleCatalog for MemoryDatabase {
+    async fn create(&self, sale: &Sale) -> Result<(), CatalogError> {
+        let mut tables = self.tables();
+        if tables.sales.contains_key(sale.product_id()) {
+            return Err(CatalogError::AlreadyExists);
+        }
+        let row = SaleRow {
+            sale: sale.clone(),
+            remaining: sale.stock(),
+        };
+        tables.sales.insert(sale.product_id().clone(), row);
+        Ok(())
+    }
+
+    async fn list(&self) -> Result<Vec<SaleRecord>, CatalogError> {
+        let mut records: Vec<SaleRecord> = self
+            .tables()
+            .sales
+            .values()
+            .map(|row| SaleRecord {
+                sale: row.sale.clone(),
+                remaining: row.remaining,
+            })
+            .collect();
+        records.sort_by_key(|r| (r.sale.window().starts_at(), r.sale.product_id().clone()));
+        Ok(records)
+    }
+
+    async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
+        let tables = self.tables();
+        Ok(tables
+            .sales
+            .values()
+            .map(|row| StockSnapshot {
+                sale: row.sale.clone(),
+                remaining: row.remaining,
+                buyers: tables
+                    .orders
+                    .values()
+                    .filter(|order| &order.product_id == row.sale.product_id())
+                    .map(|o| (o.user_id.clone(), o.request_id.clone(), o.quantity))
+                    .collect(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,53 @@
+//! The order store: the system of record, where a reservation becomes an order.
+
+use std::future::Future;
+
+use flashsale_domain::{FailureReason, Order, OrderId, Reservation, Timestamp};
+
+/// A reservation to persist as an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrder {
+    /// The id to give the order if it is created.
+    pub order_id: OrderId,
+    /// The reservation it comes from.
+    pub reservation: Reservation,
+    /// When it is created.
+    pub created_at: Timestamp,
+}
+
+/// What persisting one reservation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Persisted {
+    /// A new order, and the stock decremented with it.
+    Created(Order),
+    /// This very request was persisted before (a redelivered message): nothing changed.
+    AlreadyPersisted(Order),
+    /// No order was created and no stock taken, for this reason.
+    Refused(FailureReason),
+}
+
+/// Why a batch could not be persisted. Nothing of it was committed; retrying is safe.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrderStoreError {
+    /// The database did not answer or rolled the transaction back.
+    #[error("the order store is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Persists orders with their stock decrement, idempotently on (user, product).
+pub trait OrderStore: Clone + Send + Sync + 'static {
+    /// Persists a batch in one transaction: per product a conditional stock decrement that never
+    /// goes below zero, plus the order inserts. Returns one [`Persisted`] per input, in order.
+    /// A reservation whose request already has an order is [`Persisted::AlreadyPersisted`];
+    /// one whose buyer already has another order for the product is refused as
+    /// [`FailureReason::AlreadyPurchased`]; one that finds too little stock is refused as
+    /// [`FailureReason::SoldOut`]; one for an unknown sale as [`FailureReason::UnknownSale`].
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the transaction could not commit; nothing of the
+    /// batch is then stored.
+    fn persist(
+        &self,
+        orders: &[NewOrder],
+    ) -> impl Future<Output = Result<Vec<Persisted>, OrderStoreError>> + Send;
+}

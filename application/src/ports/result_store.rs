@@ -1,0 +1,45 @@
+//! The result store: where buyers poll what became of their accepted purchases.
+
+use std::future::Future;
+
+use flashsale_domain::{ProductId, Purchase, RequestId, UserId};
+
+/// Why the result store could not answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResultStoreError {
+    /// The backing store did not answer.
+    #[error("the result store is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Keeps purchase records by request id and by (user, product), for a limited time.
+pub trait ResultStore: Clone + Send + Sync + 'static {
+    /// Stores records. A record in a final state is never replaced by a pending one, and the
+    /// first final state stored wins (see [`Purchase::supersedes`]).
+    ///
+    /// # Errors
+    /// [`ResultStoreError::Unavailable`] when the backing store fails; saving again is safe.
+    fn save(
+        &self,
+        purchases: &[Purchase],
+    ) -> impl Future<Output = Result<(), ResultStoreError>> + Send;
+
+    /// The record of one request, if still kept.
+    ///
+    /// # Errors
+    /// [`ResultStoreError::Unavailable`] when the backing store fails.
+    fn find(
+        &self,
+        request_id: &RequestId,
+    ) -> impl Future<Output = Result<Option<Purchase>, ResultStoreError>> + Send;
+
+    /// The latest record of a buyer for a product, if still kept.
+    ///
+    /// # Errors
+    /// [`ResultStoreError::Unavailable`] when the backing store fails.
+    fn find_for_buyer(
+        &self,
+        user_id: &UserId,
+        product_id: &ProductId,
+    ) -> impl Future<Output = Result<Option<Purchase>, ResultStoreError>> + Send;
+}

@@ -1,0 +1,86 @@
+//! The stock gate: the one place where units are taken, atomically, under a stampede.
+
+use std::future::Future;
+
+use flashsale_domain::{ProductId, Refusal, Release, Reservation, ReservationRequest, Timestamp};
+
+use super::StockSnapshot;
+
+/// A reservation, or the reason nothing was taken.
+pub type ReserveOutcome = Result<Reservation, Refusal>;
+
+/// What loading a sale's stock into the gate did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadOutcome {
+    /// The gate had no state for the sale and now holds the snapshot.
+    Loaded,
+    /// The gate already held live state for the sale (a sale under way); it was kept untouched.
+    KeptLive,
+}
+
+/// Why the gate could not answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StockGateError {
+    /// The gate holds no sale for this product.
+    #[error("no sale is loaded for product {0}")]
+    UnknownProduct(ProductId),
+    /// The gate's backing store did not answer; nothing is known to have changed.
+    #[error("the stock gate is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Atomic stock reservation, with the same rules as [`flashsale_domain::Inventory`].
+pub trait StockGate: Clone + Send + Sync + 'static {
+    /// In one atomic step: checks the sale window at `now`, the buyer's marker, the per-user
+    /// limit and the stock; on success takes the units, sets the marker and records the
+    /// reservation as in flight.
+    ///
+    /// # Errors
+    /// [`StockGateError::UnknownProduct`] when no sale is loaded for the product;
+    /// [`StockGateError::Unavailable`] when the backing store fails (the caller must assume
+    /// nothing was taken only if the adapter guarantees atomicity, which every adapter must).
+    fn reserve(
+        &self,
+        request: ReservationRequest,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<ReserveOutcome, StockGateError>> + Send;
+
+    /// Returns a reservation's units and clears the buyer's marker, exactly once however often
+    /// it is called for the same reservation.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
+    fn release(
+        &self,
+        reservation: &Reservation,
+    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
+
+    /// Marks reservations as persisted orders: they leave the in-flight record, the buyers'
+    /// markers stay. Idempotent.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
+    fn settle(
+        &self,
+        reservations: &[Reservation],
+    ) -> impl Future<Output = Result<(), StockGateError>> + Send;
+
+    /// Loads a sale's stock and buyers unless the gate already holds live state for it, which is
+    /// never clobbered (a restart in the middle of a sale resets nothing).
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn load(
+        &self,
+        snapshot: &StockSnapshot,
+    ) -> impl Future<Output = Result<LoadOutcome, StockGateError>> + Send;
+
+    /// Units left per product, in the order asked; `None` for a product the gate does not hold.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn remaining(
+        &self,
+        products: &[ProductId],
+    ) -> impl Future<Output = Result<Vec<Option<u32>>, StockGateError>> + Send;
+}

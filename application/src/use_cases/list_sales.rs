@@ -1,0 +1,49 @@
+//! List sales: every sale with the stock a buyer can still get.
+
+use flashsale_domain::{ProductId, Sale};
+
+use crate::ports::{CatalogError, Ports, SaleCatalog, StockGate, StockGateError};
+use crate::FlashSale;
+
+/// A sale as buyers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleView {
+    /// The sale.
+    pub sale: Sale,
+    /// Units still available: the gate's live count, or the catalog's when the gate has none.
+    pub remaining: u32,
+}
+
+/// Why sales cannot be listed.
+#[derive(Debug, thiserror::Error)]
+pub enum ListSalesError {
+    /// The catalog failed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The gate failed.
+    #[error(transparent)]
+    Gate(#[from] StockGateError),
+}
+
+impl<P: Ports> FlashSale<P> {
+    /// Every sale with its remaining stock.
+    ///
+    /// # Errors
+    /// See [`ListSalesError`].
+    pub async fn list_sales(&self) -> Result<Vec<SaleView>, ListSalesError> {
+        let records = self.ports.catalog.list().await?;
+        let products: Vec<ProductId> = records
+            .iter()
+            .map(|r| r.sale.product_id().clone())
+            .collect();
+        let live = self.ports.gate.remaining(&products).await?;
+        Ok(records
+            .into_iter()
+            .zip(live)
+            .map(|(record, live)| SaleView {
+                remaining: live.unwrap_or(record.remaining),
+                sale: record.sale,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per use case, each with its own error type.
+
+pub mod create_sale;
+pub mod list_sales;
+pub mod place_purchase;
+pub mod preload_stock;
+pub mod process_orders;
+pub mod query_result;

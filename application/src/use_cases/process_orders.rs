@@ -1,0 +1,92 @@
+//! Process orders: persist a batch of queued reservations idempotently, then publish results.
+
+use flashsale_domain::{Purchase, Reservation};
+
+use crate::ports::{
+    Clock, IdGenerator, NewOrder, OrderStore, OrderStoreError, Persisted, Ports, ResultStore,
+    ResultStoreError, StockGate, StockGateError,
+};
+use crate::FlashSale;
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    /// New orders.
+    pub created: usize,
+    /// Redelivered messages recognised and skipped.
+    pub redelivered: usize,
+    /// Reservations refused by the system of record, their stock returned.
+    pub failed: usize,
+}
+
+/// Why a batch must be retried. Retrying the same batch is always safe.
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessOrdersError {
+    /// The transaction did not commit; nothing of the batch is stored.
+    #[error(transparent)]
+    Store(#[from] OrderStoreError),
+    /// Orders are stored but their results could not be written.
+    #[error(transparent)]
+    Results(#[from] ResultStoreError),
+    /// Orders are stored but the gate could not settle or release reservations.
+    #[error(transparent)]
+    Gate(#[from] StockGateError),
+}
+
+impl<P: Ports> FlashSale<P> {
+    /// Persists a batch of reservations as orders in one transaction, then records each buyer's
+    /// result. A redelivered message is a no-op; a reservation the store refuses has its stock
+    /// released (exactly once) and its buyer told why.
+    ///
+    /// The queue's consumer must acknowledge the batch only after this returns `Ok`.
+    ///
+    /// # Errors
+    /// See [`ProcessOrdersError`].
+    pub async fn process_orders(
+        &self,
+        batch: &[Reservation],
+    ) -> Result<BatchReport, ProcessOrdersError> {
+        if batch.is_empty() {
+            return Ok(BatchReport::default());
+        }
+        let now = self.ports.clock.now();
+        let orders: Vec<NewOrder> = batch
+            .iter()
+            .map(|reservation| NewOrder {
+                order_id: self.ports.ids.order_id(),
+                reservation: reservation.clone(),
+                created_at: now,
+            })
+            .collect();
+        let outcomes = self.ports.store.persist(&orders).await?;
+
+        let mut report = BatchReport::default();
+        let mut results = Vec::with_capacity(batch.len());
+        let mut settled = Vec::with_capacity(batch.len());
+        for (reservation, outcome) in batch.iter().zip(outcomes) {
+            let mut purchase = Purchase::accepted(reservation);
+            let ended = match outcome {
+                Persisted::Created(order) => {
+                    report.created += 1;
+                    settled.push(reservation.clone());
+                    purchase.succeed(order.id)
+                }
+                Persisted::AlreadyPersisted(order) => {
+                    report.redelivered += 1;
+                    settled.push(reservation.clone());
+                    purchase.succeed(order.id)
+                }
+                Persisted::Refused(reason) => {
+                    report.failed += 1;
+                    self.ports.gate.release(reservation).await?;
+                    purchase.fail(reason)
+                }
+            };
+            debug_assert!(ended.is_ok(), "a fresh purchase is pending");
+            results.push(purchase);
+        }
+        self.ports.results.save(&results).await?;
+        self.ports.gate.settle(&settled).await?;
+        Ok(report)
+    }
+}

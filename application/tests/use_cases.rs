@@ -1,0 +1,370 @@
+//! The use cases against the in-memory adapters: every rule, and buyers racing for one product.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use flashsale_application::ports::{Clock, StockGate};
+use flashsale_application::{FlashSale, PlacePurchaseError, QueryResultError};
+use flashsale_domain::{
+    FailureReason, ProductId, PurchaseState, Quantity, RatePolicy, Refusal, RequestId, Reservation,
+    Sale, SaleWindow, Timestamp, UserId,
+};
+use flashsale_memory::{
+    embedded, run_order_worker, Embedded, EmbeddedSettings, OrderReceiver, RateLimits, SystemClock,
+    WorkerSettings,
+};
+use tokio::sync::oneshot;
+
+type Service = Arc<FlashSale<Embedded>>;
+
+fn settings(limits: RateLimits, queue_capacity: usize) -> EmbeddedSettings {
+    EmbeddedSettings {
+        rate_limits: limits,
+        queue_capacity,
+        publish_timeout: Duration::from_millis(20),
+    }
+}
+
+fn unlimited() -> RateLimits {
+    RateLimits {
+        per_ip: None,
+        per_user: None,
+    }
+}
+
+fn service_with(settings: EmbeddedSettings) -> (Service, OrderReceiver) {
+    let (adapters, receiver) = embedded(&settings);
+    (Arc::new(FlashSale::new(adapters)), receiver)
+}
+
+/// A running service with its worker; dropping the returned sender drains and stops the worker.
+fn running_service() -> (Service, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let (service, receiver) = service_with(settings(unlimited(), 10_000));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let worker = tokio::spawn(run_order_worker(
+        service.clone(),
+        receiver,
+        WorkerSettings {
+            batch_size: 64,
+            retry_backoff: Duration::from_millis(10),
+        },
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    (service, stop, worker)
+}
+
+fn product(id: &str) -> ProductId {
+    ProductId::parse(id).expect("valid")
+}
+
+fn user(n: usize) -> UserId {
+    UserId::parse(format!("user-{n}")).expect("valid")
+}
+
+fn sale_around_now(id: &str, stock: u32, from: i64, to: i64) -> Sale {
+    let now = SystemClock.now().as_millis();
+    let window = SaleWindow::new(
+        Timestamp::from_millis(now + from),
+        Timestamp::from_millis(now + to),
+    )
+    .expect("valid window");
+    Sale::new(product(id), "Limited phone", stock, window).expect("valid sale")
+}
+
+fn open_sale(id: &str, stock: u32) -> Sale {
+    sale_around_now(id, stock, -60_000, 3_600_000)
+}
+
+async fn drain(stop: oneshot::Sender<()>, worker: tokio::task::JoinHandle<()>) {
+    let _ = stop.send(());
+    worker.await.expect("worker ends cleanly");
+}
+
+#[tokio::test]
+async fn an_accepted_purchase_succeeds_once_the_worker_persists_it() {
+    let (service, stop, worker) = running_service();
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let accepted = service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("accepted");
+    drain(stop, worker).await;
+    let result = service
+        .query_result(&user(1), &accepted.request_id)
+        .await
+        .expect("found");
+    assert!(matches!(result.state(), PurchaseState::Succeeded { .. }));
+    let by_product = service
+        .query_result_for_product(&user(1), &product("p1"))
+        .await
+        .expect("found");
+    assert_eq!(by_product, result);
+}
+
+#[tokio::test]
+async fn a_second_purchase_by_the_same_buyer_is_refused() {
+    let (service, _receiver) = service_with(settings(unlimited(), 100));
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("accepted");
+    let again = service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await;
+    assert!(matches!(
+        again,
+        Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
+    ));
+}
+
+#[tokio::test]
+async fn a_sale_refuses_buyers_before_it_starts_and_after_it_ends() {
+    let (service, _receiver) = service_with(settings(unlimited(), 100));
+    service
+        .create_sale(sale_around_now("early", 5, 60_000, 120_000))
+        .await
+        .expect("created");
+    service
+        .create_sale(sale_around_now("late", 5, -120_000, -60_000))
+        .await
+        .expect("created");
+    let early = service
+        .place_purchase(&user(1), None, product("early"), Quantity::ONE)
+        .await;
+    let late = service
+        .place_purchase(&user(1), None, product("late"), Quantity::ONE)
+        .await;
+    assert!(matches!(
+        early,
+        Err(PlacePurchaseError::Refused(Refusal::NotStarted))
+    ));
+    assert!(matches!(
+        late,
+        Err(PlacePurchaseError::Refused(Refusal::Ended))
+    ));
+}
+
+#[tokio::test]
+async fn an_unknown_product_is_reported_as_such() {
+    let (service, _receiver) = service_with(settings(unlimited(), 100));
+    let outcome = service
+        .place_purchase(&user(1), None, product("nope"), Quantity::ONE)
+        .await;
+    assert!(matches!(outcome, Err(PlacePurchaseError::UnknownProduct(p)) if p == product("nope")));
+}
+
+#[tokio::test]
+async fn when_the_queue_is_unavailable_the_stock_returns_and_the_buyer_may_retry() {
+    let (service, _receiver) = service_with(settings(unlimited(), 1));
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("fills the queue");
+    let refused = service
+        .place_purchase(&user(2), None, product("p1"), Quantity::ONE)
+        .await;
+    assert!(matches!(refused, Err(PlacePurchaseError::QueueUnavailable)));
+    let remaining = service
+        .ports()
+        .gate
+        .remaining(&[product("p1")])
+        .await
+        .expect("answers");
+    assert_eq!(remaining, vec![Some(4)]);
+    let record = service
+        .query_result_for_product(&user(2), &product("p1"))
+        .await
+        .expect("kept");
+    assert_eq!(
+        record.state(),
+        &PurchaseState::Failed {
+            reason: FailureReason::QueueUnavailable
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_redelivered_batch_creates_no_second_order() {
+    let (service, receiver) = service_with(settings(unlimited(), 100));
+    drop(receiver);
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let reservation = Reservation {
+        request_id: RequestId::parse("r-1").expect("valid"),
+        user_id: user(1),
+        product_id: product("p1"),
+        quantity: Quantity::ONE,
+        reserved_at: SystemClock.now(),
+    };
+    let batch = [reservation];
+    let first = service.process_orders(&batch).await.expect("stored");
+    let second = service.process_orders(&batch).await.expect("recognised");
+    assert_eq!((first.created, first.redelivered), (1, 0));
+    assert_eq!((second.created, second.redelivered), (0, 1));
+    let catalog = service.list_sales().await.expect("listed");
+    assert_eq!(catalog.len(), 1);
+}
+
+#[tokio::test]
+async fn a_reservation_the_store_refuses_ends_as_failed_instead_of_hanging() {
+    let (service, _receiver) = service_with(settings(unlimited(), 100));
+    let ghost = Reservation {
+        request_id: RequestId::parse("r-ghost").expect("valid"),
+        user_id: user(1),
+        product_id: product("ghost"),
+        quantity: Quantity::ONE,
+        reserved_at: SystemClock.now(),
+    };
+    let report = service
+        .process_orders(&[ghost.clone()])
+        .await
+        .expect("processed");
+    assert_eq!(report.failed, 1);
+    let record = service
+        .query_result(&user(1), &ghost.request_id)
+        .await
+        .expect("kept");
+    assert_eq!(
+        record.state(),
+        &PurchaseState::Failed {
+            reason: FailureReason::UnknownSale
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_buyer_cannot_read_another_buyers_result() {
+    let (service, _receiver) = service_with(settings(unlimited(), 100));
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let accepted = service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("accepted");
+    let peek = service.query_result(&user(2), &accepted.request_id).await;
+    assert!(matches!(peek, Err(QueryResultError::NotFound)));
+}
+
+#[tokio::test]
+async fn flooding_from_one_address_is_limited_while_another_address_still_buys() {
+    let limits = RateLimits {
+        per_ip: Some(RatePolicy::new(1.0, 3).expect("valid")),
+        per_user: None,
+    };
+    let (service, _receiver) = service_with(settings(limits, 1_000));
+    service
+        .create_sale(open_sale("p1", 100))
+        .await
+        .expect("created");
+    let flooder = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+    let mut limited = 0;
+    for n in 0..10 {
+        if let Err(PlacePurchaseError::RateLimited { retry_after }) = service
+            .place_purchase(&user(n), Some(flooder), product("p1"), Quantity::ONE)
+            .await
+        {
+            assert!(retry_after > Duration::ZERO);
+            limited += 1;
+        }
+    }
+    assert_eq!(limited, 7);
+    let other = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2));
+    service
+        .place_purchase(&user(99), Some(other), product("p1"), Quantity::ONE)
+        .await
+        .expect("another address still buys");
+}
+
+#[tokio::test]
+async fn preloading_again_keeps_a_live_sale_untouched() {
+    let (service, _receiver) = service_with(settings(unlimited(), 100));
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("accepted");
+    let report = service.preload_stock().await.expect("preloaded");
+    assert_eq!((report.loaded, report.kept_live), (0, 1));
+    let sales = service.list_sales().await.expect("listed");
+    assert_eq!(sales[0].remaining, 4);
+    let again = service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await;
+    assert!(matches!(
+        again,
+        Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_concurrent_buyers_of_one_hundred_units_never_oversell() {
+    let (service, stop, worker) = running_service();
+    service
+        .create_sale(open_sale("hot", 100))
+        .await
+        .expect("created");
+    let buyers: Vec<_> = (0..500)
+        .map(|n| {
+            let service = service.clone();
+            tokio::spawn(async move {
+                let outcome = service
+                    .place_purchase(&user(n), None, product("hot"), Quantity::ONE)
+                    .await;
+                (n, outcome)
+            })
+        })
+        .collect();
+    let mut accepted = Vec::new();
+    let mut sold_out = 0;
+    for buyer in buyers {
+        match buyer.await.expect("task ran") {
+            (n, Ok(a)) => accepted.push((n, a.request_id)),
+            (_, Err(PlacePurchaseError::Refused(Refusal::SoldOut))) => sold_out += 1,
+            (_, Err(other)) => panic!("unexpected outcome {other:?}"),
+        }
+    }
+    drain(stop, worker).await;
+
+    assert_eq!(accepted.len(), 100);
+    assert_eq!(sold_out, 400);
+    for (n, request_id) in &accepted {
+        let result = service
+            .query_result(&user(*n), request_id)
+            .await
+            .expect("kept");
+        assert!(
+            matches!(result.state(), PurchaseState::Succeeded { .. }),
+            "{result:?}"
+        );
+    }
+    let sales = service.list_sales().await.expect("listed");
+    assert_eq!(sales[0].remaining, 0);
+    assert_eq!(service.ports().store.remaining_of(&product("hot")), Some(0));
+    let orders = service.ports().store.orders_of(&product("hot"));
+    assert_eq!(orders.len(), 100);
+    let distinct: HashSet<_> = orders.iter().map(|o| o.user_id.clone()).collect();
+    assert_eq!(distinct.len(), 100);
+    assert_eq!(service.ports().gate.in_flight(), 0);
+}
