@@ -1,4 +1,5 @@
 //! The use cases against the in-memory adapters: every rule, and buyers racing for one product.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // integration-test helpers may panic
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};
