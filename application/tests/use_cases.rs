@@ -234,7 +234,7 @@ async fn a_reservation_the_store_refuses_ends_as_failed_instead_of_hanging() {
         reserved_at: SystemClock.now(),
     };
     let report = service
-        .process_orders(&[ghost.clone()])
+        .process_orders(std::slice::from_ref(&ghost))
         .await
         .expect("processed");
     assert_eq!(report.failed, 1);
