@@ -1,2 +1,50 @@
-//! The flashsale binary.
-fn main() {}
+//! The flashsale binary: reads settings, wires a profile's adapters to the use cases, runs them.
+
+mod cli;
+mod demo;
+mod embedded;
+mod serve;
+mod settings;
+mod shutdown;
+mod telemetry;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::settings::{Profile, Settings};
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.profile, &cli.config_dir)
+        .with_context(|| format!("loading settings from {}", cli.config_dir.display()))?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            telemetry::init(&settings.log);
+            tracing::info!(profile = %cli.profile, "starting");
+            let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+            match cli.profile {
+                Profile::Embedded => runtime.block_on(serve::serve_embedded(&settings)),
+            }
+        }
+        Command::MintToken {
+            sub,
+            admin,
+            ttl_secs,
+        } => {
+            let ttl = Duration::from_secs(ttl_secs.unwrap_or(settings.auth.token_ttl_secs));
+            let secret = embedded::http_settings(&settings).token_secret;
+            let token = flashsale_http::mint_token(&secret, &sub, admin, ttl)?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Openapi => {
+            let (service, _receiver) = embedded::build(&settings)?;
+            let api = flashsale_http::openapi_service(service, &embedded::http_settings(&settings));
+            println!("{}", api.spec());
+            Ok(())
+        }
+    }
+}

@@ -1,1 +1,21 @@
-//! HTTP adapter.
+//! HTTP adapter: the REST API under `/api/v1`, its OpenAPI document and interactive docs.
+//!
+//! - [`app`]: builds the whole endpoint (routes, docs, body limit, problem+json errors).
+//! - `api`: one module per group of operations, each operation with its own response enum.
+//! - [`auth`]: HS256 bearer tokens (`sub` = buyer, `admin` claim for admin operations).
+//! - `problem`: RFC 9457 problem details, the body of every 4xx and 5xx.
+//! - `errors`: the one place use-case errors become HTTP responses.
+//! - `schemas`: request and response bodies, converted into domain types at the edge.
+
+mod api;
+pub mod app;
+pub mod auth;
+mod body_limit;
+mod client_ip;
+mod errors;
+mod problem;
+mod schemas;
+mod time;
+
+pub use app::{app, openapi_service, HttpSettings};
+pub use auth::{mint_token, TokenError, TokenSecret};

@@ -1,0 +1,102 @@
+//! Operator operations: creating sales.
+
+use std::sync::Arc;
+
+use flashsale_application::ports::Clock;
+use flashsale_application::{FlashSale, Ports, SaleView};
+use flashsale_domain::{ProductId, Quantity, Sale, SaleWindow};
+use poem_openapi::{payload::Json, ApiResponse, OpenApi};
+use validator::Validate;
+
+use super::ApiTags;
+use crate::auth::BearerAuth;
+use crate::errors::{failure_into, Failure};
+use crate::problem::{Problem, ProblemType};
+use crate::schemas::{NewSale, SaleSummary};
+
+/// Admin operations.
+pub struct AdminApi<P: Ports> {
+    /// The service.
+    pub service: Arc<FlashSale<P>>,
+}
+
+/// Outcome of creating a sale.
+#[derive(ApiResponse)]
+pub enum CreateSaleResponse {
+    /// The sale exists and its stock is loaded.
+    #[oai(status = 201)]
+    Created(Json<SaleSummary>),
+    /// The body is malformed or has unknown fields.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// The bearer token is missing or invalid.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The token lacks the `admin` claim.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// A sale for this product exists already (`sale-exists`).
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// A field breaks its rule.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// A dependency is down; retry after `Retry-After` seconds.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected error.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+failure_into!(CreateSaleResponse {
+    400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 409 => Conflict, 422 => Unprocessable,
+} retry { 503 => Unavailable });
+
+fn to_sale(body: &NewSale) -> Result<Sale, Failure> {
+    body.validate()
+        .map_err(|errors| Failure::validation(&errors))?;
+    let product_id = ProductId::parse(body.product_id.clone())
+        .map_err(|e| Failure::invalid_field("productId", e.to_string()))?;
+    let (starts_at, ends_at) = body.window_bounds();
+    let window = SaleWindow::new(starts_at, ends_at)
+        .map_err(|e| Failure::invalid_field("endsAt", e.to_string()))?;
+    let limit = Quantity::new(body.per_user_limit)
+        .map_err(|e| Failure::invalid_field("perUserLimit", e.to_string()))?;
+    let sale = Sale::new(product_id, body.name.clone(), body.stock, window)
+        .map_err(|e| Failure::invalid_field("name", e.to_string()))?;
+    Ok(sale.with_per_user_limit(limit))
+}
+
+#[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Admin")]
+impl<P: Ports> AdminApi<P> {
+    /// Create a sale
+    ///
+    /// Defines a sale of a product with its stock, window and per-user limit, and loads its
+    /// stock for buyers. Needs a token with the `admin` claim.
+    #[oai(path = "/sales", method = "post", operation_id = "createSale")]
+    async fn create_sale(&self, auth: BearerAuth, body: Json<NewSale>) -> CreateSaleResponse {
+        if !auth.0.admin {
+            return Failure::new(
+                ProblemType::Forbidden,
+                "This operation needs an admin token.",
+            )
+            .into();
+        }
+        let sale = match to_sale(&body.0) {
+            Ok(sale) => sale,
+            Err(failure) => return failure.into(),
+        };
+        let view = SaleView {
+            remaining: sale.stock(),
+            sale: sale.clone(),
+        };
+        match self.service.create_sale(sale).await {
+            Ok(()) => {
+                let now = self.service.ports().clock.now();
+                CreateSaleResponse::Created(Json(SaleSummary::at(view, now)))
+            }
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The operations, grouped by tag; each operation has its own response enum.
+
+pub mod admin;
+pub mod health;
+pub mod purchases;
+pub mod sales;
+
+use poem_openapi::Tags;
+
+/// Groups of operations in the docs.
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Buying and polling purchase results.
+    Purchases,
+    /// Sales and their remaining stock.
+    Sales,
+    /// Operations for operators; the token needs the `admin` claim.
+    Admin,
+    /// Liveness and readiness probes.
+    Health,
+}

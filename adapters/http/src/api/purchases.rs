@@ -1,0 +1,200 @@
+//! Buying a product and polling the result.
+
+use std::sync::Arc;
+
+use flashsale_application::{FlashSale, Ports};
+use flashsale_domain::{ProductId, Quantity, RequestId};
+use poem::Request;
+use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
+use validator::Validate;
+
+use super::ApiTags;
+use crate::auth::BearerAuth;
+use crate::client_ip::client_ip;
+use crate::errors::{failure_into, Failure};
+use crate::problem::{Problem, ProblemType};
+use crate::schemas::{PurchaseAccepted, PurchaseRequest, PurchaseResult};
+
+/// Buying and polling.
+pub struct PurchasesApi<P: Ports> {
+    /// The service.
+    pub service: Arc<FlashSale<P>>,
+    /// The proxy header trusted for the client address, if any.
+    pub client_ip_header: Option<String>,
+}
+
+/// Outcome of a buy.
+#[derive(ApiResponse)]
+pub enum BuyResponse {
+    /// A unit is reserved and the order is queued: poll `Location` for the result.
+    #[oai(status = 202)]
+    Accepted(Json<PurchaseAccepted>, #[oai(header = "Location")] String),
+    /// The product id or the body is malformed, or the body has unknown fields.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// The bearer token is missing or invalid.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// No sale for this product.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// Refused by the sale's rules (`sold-out`, `already-purchased`, `sale-not-started`,
+    /// `sale-ended`); no stock was taken.
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// A field breaks its rule, or the quantity is above the per-user limit (`above-limit`).
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// Too many requests from this client or buyer; retry after `Retry-After` seconds.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// A dependency is down; nothing was taken; retry after `Retry-After` seconds.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected error.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+failure_into!(BuyResponse {
+    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 409 => Conflict, 422 => Unprocessable,
+} retry { 429 => TooManyRequests, 503 => Unavailable });
+
+/// Outcome of polling a purchase.
+#[derive(ApiResponse)]
+pub enum GetPurchaseResponse {
+    /// The purchase and where it stands.
+    #[oai(status = 200)]
+    Ok(Json<PurchaseResult>),
+    /// The request id is malformed.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// The bearer token is missing or invalid.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// No such purchase of yours (another buyer's purchases are reported the same way).
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// A dependency is down; retry after `Retry-After` seconds.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected error.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+failure_into!(GetPurchaseResponse {
+    400 => BadRequest, 401 => Unauthorized, 404 => NotFound,
+} retry { 503 => Unavailable });
+
+fn bad_id(what: &str, error: impl std::fmt::Display) -> Failure {
+    Failure::new(ProblemType::BadRequest, format!("Invalid {what}: {error}."))
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Purchases")]
+impl<P: Ports> PurchasesApi<P> {
+    /// Buy a product
+    ///
+    /// Reserves units of the product for the caller (identified by the token's `sub`) and queues
+    /// the order. Answers `202` as soon as the order is queued; poll the `Location` for the
+    /// result. A buyer gets one order per product; rate limits apply per client address and
+    /// per buyer.
+    #[oai(
+        path = "/sales/:productId/purchases",
+        method = "post",
+        operation_id = "buyProduct"
+    )]
+    async fn buy(
+        &self,
+        req: &Request,
+        auth: BearerAuth,
+        /// The product to buy.
+        #[oai(name = "productId")]
+        product_id: Path<String>,
+        body: Json<PurchaseRequest>,
+    ) -> BuyResponse {
+        let product_id = match ProductId::parse(product_id.0) {
+            Ok(id) => id,
+            Err(error) => return bad_id("product id", error).into(),
+        };
+        if let Err(errors) = body.0.validate() {
+            return Failure::validation(&errors).into();
+        }
+        let quantity = match Quantity::new(body.0.quantity) {
+            Ok(quantity) => quantity,
+            Err(error) => return Failure::invalid_field("quantity", error.to_string()).into(),
+        };
+        let client = client_ip(req, self.client_ip_header.as_deref());
+        match self
+            .service
+            .place_purchase(&auth.0.user_id, client, product_id, quantity)
+            .await
+        {
+            Ok(accepted) => {
+                let body = PurchaseAccepted::from_accepted(&accepted);
+                let location = body.result_url.clone();
+                BuyResponse::Accepted(Json(body), location)
+            }
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+
+    /// Get a purchase result
+    ///
+    /// The caller's own purchase by its request id. `pending` turns into `succeeded` (with the
+    /// order id) or `failed` (with the reason; the unit went back into stock), never back.
+    #[oai(
+        path = "/purchases/:requestId",
+        method = "get",
+        operation_id = "getPurchase"
+    )]
+    async fn get_purchase(
+        &self,
+        auth: BearerAuth,
+        /// The request id returned by `buyProduct`.
+        #[oai(name = "requestId")]
+        request_id: Path<String>,
+    ) -> GetPurchaseResponse {
+        let request_id = match RequestId::parse(request_id.0) {
+            Ok(id) => id,
+            Err(error) => return bad_id("request id", error).into(),
+        };
+        match self
+            .service
+            .query_result(&auth.0.user_id, &request_id)
+            .await
+        {
+            Ok(purchase) => GetPurchaseResponse::Ok(Json(purchase.into())),
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+
+    /// Get my purchase of a product
+    ///
+    /// The caller's latest purchase of the product, whatever its request id.
+    #[oai(
+        path = "/sales/:productId/purchase",
+        method = "get",
+        operation_id = "getMyPurchaseOfProduct"
+    )]
+    async fn get_my_purchase(
+        &self,
+        auth: BearerAuth,
+        /// The product.
+        #[oai(name = "productId")]
+        product_id: Path<String>,
+    ) -> GetPurchaseResponse {
+        let product_id = match ProductId::parse(product_id.0) {
+            Ok(id) => id,
+            Err(error) => return bad_id("product id", error).into(),
+        };
+        match self
+            .service
+            .query_result_for_product(&auth.0.user_id, &product_id)
+            .await
+        {
+            Ok(purchase) => GetPurchaseResponse::Ok(Json(purchase.into())),
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Listing sales with their remaining stock.
+
+use std::sync::Arc;
+
+use flashsale_application::ports::Clock;
+use flashsale_application::{FlashSale, Ports};
+use poem_openapi::{payload::Json, ApiResponse, OpenApi};
+
+use super::ApiTags;
+use crate::errors::{failure_into, Failure};
+use crate::problem::Problem;
+use crate::schemas::SaleSummary;
+
+/// Public sale listing.
+pub struct SalesApi<P: Ports> {
+    /// The service.
+    pub service: Arc<FlashSale<P>>,
+}
+
+/// Outcome of listing sales.
+#[derive(ApiResponse)]
+pub enum ListSalesResponse {
+    /// Every sale, by start time.
+    #[oai(status = 200)]
+    Ok(Json<Vec<SaleSummary>>),
+    /// A dependency is down; retry after `Retry-After` seconds.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected error.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+failure_into!(ListSalesResponse {} retry { 503 => Unavailable });
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Sales")]
+impl<P: Ports> SalesApi<P> {
+    /// List sales
+    ///
+    /// Every sale with its window, its per-user limit and the units still available. Public.
+    #[oai(path = "/sales", method = "get", operation_id = "listSales")]
+    async fn list_sales(&self) -> ListSalesResponse {
+        match self.service.list_sales().await {
+            Ok(views) => {
+                let now = self.service.ports().clock.now();
+                let sales = views.into_iter().map(|v| SaleSummary::at(v, now)).collect();
+                ListSalesResponse::Ok(Json(sales))
+            }
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+}

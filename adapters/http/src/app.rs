@@ -1,0 +1,105 @@
+//! The whole HTTP endpoint: the API, `/openapi.json`, `/docs`, the body limit, and problem+json
+//! for every error, including those raised before a handler runs (auth, parsing, routing).
+
+use std::sync::Arc;
+
+use flashsale_application::{FlashSale, Ports};
+use poem::http::{header, StatusCode};
+use poem::{Endpoint, EndpointExt, Response, Route};
+use poem_openapi::OpenApiService;
+
+use crate::api::{admin::AdminApi, health::HealthApi, purchases::PurchasesApi, sales::SalesApi};
+use crate::auth::{TokenSecret, TokenVerifier};
+use crate::body_limit::limit_body;
+use crate::problem::{Problem, ProblemType, PROBLEM_JSON};
+
+/// What the HTTP adapter needs to know.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Signs and checks bearer tokens.
+    pub token_secret: TokenSecret,
+    /// A proxy header trusted for the client address (e.g. `x-forwarded-for`); `None` trusts no
+    /// header and uses the socket peer.
+    pub client_ip_header: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+}
+
+/// The API's operations as one OpenAPI service.
+pub type ApiService<P> =
+    OpenApiService<(PurchasesApi<P>, SalesApi<P>, AdminApi<P>, HealthApi<P>), ()>;
+
+/// The OpenAPI service: operations plus their document.
+pub fn openapi_service<P: Ports>(
+    service: Arc<FlashSale<P>>,
+    settings: &HttpSettings,
+) -> ApiService<P> {
+    let apis = (
+        PurchasesApi {
+            service: service.clone(),
+            client_ip_header: settings.client_ip_header.clone(),
+        },
+        SalesApi {
+            service: service.clone(),
+        },
+        AdminApi {
+            service: service.clone(),
+        },
+        HealthApi { service },
+    );
+    OpenApiService::new(apis, "flashsale", env!("CARGO_PKG_VERSION"))
+        .description(
+            "Flash sales under a stampede: buy a unit (202 + request id), poll the result. \
+             Every error body is application/problem+json (RFC 9457) with a stable `type`.",
+        )
+        .license("MIT OR Apache-2.0")
+}
+
+/// The whole endpoint, ready to serve.
+pub fn app<P: Ports>(service: Arc<FlashSale<P>>, settings: &HttpSettings) -> impl Endpoint {
+    let body_limit = settings.body_limit_bytes;
+    let api = openapi_service(service, settings);
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    Route::new()
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .nest("/", api)
+        .around(move |endpoint, req| limit_body(endpoint, req, body_limit))
+        .data(TokenVerifier::new(&settings.token_secret))
+        .catch_all_error(|error| async move { problem_response(error) })
+}
+
+fn problem_kind(status: StatusCode) -> ProblemType {
+    match status.as_u16() {
+        401 => ProblemType::Unauthorized,
+        403 => ProblemType::Forbidden,
+        404 => ProblemType::NotFound,
+        405 => ProblemType::MethodNotAllowed,
+        413 => ProblemType::PayloadTooLarge,
+        415 => ProblemType::UnsupportedMediaType,
+        422 => ProblemType::ValidationFailed,
+        429 => ProblemType::RateLimited,
+        503 => ProblemType::Unavailable,
+        400..=499 => ProblemType::BadRequest,
+        _ => ProblemType::Internal,
+    }
+}
+
+/// Turns an error raised outside a handler into problem details with the same status.
+fn problem_response(error: poem::Error) -> Response {
+    let status = error.status();
+    let kind = problem_kind(status);
+    let detail = if status.is_server_error() {
+        tracing::error!(%error, %status, "request failed");
+        "An unexpected error occurred.".to_owned()
+    } else {
+        error.to_string()
+    };
+    let mut problem = Problem::new(kind, detail);
+    problem.status = status.as_u16();
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, PROBLEM_JSON)
+        .body(poem_openapi::types::ToJSON::to_json_string(&problem))
+}

@@ -1,0 +1,251 @@
+//! The one place where use-case errors become problem details: internals are logged here and
+//! never leaked to the caller.
+
+use std::time::Duration;
+
+use flashsale_application::{
+    CreateSaleError, ListSalesError, PlacePurchaseError, QueryResultError,
+};
+use flashsale_domain::Refusal;
+use validator::ValidationErrors;
+
+use crate::problem::{FieldError, Problem, ProblemType};
+
+/// Seconds a client should wait after a dependency failure before retrying.
+const RETRY_AFTER_UNAVAILABLE: u64 = 1;
+
+/// An error response before it is shaped into an operation's response enum.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The problem to send.
+    pub problem: Problem,
+    /// The `Retry-After` value, for 429 and 503.
+    pub retry_after: Option<u64>,
+}
+
+impl Failure {
+    /// A failure with no retry hint.
+    pub fn new(kind: ProblemType, detail: impl Into<String>) -> Self {
+        Self {
+            problem: Problem::new(kind, detail),
+            retry_after: None,
+        }
+    }
+
+    fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+
+    /// The `Retry-After` seconds (at least one).
+    pub fn retry_after_secs(&self) -> u64 {
+        self.retry_after.unwrap_or(RETRY_AFTER_UNAVAILABLE)
+    }
+
+    /// A dependency is down.
+    fn unavailable(error: &dyn std::error::Error) -> Self {
+        tracing::error!(error = %error, "dependency unavailable");
+        Self::new(
+            ProblemType::Unavailable,
+            "A dependency is unavailable; nothing was taken. Try again shortly.",
+        )
+        .retry_after(RETRY_AFTER_UNAVAILABLE)
+    }
+
+    /// Body fields broke their rules.
+    pub fn validation(errors: &ValidationErrors) -> Self {
+        let mut fields: Vec<FieldError> = errors
+            .field_errors()
+            .into_iter()
+            .flat_map(|(field, errors)| {
+                errors.iter().map(move |error| FieldError {
+                    field: camel_case(&field),
+                    message: error
+                        .message
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_else(|| format!("breaks the rule `{}`", error.code)),
+                })
+            })
+            .collect();
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        let mut failure = Self::new(
+            ProblemType::ValidationFailed,
+            "Some fields break their rules.",
+        );
+        failure.problem = failure.problem.with_errors(fields);
+        failure
+    }
+
+    /// One field broke its rule.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        let mut failure = Self::new(ProblemType::ValidationFailed, "A field breaks its rule.");
+        failure.problem = failure.problem.with_errors(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }]);
+        failure
+    }
+}
+
+fn camel_case(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl From<PlacePurchaseError> for Failure {
+    fn from(error: PlacePurchaseError) -> Self {
+        match error {
+            PlacePurchaseError::RateLimited { retry_after } => {
+                Self::new(ProblemType::RateLimited, "Too many requests; slow down.")
+                    .retry_after(ceil_secs(retry_after))
+            }
+            PlacePurchaseError::UnknownProduct(product) => Self::new(
+                ProblemType::NotFound,
+                format!("No sale for product {product}."),
+            ),
+            PlacePurchaseError::Refused(refusal) => refused(refusal),
+            PlacePurchaseError::QueueUnavailable => Self::new(
+                ProblemType::Unavailable,
+                "The order could not be queued; your unit went back into stock. Try again.",
+            )
+            .retry_after(RETRY_AFTER_UNAVAILABLE),
+            PlacePurchaseError::Limiter(error) => Self::unavailable(&error),
+            PlacePurchaseError::Gate(error) => Self::unavailable(&error),
+            PlacePurchaseError::Results(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+fn refused(refusal: Refusal) -> Failure {
+    match refusal {
+        Refusal::SoldOut => Failure::new(ProblemType::SoldOut, "No unit is left."),
+        Refusal::AlreadyPurchased => Failure::new(
+            ProblemType::AlreadyPurchased,
+            "You already bought this product.",
+        ),
+        Refusal::NotStarted => {
+            Failure::new(ProblemType::SaleNotStarted, "The sale has not started.")
+        }
+        Refusal::Ended => Failure::new(ProblemType::SaleEnded, "The sale has ended."),
+        Refusal::AboveLimit { limit } => Failure::new(
+            ProblemType::AboveLimit,
+            format!("One buyer may take at most {limit} unit(s) of this product."),
+        ),
+    }
+}
+
+fn ceil_secs(duration: Duration) -> u64 {
+    let secs = duration.as_secs();
+    if duration.subsec_nanos() > 0 {
+        secs + 1
+    } else {
+        secs
+    }
+}
+
+impl From<QueryResultError> for Failure {
+    fn from(error: QueryResultError) -> Self {
+        match error {
+            QueryResultError::NotFound => {
+                Self::new(ProblemType::NotFound, "No such purchase of yours.")
+            }
+            QueryResultError::Results(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<CreateSaleError> for Failure {
+    fn from(error: CreateSaleError) -> Self {
+        match error {
+            CreateSaleError::AlreadyExists => Self::new(
+                ProblemType::SaleExists,
+                "A sale for this product exists already.",
+            ),
+            CreateSaleError::Catalog(error) => Self::unavailable(&error),
+            CreateSaleError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<ListSalesError> for Failure {
+    fn from(error: ListSalesError) -> Self {
+        Self::unavailable(&error)
+    }
+}
+
+/// Implements `From<Failure>` for an operation's response enum: each listed status goes to its
+/// variant (those under `retry` carry a `Retry-After` header); anything else is a 500.
+macro_rules! failure_into {
+    ($response:ty { $($status:literal => $variant:ident),* $(,)? }
+        $(retry { $($retry_status:literal => $retry_variant:ident),* $(,)? })?) => {
+        impl From<$crate::errors::Failure> for $response {
+            fn from(failure: $crate::errors::Failure) -> Self {
+                use poem_openapi::payload::Json;
+                match failure.problem.status {
+                    $($status => Self::$variant(Json(failure.problem)),)*
+                    $($($retry_status => {
+                        let seconds = failure.retry_after_secs();
+                        Self::$retry_variant(Json(failure.problem), seconds)
+                    })*)?
+                    other => {
+                        tracing::error!(status = other, "no response variant for this status");
+                        Self::Internal(Json($crate::problem::Problem::new(
+                            $crate::problem::ProblemType::Internal,
+                            "An unexpected error occurred.",
+                        )))
+                    }
+                }
+            }
+        }
+    };
+}
+pub(crate) use failure_into;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_fields_are_reported_in_camel_case() {
+        assert_eq!(camel_case("per_user_limit"), "perUserLimit");
+        assert_eq!(camel_case("name"), "name");
+    }
+
+    #[test]
+    fn retry_after_rounds_up_to_whole_seconds() {
+        assert_eq!(ceil_secs(Duration::from_millis(1)), 1);
+        assert_eq!(ceil_secs(Duration::from_secs(2)), 2);
+        assert_eq!(ceil_secs(Duration::from_millis(2_500)), 3);
+    }
+
+    #[test]
+    fn every_refusal_has_its_own_problem_type() {
+        let kinds = [
+            Refusal::SoldOut,
+            Refusal::AlreadyPurchased,
+            Refusal::NotStarted,
+            Refusal::Ended,
+            Refusal::AboveLimit {
+                limit: flashsale_domain::Quantity::ONE,
+            },
+        ]
+        .map(|r| refused(r).problem.kind);
+        for (i, a) in kinds.iter().enumerate() {
+            for b in &kinds[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+}

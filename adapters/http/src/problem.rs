@@ -1,0 +1,144 @@
+//! RFC 9457 problem details: the body of every error response, with a stable `type`.
+
+use poem::http::StatusCode;
+use poem_openapi::{Enum, Object};
+
+/// The media type of problem details.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// What went wrong, as a stable URI that clients branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum ProblemType {
+    /// The request is malformed: bad JSON, a bad parameter, an unknown field.
+    #[oai(rename = "urn:flashsale:problem:bad-request")]
+    BadRequest,
+    /// The request is well-formed but a field breaks a rule; see `errors`.
+    #[oai(rename = "urn:flashsale:problem:validation-failed")]
+    ValidationFailed,
+    /// The bearer token is missing, malformed, expired or badly signed.
+    #[oai(rename = "urn:flashsale:problem:unauthorized")]
+    Unauthorized,
+    /// The token is valid but does not allow this operation.
+    #[oai(rename = "urn:flashsale:problem:forbidden")]
+    Forbidden,
+    /// No such resource (or not yours).
+    #[oai(rename = "urn:flashsale:problem:not-found")]
+    NotFound,
+    /// The HTTP method is not supported on this path.
+    #[oai(rename = "urn:flashsale:problem:method-not-allowed")]
+    MethodNotAllowed,
+    /// No unit is left.
+    #[oai(rename = "urn:flashsale:problem:sold-out")]
+    SoldOut,
+    /// This buyer already bought this product.
+    #[oai(rename = "urn:flashsale:problem:already-purchased")]
+    AlreadyPurchased,
+    /// The sale has not opened yet.
+    #[oai(rename = "urn:flashsale:problem:sale-not-started")]
+    SaleNotStarted,
+    /// The sale has closed.
+    #[oai(rename = "urn:flashsale:problem:sale-ended")]
+    SaleEnded,
+    /// More units than the sale allows one buyer.
+    #[oai(rename = "urn:flashsale:problem:above-limit")]
+    AboveLimit,
+    /// A sale for this product exists already.
+    #[oai(rename = "urn:flashsale:problem:sale-exists")]
+    SaleExists,
+    /// The body is larger than the server accepts.
+    #[oai(rename = "urn:flashsale:problem:payload-too-large")]
+    PayloadTooLarge,
+    /// The body is not JSON.
+    #[oai(rename = "urn:flashsale:problem:unsupported-media-type")]
+    UnsupportedMediaType,
+    /// Too many requests from this client or buyer; see `Retry-After`.
+    #[oai(rename = "urn:flashsale:problem:rate-limited")]
+    RateLimited,
+    /// A dependency is down; nothing was taken; see `Retry-After`.
+    #[oai(rename = "urn:flashsale:problem:unavailable")]
+    Unavailable,
+    /// An unexpected error; details are in the server's log, never in the response.
+    #[oai(rename = "urn:flashsale:problem:internal")]
+    Internal,
+}
+
+/// One field that broke a rule.
+#[derive(Debug, Clone, PartialEq, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct FieldError {
+    /// The field's name in the request body.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Problem details (RFC 9457).
+#[derive(Debug, Clone, PartialEq, Object)]
+#[oai(rename_all = "camelCase", example)]
+pub struct Problem {
+    /// What went wrong, stable across versions.
+    #[oai(rename = "type")]
+    pub kind: ProblemType,
+    /// A short human summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// A human explanation of this occurrence.
+    pub detail: String,
+    /// Fields that broke a rule, for `validation-failed`.
+    #[oai(skip_serializing_if_is_empty)]
+    pub errors: Vec<FieldError>,
+}
+
+impl Problem {
+    /// A problem of `kind` with this explanation.
+    pub fn new(kind: ProblemType, detail: impl Into<String>) -> Self {
+        let (status, title) = kind.status_and_title();
+        Self {
+            kind,
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The same problem listing the fields that broke a rule.
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+}
+
+impl poem_openapi::types::Example for Problem {
+    fn example() -> Self {
+        Self::new(ProblemType::SoldOut, "No unit is left.")
+    }
+}
+
+impl ProblemType {
+    /// The status code and title of this problem type.
+    pub fn status_and_title(self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest => (StatusCode::BAD_REQUEST, "Bad request"),
+            Self::ValidationFailed => (StatusCode::UNPROCESSABLE_ENTITY, "Validation failed"),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "Unauthorized"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "Forbidden"),
+            Self::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed"),
+            Self::SoldOut => (StatusCode::CONFLICT, "Sold out"),
+            Self::AlreadyPurchased => (StatusCode::CONFLICT, "Already purchased"),
+            Self::SaleNotStarted => (StatusCode::CONFLICT, "Sale not started"),
+            Self::SaleEnded => (StatusCode::CONFLICT, "Sale ended"),
+            Self::AboveLimit => (StatusCode::UNPROCESSABLE_ENTITY, "Above the per-user limit"),
+            Self::SaleExists => (StatusCode::CONFLICT, "Sale exists"),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
+            Self::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")
+            }
+            Self::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable"),
+            Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+        }
+    }
+}

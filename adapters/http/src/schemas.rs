@@ -1,0 +1,259 @@
+//! Request and response bodies: wire shapes only, converted into domain types at the edge.
+
+use chrono::{DateTime, Utc};
+use flashsale_application::{Accepted, SaleView};
+use flashsale_domain::{FailureReason, Purchase, PurchaseState, SalePhase, Timestamp};
+use poem_openapi::{Enum, Object};
+use validator::{Validate, ValidationError};
+
+use crate::time::{from_wire, to_wire};
+
+fn one() -> u32 {
+    1
+}
+
+/// What to buy.
+#[derive(Debug, Clone, Object, Validate)]
+#[oai(rename_all = "camelCase", deny_unknown_fields, example)]
+pub struct PurchaseRequest {
+    /// Units to buy, at most the sale's per-user limit. Defaults to 1.
+    #[oai(default = "one")]
+    #[validate(range(min = 1, max = 100, message = "must be from 1 to 100"))]
+    pub quantity: u32,
+}
+
+impl poem_openapi::types::Example for PurchaseRequest {
+    fn example() -> Self {
+        Self { quantity: 1 }
+    }
+}
+
+/// Where an accepted purchase stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum PurchaseStatus {
+    /// The unit is reserved and the order is being created.
+    Pending,
+    /// The order exists.
+    Succeeded,
+    /// No order will be created; the unit went back into stock.
+    Failed,
+}
+
+/// Why an accepted purchase failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum PurchaseFailure {
+    /// The system of record had no stock left.
+    SoldOut,
+    /// The buyer already has an order for this product.
+    AlreadyPurchased,
+    /// The sale is unknown to the system of record.
+    UnknownSale,
+    /// The order could not be queued; try again.
+    QueueUnavailable,
+    /// The reservation was never queued and was released by reconciliation.
+    Abandoned,
+}
+
+impl From<FailureReason> for PurchaseFailure {
+    fn from(reason: FailureReason) -> Self {
+        match reason {
+            FailureReason::SoldOut => Self::SoldOut,
+            FailureReason::AlreadyPurchased => Self::AlreadyPurchased,
+            FailureReason::UnknownSale => Self::UnknownSale,
+            FailureReason::QueueUnavailable => Self::QueueUnavailable,
+            FailureReason::Abandoned => Self::Abandoned,
+        }
+    }
+}
+
+/// A purchase that took stock and is queued.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PurchaseAccepted {
+    /// The id to poll the result with.
+    pub request_id: String,
+    /// The product bought.
+    pub product_id: String,
+    /// Units reserved.
+    pub quantity: u32,
+    /// Always `pending` here.
+    pub status: PurchaseStatus,
+    /// Where to poll the result.
+    pub result_url: String,
+}
+
+impl PurchaseAccepted {
+    /// The wire form of an accepted purchase.
+    pub fn from_accepted(accepted: &Accepted) -> Self {
+        let request_id = accepted.request_id.to_string();
+        Self {
+            result_url: result_url(&request_id),
+            request_id,
+            product_id: accepted.reservation.product_id.to_string(),
+            quantity: accepted.reservation.quantity.get(),
+            status: PurchaseStatus::Pending,
+        }
+    }
+}
+
+/// The path of a purchase's result.
+pub fn result_url(request_id: &str) -> String {
+    format!("/api/v1/purchases/{request_id}")
+}
+
+/// What became of an accepted purchase.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PurchaseResult {
+    /// The purchase request's id.
+    pub request_id: String,
+    /// The product bought.
+    pub product_id: String,
+    /// Units reserved.
+    pub quantity: u32,
+    /// When it was accepted.
+    pub accepted_at: DateTime<Utc>,
+    /// Where it stands; `pending` turns into `succeeded` or `failed`, never back.
+    pub status: PurchaseStatus,
+    /// The order's id, once `succeeded`.
+    #[oai(skip_serializing_if_is_none)]
+    pub order_id: Option<String>,
+    /// Why it `failed`.
+    #[oai(skip_serializing_if_is_none)]
+    pub failure: Option<PurchaseFailure>,
+}
+
+impl From<Purchase> for PurchaseResult {
+    fn from(purchase: Purchase) -> Self {
+        let (status, order_id, failure) = match purchase.state() {
+            PurchaseState::Pending => (PurchaseStatus::Pending, None, None),
+            PurchaseState::Succeeded { order_id } => {
+                (PurchaseStatus::Succeeded, Some(order_id.to_string()), None)
+            }
+            PurchaseState::Failed { reason } => {
+                (PurchaseStatus::Failed, None, Some((*reason).into()))
+            }
+        };
+        Self {
+            request_id: purchase.request_id.to_string(),
+            product_id: purchase.product_id.to_string(),
+            quantity: purchase.quantity.get(),
+            accepted_at: to_wire(purchase.accepted_at),
+            status,
+            order_id,
+            failure,
+        }
+    }
+}
+
+/// Where a sale stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum SaleStatus {
+    /// Not open yet.
+    Upcoming,
+    /// Open: buying is allowed.
+    Open,
+    /// Closed.
+    Ended,
+}
+
+/// A sale as buyers see it.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SaleSummary {
+    /// The product on sale.
+    pub product_id: String,
+    /// The product's name.
+    pub name: String,
+    /// Units on sale in total.
+    pub stock: u32,
+    /// Units still available.
+    pub remaining: u32,
+    /// When buying opens.
+    pub starts_at: DateTime<Utc>,
+    /// When buying closes.
+    pub ends_at: DateTime<Utc>,
+    /// Most units one buyer may take.
+    pub per_user_limit: u32,
+    /// Where the sale stands now.
+    pub status: SaleStatus,
+}
+
+impl SaleSummary {
+    /// The wire form of a sale at `now`.
+    pub fn at(view: SaleView, now: Timestamp) -> Self {
+        let sale = &view.sale;
+        let status = match sale.window().phase(now) {
+            SalePhase::NotStarted => SaleStatus::Upcoming,
+            SalePhase::Open => SaleStatus::Open,
+            SalePhase::Ended => SaleStatus::Ended,
+        };
+        Self {
+            product_id: sale.product_id().to_string(),
+            name: sale.name().to_owned(),
+            stock: sale.stock(),
+            remaining: view.remaining,
+            starts_at: to_wire(sale.window().starts_at()),
+            ends_at: to_wire(sale.window().ends_at()),
+            per_user_limit: sale.per_user_limit().get(),
+            status,
+        }
+    }
+}
+
+fn window_is_ordered(request: &NewSale) -> Result<(), ValidationError> {
+    if request.ends_at <= request.starts_at {
+        let mut error = ValidationError::new("window");
+        error.message = Some("endsAt must be after startsAt".into());
+        return Err(error);
+    }
+    Ok(())
+}
+
+/// A sale to create.
+#[derive(Debug, Clone, Object, Validate)]
+#[oai(rename_all = "camelCase", deny_unknown_fields, example)]
+#[validate(schema(function = "window_is_ordered", skip_on_field_errors = false))]
+pub struct NewSale {
+    /// The product's id: 1 to 64 of `A-Z a-z 0-9 . _ -`.
+    #[validate(length(min = 1, max = 64, message = "must be 1 to 64 characters"))]
+    pub product_id: String,
+    /// The product's name.
+    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
+    pub name: String,
+    /// Units on sale.
+    #[validate(range(max = 100_000_000, message = "must be at most 100000000"))]
+    pub stock: u32,
+    /// When buying opens.
+    pub starts_at: DateTime<Utc>,
+    /// When buying closes; after `startsAt`.
+    pub ends_at: DateTime<Utc>,
+    /// Most units one buyer may take. Defaults to 1.
+    #[oai(default = "one")]
+    #[validate(range(min = 1, max = 100, message = "must be from 1 to 100"))]
+    pub per_user_limit: u32,
+}
+
+impl poem_openapi::types::Example for NewSale {
+    fn example() -> Self {
+        let starts_at = DateTime::<Utc>::from_timestamp(1_796_119_200, 0).unwrap_or_default();
+        Self {
+            product_id: "phone-x".into(),
+            name: "Phone X, launch edition".into(),
+            stock: 100,
+            ends_at: starts_at + chrono::Duration::hours(1),
+            starts_at,
+            per_user_limit: 1,
+        }
+    }
+}
+
+impl NewSale {
+    /// The window's bounds in domain form.
+    pub fn window_bounds(&self) -> (Timestamp, Timestamp) {
+        (from_wire(self.starts_at), from_wire(self.ends_at))
+    }
+}

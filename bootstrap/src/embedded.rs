@@ -1,0 +1,64 @@
+//! The embedded profile: every adapter in memory, wired and run.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use flashsale_application::FlashSale;
+use flashsale_domain::RatePolicy;
+use flashsale_http::{HttpSettings, TokenSecret};
+use flashsale_memory::{
+    embedded, Embedded, EmbeddedSettings, OrderReceiver, RateLimits, WorkerSettings,
+};
+
+use crate::settings::{RateLimitSection, Settings};
+
+/// The embedded service and the receiving end of its queue.
+pub fn build(settings: &Settings) -> anyhow::Result<(Arc<FlashSale<Embedded>>, OrderReceiver)> {
+    let embedded_settings = EmbeddedSettings {
+        rate_limits: rate_limits(&settings.rate_limit)?,
+        queue_capacity: settings.queue.capacity,
+        publish_timeout: Duration::from_millis(settings.queue.publish_timeout_ms),
+    };
+    let (adapters, receiver) = embedded(&embedded_settings);
+    Ok((Arc::new(FlashSale::new(adapters)), receiver))
+}
+
+fn policy(per_second: f64, burst: u32, name: &str) -> anyhow::Result<Option<RatePolicy>> {
+    if per_second == 0.0 {
+        return Ok(None);
+    }
+    RatePolicy::new(per_second, burst)
+        .map(Some)
+        .with_context(|| format!("rate_limit.{name}"))
+}
+
+/// The configured token buckets.
+pub fn rate_limits(section: &RateLimitSection) -> anyhow::Result<RateLimits> {
+    Ok(RateLimits {
+        per_ip: policy(section.per_ip_per_second, section.per_ip_burst, "per_ip")?,
+        per_user: policy(
+            section.per_user_per_second,
+            section.per_user_burst,
+            "per_user",
+        )?,
+    })
+}
+
+/// The HTTP adapter's settings.
+pub fn http_settings(settings: &Settings) -> HttpSettings {
+    let header = settings.http.client_ip_header.trim();
+    HttpSettings {
+        token_secret: TokenSecret::new(settings.auth.token_secret.expose()),
+        client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
+        body_limit_bytes: settings.http.body_limit_bytes,
+    }
+}
+
+/// The worker's settings.
+pub fn worker_settings(settings: &Settings) -> WorkerSettings {
+    WorkerSettings {
+        batch_size: settings.worker.batch_size,
+        retry_backoff: Duration::from_millis(settings.worker.retry_backoff_ms),
+    }
+}

@@ -1,0 +1,199 @@
+//! Typed settings, layered: built-in defaults (the shipped `config/default.toml`), then the
+//! files in the config directory, then `FLASHSALE__SECTION__KEY` environment variables.
+
+use std::fmt;
+use std::path::Path;
+
+use config::{Config, Environment, File, FileFormat};
+use serde::Deserialize;
+
+const BUILT_IN_DEFAULTS: &str = include_str!("../../config/default.toml");
+
+/// The deployment profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// Every adapter in memory; no external server.
+    Embedded,
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Profile::Embedded => f.write_str("embedded"),
+        }
+    }
+}
+
+/// All settings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// The HTTP server.
+    pub http: HttpSection,
+    /// Bearer tokens.
+    pub auth: AuthSection,
+    /// Token buckets.
+    pub rate_limit: RateLimitSection,
+    /// The embedded order queue.
+    pub queue: QueueSection,
+    /// The order worker.
+    pub worker: WorkerSection,
+    /// The demo sale.
+    pub demo: DemoSection,
+    /// Logging.
+    pub log: LogSection,
+}
+
+/// `[http]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSection {
+    /// Listen address.
+    pub bind: String,
+    /// Trusted proxy header for the client address; empty for none.
+    pub client_ip_header: String,
+    /// Largest body accepted.
+    pub body_limit_bytes: usize,
+    /// How long shutdown waits for requests in flight.
+    pub shutdown_grace_secs: u64,
+}
+
+/// A secret that never prints.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret's value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// `[auth]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSection {
+    /// HS256 secret.
+    pub token_secret: Secret,
+    /// Lifetime of minted tokens.
+    pub token_ttl_secs: u64,
+}
+
+/// `[rate_limit]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSection {
+    /// Refill per second per client address; 0 turns it off.
+    pub per_ip_per_second: f64,
+    /// Bucket size per client address.
+    pub per_ip_burst: u32,
+    /// Refill per second per user; 0 turns it off.
+    pub per_user_per_second: f64,
+    /// Bucket size per user.
+    pub per_user_burst: u32,
+}
+
+/// `[queue]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct QueueSection {
+    /// Messages held.
+    pub capacity: usize,
+    /// Wait for room before refusing.
+    pub publish_timeout_ms: u64,
+}
+
+/// `[worker]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSection {
+    /// Reservations per transaction.
+    pub batch_size: usize,
+    /// Pause before retrying a failed batch.
+    pub retry_backoff_ms: u64,
+}
+
+/// `[demo]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct DemoSection {
+    /// Whether to seed the demo sale.
+    pub seed: bool,
+    /// Its product id.
+    pub product_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its stock.
+    pub stock: u32,
+    /// Its per-user limit.
+    pub per_user_limit: u32,
+    /// How long it lasts from startup.
+    pub duration_secs: u64,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSection {
+    /// `pretty` or `json`.
+    pub format: LogFormat,
+    /// Filter directives.
+    pub filter: String,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people.
+    Pretty,
+    /// For pipelines.
+    Json,
+}
+
+impl Settings {
+    /// Loads the layers for `profile` from `config_dir` (missing files are skipped).
+    ///
+    /// # Errors
+    /// A [`config::ConfigError`] naming the key that is missing or has the wrong type.
+    pub fn load(profile: Profile, config_dir: &Path) -> Result<Self, config::ConfigError> {
+        Config::builder()
+            .add_source(File::from_str(BUILT_IN_DEFAULTS, FileFormat::Toml))
+            .add_source(File::from(config_dir.join("default.toml")).required(false))
+            .add_source(File::from(config_dir.join(format!("{profile}.toml"))).required(false))
+            .add_source(
+                Environment::with_prefix("FLASHSALE")
+                    .prefix_separator("__")
+                    .separator("__"),
+            )
+            .build()?
+            .try_deserialize()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_defaults_load_without_any_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
+        assert_eq!(settings.http.bind, "127.0.0.1:8080");
+        assert!(!settings.demo.seed);
+    }
+
+    #[test]
+    fn the_profile_file_overrides_the_defaults() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("embedded.toml"), "[demo]\nstock = 7\n").expect("write");
+        let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
+        assert_eq!(settings.demo.stock, 7);
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
+        assert!(!format!("{settings:?}").contains("development-secret"));
+    }
+}
