@@ -1,0 +1,145 @@
+//! The Kafka container (single KRaft node) and per-test topics.
+//!
+//! The broker advertises the published host port: the port is chosen before the
+//! container starts (see `ports`) and handed to it as `KAFKA_ADVERTISED_LISTENERS`, so
+//! clients outside the container are sent back to an address they can reach, and a
+//! restarted container keeps it. Traffic inside the container (controller, inter-broker)
+//! uses separate listeners on `localhost`.
+
+use std::time::{Duration, Instant};
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::ClientConfig;
+
+use crate::names::unique_topic;
+use crate::probe::Probe;
+use crate::service::{Service, ServiceKind};
+use crate::StackError;
+
+/// Port of the listener that is published to the host.
+const KAFKA_PORT: u16 = 9092;
+const TOPIC_READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The `KAFKA_*` configuration, understood by our image and by `apache/kafka` alike.
+fn environment(host: &str, port: u16) -> Vec<(String, String)> {
+    [
+        ("KAFKA_NODE_ID", "1".to_owned()),
+        ("KAFKA_PROCESS_ROLES", "broker,controller".to_owned()),
+        (
+            "KAFKA_LISTENERS",
+            format!("PLAINTEXT://0.0.0.0:{KAFKA_PORT},INTERNAL://0.0.0.0:19092,CONTROLLER://0.0.0.0:9093"),
+        ),
+        (
+            "KAFKA_ADVERTISED_LISTENERS",
+            format!("PLAINTEXT://{host}:{port},INTERNAL://localhost:19092"),
+        ),
+        (
+            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
+            "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT".to_owned(),
+        ),
+        ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER".to_owned()),
+        ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093".to_owned()),
+        ("KAFKA_INTER_BROKER_LISTENER_NAME", "INTERNAL".to_owned()),
+        ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1".to_owned()),
+        ("KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS", "1".to_owned()),
+        ("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1".to_owned()),
+        ("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1".to_owned()),
+        ("KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS", "1".to_owned()),
+        ("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0".to_owned()),
+        ("KAFKA_LOG_DIRS", "/tmp/kraft-combined-logs".to_owned()),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_owned(), value))
+    .collect()
+}
+
+/// Starts Kafka and waits until a metadata request answers.
+pub(crate) async fn start(image: &str) -> Result<Service, StackError> {
+    Service::launch(
+        ServiceKind::Kafka,
+        image,
+        KAFKA_PORT,
+        environment,
+        |host, port| Probe::Kafka {
+            bootstrap_servers: format!("{host}:{port}"),
+        },
+    )
+    .await
+}
+
+/// Creates `topic` with `partitions` partitions (replication 1) and waits until every
+/// partition has a leader. An existing topic of that name is an error.
+pub(crate) async fn create_topic(
+    bootstrap_servers: &str,
+    topic: &str,
+    partitions: i32,
+) -> Result<(), StackError> {
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap_servers)
+        .create()
+        .map_err(|e| StackError::Kafka(format!("cannot create admin client: {e}")))?;
+    let new_topic = NewTopic::new(topic, partitions, TopicReplication::Fixed(1));
+    let options = AdminOptions::new().operation_timeout(Some(TOPIC_READY_TIMEOUT));
+    let results = admin
+        .create_topics([&new_topic], &options)
+        .await
+        .map_err(|e| StackError::Kafka(format!("cannot create topic {topic}: {e}")))?;
+    for result in results {
+        if let Err((name, code)) = result {
+            return Err(StackError::Kafka(format!(
+                "cannot create topic {name}: {code}"
+            )));
+        }
+    }
+    wait_for_leaders(bootstrap_servers.to_owned(), topic.to_owned(), partitions).await
+}
+
+/// Creates a topic with a fresh name and returns the name.
+pub(crate) async fn fresh_topic(
+    bootstrap_servers: &str,
+    partitions: i32,
+) -> Result<String, StackError> {
+    let topic = unique_topic();
+    create_topic(bootstrap_servers, &topic, partitions).await?;
+    Ok(topic)
+}
+
+async fn wait_for_leaders(
+    bootstrap_servers: String,
+    topic: String,
+    partitions: i32,
+) -> Result<(), StackError> {
+    tokio::task::spawn_blocking(move || {
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &bootstrap_servers)
+            .create()
+            .map_err(|e| StackError::Kafka(e.to_string()))?;
+        let deadline = Instant::now() + TOPIC_READY_TIMEOUT;
+        loop {
+            let led = consumer
+                .fetch_metadata(Some(&topic), Duration::from_secs(3))
+                .ok()
+                .and_then(|metadata| {
+                    metadata.topics().first().map(|t| {
+                        t.error().is_none()
+                            && t.partitions().len() == usize::try_from(partitions).unwrap_or(0)
+                            && t.partitions().iter().all(|p| p.leader() >= 0)
+                    })
+                })
+                .unwrap_or(false);
+            if led {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(StackError::Kafka(format!(
+                    "topic {topic} has no leader for all {partitions} partitions after {TOPIC_READY_TIMEOUT:?}"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    })
+    .await
+    .map_err(|e| StackError::Runtime(e.to_string()))?
+}

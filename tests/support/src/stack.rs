@@ -1,0 +1,131 @@
+//! The stack shared by all tests of one test binary.
+
+use std::io::Write;
+use std::time::Instant;
+
+use tokio::sync::OnceCell;
+
+use crate::config::flag;
+use crate::runtime::on_support_runtime;
+use crate::{cleanup, kafka, mariadb, redis, Images, Service, StackError, ENV_SKIP_CONTAINERS};
+
+static STACK: OnceCell<Result<Stack, StackError>> = OnceCell::const_new();
+
+/// Redis, MariaDB and Kafka, each in its own container, started once per test binary.
+#[derive(Debug)]
+pub struct Stack {
+    images: Images,
+    redis: Service,
+    mariadb: Service,
+    kafka: Service,
+}
+
+/// The shared stack, started on first use.
+///
+/// # Panics
+/// When the stack cannot be started (no Docker, missing image, server never ready) or
+/// when `FLASHSALE_SKIP_CONTAINERS=1` is set; the message says what to do. Use
+/// [`try_stack`] to handle that, or [`require_stack!`](crate::require_stack) to skip.
+pub async fn stack() -> &'static Stack {
+    match try_stack().await {
+        Ok(stack) => stack,
+        Err(error) => panic!("the container test stack is not available: {error}"),
+    }
+}
+
+/// The shared stack, started on first use; a failed start is reported to every caller.
+pub async fn try_stack() -> Result<&'static Stack, StackError> {
+    if flag(ENV_SKIP_CONTAINERS) {
+        return Err(StackError::SkippedByRequest);
+    }
+    STACK
+        .get_or_init(|| on_support_runtime(Stack::start(Images::from_env())))
+        .await
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+impl Stack {
+    async fn start(images: Images) -> Result<Self, StackError> {
+        let started = Instant::now();
+        cleanup::arm()?;
+        let (redis, mariadb, kafka) = tokio::try_join!(
+            redis::start(&images.redis),
+            mariadb::start(&images.mariadb),
+            kafka::start(&images.kafka),
+        )?;
+        let stack = Self {
+            images,
+            redis,
+            mariadb,
+            kafka,
+        };
+        // Written to the real stderr (not captured by the test harness): once per binary.
+        let _ = writeln!(
+            std::io::stderr(),
+            "flashsale-test-support: stack ready in {:.1}s (redis {}, mariadb {}, kafka {}; label {}={})",
+            started.elapsed().as_secs_f64(),
+            stack.redis.address(),
+            stack.mariadb.address(),
+            stack.kafka.address(),
+            cleanup::SESSION_LABEL,
+            cleanup::session_id(),
+        );
+        Ok(stack)
+    }
+
+    /// The images in use.
+    pub fn images(&self) -> &Images {
+        &self.images
+    }
+
+    /// The Redis container (for its id and for stop/pause/restart).
+    pub fn redis(&self) -> &Service {
+        &self.redis
+    }
+
+    /// The MariaDB container (for its id and for stop/pause/restart).
+    pub fn mariadb(&self) -> &Service {
+        &self.mariadb
+    }
+
+    /// The Kafka container (for its id and for stop/pause/restart).
+    pub fn kafka(&self) -> &Service {
+        &self.kafka
+    }
+
+    /// `redis://127.0.0.1:port/`. Share the server through [`crate::key_prefix`].
+    pub fn redis_url(&self) -> String {
+        redis::url(self.redis.host(), self.redis.port())
+    }
+
+    /// `mysql://root:…@127.0.0.1:port/` with no database selected.
+    pub fn mysql_admin_url(&self) -> String {
+        mariadb::admin_url(self.mariadb.host(), self.mariadb.port())
+    }
+
+    /// Creates an empty database for the calling test; returns its `mysql://` URL.
+    pub async fn fresh_database(&self) -> Result<String, StackError> {
+        mariadb::fresh_database(&self.mariadb).await
+    }
+
+    /// `host:port` for Kafka clients' `bootstrap.servers`.
+    pub fn kafka_bootstrap_servers(&self) -> String {
+        self.kafka.address()
+    }
+
+    /// Creates `topic` through the admin client and waits until its partitions have leaders.
+    pub async fn create_topic(&self, topic: &str, partitions: i32) -> Result<(), StackError> {
+        kafka::create_topic(&self.kafka_bootstrap_servers(), topic, partitions).await
+    }
+
+    /// Creates a topic with a fresh name (see [`crate::unique_topic`]) and returns the name.
+    pub async fn fresh_topic(&self, partitions: i32) -> Result<String, StackError> {
+        kafka::fresh_topic(&self.kafka_bootstrap_servers(), partitions).await
+    }
+
+    /// The label value that marks this process's containers (see [`crate::cleanup`]).
+    pub fn session_id(&self) -> &'static str {
+        cleanup::session_id()
+    }
+}
