@@ -43,6 +43,7 @@ impl fmt::Debug for TokenSecret {
 struct Claims {
     sub: String,
     exp: u64,
+    #[serde(default)]
     iat: u64,
     #[serde(default)]
     admin: bool,

@@ -1,5 +1,5 @@
 //! Bounds request bodies: a declared `Content-Length` above the limit is refused at once, and a
-//! chunked body is read up to the limit only. Either way the client gets `413`.
+//! body of undeclared length (chunked) is read up to the limit only. Either way the client gets `413`.
 
 use std::sync::Arc;
 
@@ -25,11 +25,10 @@ pub async fn limit_body<E: Endpoint>(
             ));
         }
         Some(_) => {}
-        None if req.headers().contains_key(header::TRANSFER_ENCODING) => {
+        None => {
             let body = req.take_body().into_bytes_limit(limit).await?;
             req.set_body(body);
         }
-        None => {}
     }
     endpoint.call(req).await.map(IntoResponse::into_response)
 }

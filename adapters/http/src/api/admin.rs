@@ -35,6 +35,12 @@ pub enum CreateSaleResponse {
     /// The token lacks the `admin` claim.
     #[oai(status = 403, content_type = "application/problem+json")]
     Forbidden(Json<Problem>),
+    /// The body is larger than the server accepts.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The body is not `application/json`.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// A sale for this product exists already (`sale-exists`).
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
@@ -50,7 +56,8 @@ pub enum CreateSaleResponse {
 }
 
 failure_into!(CreateSaleResponse {
-    400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 409 => Conflict, 422 => Unprocessable,
+    400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 409 => Conflict, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
+    422 => Unprocessable,
 } retry { 503 => Unavailable });
 
 fn to_sale(body: &NewSale) -> Result<Sale, Failure> {

@@ -35,6 +35,12 @@ pub enum BuyResponse {
     /// The bearer token is missing or invalid.
     #[oai(status = 401, content_type = "application/problem+json")]
     Unauthorized(Json<Problem>),
+    /// The body is larger than the server accepts.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The body is not `application/json`.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// No sale for this product.
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
@@ -57,7 +63,8 @@ pub enum BuyResponse {
 }
 
 failure_into!(BuyResponse {
-    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 409 => Conflict, 422 => Unprocessable,
+    400 => BadRequest, 401 => Unauthorized, 404 => NotFound, 409 => Conflict, 413 => PayloadTooLarge, 415 => UnsupportedMediaType,
+    422 => Unprocessable,
 } retry { 429 => TooManyRequests, 503 => Unavailable });
 
 /// Outcome of polling a purchase.

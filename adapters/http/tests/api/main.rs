@@ -1,0 +1,9 @@
+//! The HTTP API against the embedded adapters: every operation, every error shape, the spec.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers may panic
+
+mod admin;
+mod auth;
+mod bad_input;
+mod helpers;
+mod openapi;
+mod purchases;
