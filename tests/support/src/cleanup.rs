@@ -26,10 +26,17 @@ pub const SESSION_LABEL: &str = "flashsale.test-session";
 /// Label naming the server a container runs (`redis`, `mariadb`, `kafka`).
 pub const SERVICE_LABEL: &str = "flashsale.service";
 
+/// Waits for the pipe to close, then sweeps twice: the second sweep catches a container
+/// whose creation was still in flight in the daemon when the process ended.
 const WATCHDOG_SCRIPT: &str = r#"
 cat >/dev/null
-ids=$(docker ps -aq --filter "label=$1")
-[ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1
+sweep() {
+    ids=$(docker ps -aq --filter "label=$1")
+    [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1
+}
+sweep "$1"
+sleep 3
+sweep "$1"
 "#;
 
 static SESSION: OnceLock<String> = OnceLock::new();

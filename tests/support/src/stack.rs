@@ -49,11 +49,14 @@ impl Stack {
     async fn start(images: Images) -> Result<Self, StackError> {
         let started = Instant::now();
         cleanup::arm()?;
-        let (redis, mariadb, kafka) = tokio::try_join!(
+        // `join!`, not `try_join!`: a failure must not cancel the others mid-request, which
+        // could leave a created container behind. Started ones are removed when dropped.
+        let (redis, mariadb, kafka) = tokio::join!(
             redis::start(&images.redis),
             mariadb::start(&images.mariadb),
             kafka::start(&images.kafka),
-        )?;
+        );
+        let (redis, mariadb, kafka) = (redis?, mariadb?, kafka?);
         let stack = Self {
             images,
             redis,
