@@ -1,1 +1,1 @@
-//! Cross-crate test suites live in `tests/`.
+//! Cross-crate test suites; the tests live in `tests/`. This library is empty on purpose.

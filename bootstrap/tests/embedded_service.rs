@@ -1,0 +1,141 @@
+//! The README's walk-through, against the real binary: run it, mint tokens with its subcommand,
+//! buy the demo product, poll to success, get refused as a repeat buyer and as a late buyer,
+//! then stop it with SIGTERM and see it drain and exit cleanly.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_flashsale");
+const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+fn flashsale() -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(WORKSPACE)
+        .env("FLASHSALE__HTTP__BIND", "127.0.0.1:0")
+        .env("FLASHSALE__DEMO__STOCK", "3")
+        .env("FLASHSALE__LOG__FORMAT", "json")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn mint(user: &str) -> String {
+    let output = flashsale()
+        .args(["mint-token", "--sub", user])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+/// Starts the service; returns it, its base URL and the channel of its log lines.
+fn start() -> (Child, String, mpsc::Receiver<String>) {
+    let mut child = flashsale().stderr(Stdio::piped()).spawn().expect("starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (lines_tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the service logs its address");
+        if let Some(start) = line.find("listening on http://") {
+            let rest = &line[start + "listening on ".len()..];
+            let url = rest.split([' ', '"']).next().expect("url").to_owned();
+            return (child, url, lines);
+        }
+    }
+}
+
+async fn buy(client: &reqwest::Client, base: &str, token: &str) -> (u16, Value) {
+    let response = client
+        .post(format!("{base}/api/v1/sales/demo-phone/purchases"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .expect("answers");
+    (
+        response.status().as_u16(),
+        response.json().await.expect("json"),
+    )
+}
+
+#[tokio::test]
+async fn the_readme_walk_through_works_against_the_binary() {
+    let (mut child, base, lines) = start();
+    let client = reqwest::Client::new();
+
+    let alice = mint("alice");
+    let (status, accepted) = buy(&client, &base, &alice).await;
+    assert_eq!(status, 202, "{accepted}");
+    let result_url = format!("{base}{}", accepted["resultUrl"].as_str().unwrap());
+    let mut result = Value::Null;
+    for _ in 0..100 {
+        result = client
+            .get(&result_url)
+            .bearer_auth(&alice)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if result["status"] != "pending" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(result["status"], "succeeded", "{result}");
+
+    let (status, problem) = buy(&client, &base, &alice).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (409, Some("urn:flashsale:problem:already-purchased"))
+    );
+    for user in ["bob", "carol"] {
+        assert_eq!(buy(&client, &base, &mint(user)).await.0, 202);
+    }
+    let (status, problem) = buy(&client, &base, &mint("dave")).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (409, Some("urn:flashsale:problem:sold-out"))
+    );
+
+    let docs = client.get(format!("{base}/docs")).send().await.unwrap();
+    assert_eq!(docs.status().as_u16(), 200);
+
+    let pid = child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let exit = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .expect("exits");
+    assert!(exit.success(), "exit status {exit}");
+    let log: Vec<String> = lines.iter().collect();
+    assert!(
+        log.iter().any(|l| l.contains("stopped cleanly")),
+        "{log:#?}"
+    );
+}
