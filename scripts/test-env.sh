@@ -82,9 +82,9 @@ try_storage_driver() {
 }
 
 stop_dockerd() {
-    local pid="$1" i
+    local pid="$1" _
     kill "$pid" 2>/dev/null || true
-    for i in $(seq 1 20); do
+    for _ in $(seq 1 20); do
         kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.5
     done
@@ -126,6 +126,7 @@ ensure_base_image() {
         log "base image $BASE_IMAGE present"
         return
     fi
+    need_root "creating $BASE_IMAGE with debootstrap"
     command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
     local t=$SECONDS dir
     dir="$(mktemp -d /tmp/flashsale-rootfs.XXXXXX)"
@@ -188,18 +189,19 @@ prepare_kafka_jars() {
         || { tail -n 40 "$work/mvn.log" >&2; die "mvn could not resolve Kafka $KAFKA_VERSION"; }
     rm -rf "$work"
     echo "$KAFKA_VERSION" >"$stamp"
-    log "kafka jars resolved in $((SECONDS - t))s ($(ls "$libs" | wc -l) jars)"
+    log "kafka jars resolved in $((SECONDS - t))s ($(find "$libs" -name '*.jar' | wc -l) jars)"
 }
 
 build_image() {
     local name="$1" tag="flashsale-test/$1:latest" ctx="$ROOT/docker/$1" hash
-    [ "$name" = kafka ] && prepare_kafka_jars "$ctx"
+    # The jars under build/ are not hashed: the Kafka version stands for them.
     hash="$(context_hash "$ctx")"
     [ "$name" = kafka ] && hash="$hash-$KAFKA_VERSION"
     if [ "$(image_label "$tag" flashsale.context-hash)" = "$hash" ]; then
         log "image $tag up to date ($hash)"
         return
     fi
+    [ "$name" = kafka ] && prepare_kafka_jars "$ctx"
     local t=$SECONDS
     log "building $tag (context hash $hash) ..."
     DOCKER_BUILDKIT=0 docker build -q --label "flashsale.context-hash=$hash" -t "$tag" "$ctx" \

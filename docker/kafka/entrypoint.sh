@@ -5,9 +5,11 @@
 set -euo pipefail
 CONFIG=/opt/kafka/server.properties
 CLASSPATH="/opt/kafka/libs/*"
-JAVA_OPTS=(${KAFKA_HEAP_OPTS:--Xmx512m} -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+read -r -a HEAP_OPTS <<<"${KAFKA_HEAP_OPTS:--Xmx512m}"
+read -r -a EXTRA_OPTS <<<"${KAFKA_OPTS:-}"
+JAVA_OPTS=("${HEAP_OPTS[@]}" -XX:+UseSerialGC -XX:TieredStopAtLevel=1
     -Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=info
-    -Dorg.slf4j.simpleLogger.showDateTime=true ${KAFKA_OPTS:-})
+    -Dorg.slf4j.simpleLogger.showDateTime=true "${EXTRA_OPTS[@]}")
 
 : >"$CONFIG"
 while IFS='=' read -r name value; do
