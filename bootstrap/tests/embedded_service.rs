@@ -40,10 +40,20 @@ fn mint(user: &str) -> String {
         .to_owned()
 }
 
+/// The running service; killed if the test ends before it stops by itself.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts the service; returns it, its base URL and the channel of its log lines.
-fn start() -> (Child, String, mpsc::Receiver<String>) {
-    let mut child = flashsale().stderr(Stdio::piped()).spawn().expect("starts");
-    let stderr = child.stderr.take().expect("stderr");
+fn start() -> (Running, String, mpsc::Receiver<String>) {
+    let mut service = Running(flashsale().stderr(Stdio::piped()).spawn().expect("starts"));
+    let stderr = service.0.stderr.take().expect("stderr");
     let (lines_tx, lines) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
@@ -59,7 +69,7 @@ fn start() -> (Child, String, mpsc::Receiver<String>) {
         if let Some(start) = line.find("listening on http://") {
             let rest = &line[start + "listening on ".len()..];
             let url = rest.split([' ', '"']).next().expect("url").to_owned();
-            return (child, url, lines);
+            return (service, url, lines);
         }
     }
 }
@@ -80,7 +90,7 @@ async fn buy(client: &reqwest::Client, base: &str, token: &str) -> (u16, Value) 
 
 #[tokio::test]
 async fn the_readme_walk_through_works_against_the_binary() {
-    let (mut child, base, lines) = start();
+    let (mut service, base, lines) = start();
     let client = reqwest::Client::new();
 
     let alice = mint("alice");
