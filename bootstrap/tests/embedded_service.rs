@@ -132,16 +132,18 @@ async fn the_readme_walk_through_works_against_the_binary() {
     let docs = client.get(format!("{base}/docs")).send().await.unwrap();
     assert_eq!(docs.status().as_u16(), 200);
 
-    let pid = child.id().to_string();
+    let pid = service.0.id().to_string();
     let killed = Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .expect("kill runs");
     assert!(killed.success());
-    let exit = tokio::task::spawn_blocking(move || child.wait())
-        .await
-        .unwrap()
-        .expect("exits");
+    let exit = loop {
+        if let Some(status) = service.0.try_wait().expect("waits") {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert!(exit.success(), "exit status {exit}");
     let log: Vec<String> = lines.iter().collect();
     assert!(
