@@ -1,0 +1,1 @@
+//! MySQL/MariaDB adapters: the order store and the sale catalog, with migrations.

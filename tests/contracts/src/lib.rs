@@ -1,0 +1,1 @@
+//! Port contract tests, written once and run against every adapter that implements a port.
