@@ -1,1 +1,18 @@
-//! Port contract tests, written once and run against every adapter that implements a port.
+//! Port contracts, written once and run against every adapter that implements the port: the
+//! in-memory adapters in their own tests, the Redis and MySQL adapters in the container suite.
+//!
+//! Each contract takes a fresh adapter and a `scope` string that makes its product, user and
+//! request ids unique, so contracts can share one server.
+#![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)] // contracts are tests
+
+mod fixtures;
+mod order_store;
+mod rate_limiter;
+mod result_store;
+mod stock_gate;
+
+pub use fixtures::Fixtures;
+pub use order_store::order_store_contract;
+pub use rate_limiter::rate_limiter_contract;
+pub use result_store::result_store_contract;
+pub use stock_gate::stock_gate_contract;

@@ -1,0 +1,187 @@
+//! The stock gate contract: the inventory rules, atomic under concurrency, release exactly once,
+//! preload never clobbering a live sale.
+
+use std::collections::HashSet;
+
+use flashsale_application::ports::{LoadOutcome, StockGate, StockGateError, StockSnapshot};
+use flashsale_domain::{Quantity, Refusal, Release};
+
+use crate::fixtures::{now, Fixtures};
+
+pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
+    let f = Fixtures::new(scope);
+    unknown_products_are_reported(&gate, &f).await;
+    a_load_never_clobbers_a_live_sale(&gate, &f).await;
+    the_rules_apply_in_order(&gate, &f).await;
+    a_release_returns_stock_exactly_once(&gate, &f).await;
+    a_restored_sale_remembers_its_buyers(&gate, &f).await;
+    concurrent_buyers_never_oversell(&gate, &f).await;
+}
+
+async fn unknown_products_are_reported<G: StockGate>(gate: &G, f: &Fixtures) {
+    let ghost = f.product("ghost");
+    let outcome = gate.reserve(f.ask(&ghost, 1, "ghost", 1), now()).await;
+    assert_eq!(outcome, Err(StockGateError::UnknownProduct(ghost.clone())));
+    assert_eq!(gate.remaining(&[ghost]).await.unwrap(), vec![None]);
+    let release = gate
+        .release(&f.reservation(&f.product("ghost"), 1, "ghost"))
+        .await
+        .unwrap();
+    assert_eq!(release, Release::NotHeld);
+}
+
+async fn a_load_never_clobbers_a_live_sale<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("live", 5);
+    let product = sale.product_id().clone();
+    assert_eq!(
+        gate.load(&Fixtures::fresh(&sale)).await.unwrap(),
+        LoadOutcome::Loaded
+    );
+    gate.reserve(f.ask(&product, 1, "live-1", 1), now())
+        .await
+        .unwrap()
+        .unwrap();
+    let again = StockSnapshot {
+        sale: sale.clone(),
+        remaining: 5,
+        buyers: Vec::new(),
+    };
+    assert_eq!(gate.load(&again).await.unwrap(), LoadOutcome::KeptLive);
+    assert_eq!(
+        gate.remaining(&[product.clone()]).await.unwrap(),
+        vec![Some(4)]
+    );
+    let repeat = gate
+        .reserve(f.ask(&product, 1, "live-2", 1), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        repeat,
+        Err(Refusal::AlreadyPurchased),
+        "the buyer marker survives a reload"
+    );
+}
+
+async fn the_rules_apply_in_order<G: StockGate>(gate: &G, f: &Fixtures) {
+    let early = f.sale("early", 5, 1, 60_000, 120_000);
+    let late = f.sale("late", 5, 1, -120_000, -60_000);
+    let limited = f.sale("limited", 3, 2, -60_000, 3_600_000);
+    for sale in [&early, &late, &limited] {
+        gate.load(&Fixtures::fresh(sale)).await.unwrap();
+    }
+    let not_started = gate
+        .reserve(f.ask(early.product_id(), 1, "e", 1), now())
+        .await
+        .unwrap();
+    assert_eq!(not_started, Err(Refusal::NotStarted));
+    let ended = gate
+        .reserve(f.ask(late.product_id(), 1, "l", 1), now())
+        .await
+        .unwrap();
+    assert_eq!(ended, Err(Refusal::Ended));
+
+    let p = limited.product_id();
+    let above = gate.reserve(f.ask(p, 1, "a", 3), now()).await.unwrap();
+    assert_eq!(
+        above,
+        Err(Refusal::AboveLimit {
+            limit: Quantity::new(2).unwrap()
+        })
+    );
+    let two = gate
+        .reserve(f.ask(p, 1, "b", 2), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(two.quantity.get(), 2);
+    assert_eq!(two.user_id, f.user(1));
+    let repeat = gate.reserve(f.ask(p, 1, "c", 1), now()).await.unwrap();
+    assert_eq!(repeat, Err(Refusal::AlreadyPurchased));
+    let too_many = gate.reserve(f.ask(p, 2, "d", 2), now()).await.unwrap();
+    assert_eq!(too_many, Err(Refusal::SoldOut));
+    gate.reserve(f.ask(p, 2, "e", 1), now())
+        .await
+        .unwrap()
+        .unwrap();
+    let none_left = gate.reserve(f.ask(p, 3, "f", 1), now()).await.unwrap();
+    assert_eq!(none_left, Err(Refusal::SoldOut));
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
+}
+
+async fn a_release_returns_stock_exactly_once<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("release", 1);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let reservation = gate
+        .reserve(f.ask(p, 1, "rel-1", 1), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gate.release(&reservation).await.unwrap(), Release::Released);
+    assert_eq!(gate.release(&reservation).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+
+    let retry = gate
+        .reserve(f.ask(p, 1, "rel-2", 1), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        gate.release(&reservation).await.unwrap(),
+        Release::NotHeld,
+        "an old release frees nothing"
+    );
+    gate.settle(std::slice::from_ref(&retry)).await.unwrap();
+    gate.settle(std::slice::from_ref(&retry)).await.unwrap();
+    let after_settle = gate.reserve(f.ask(p, 1, "rel-3", 1), now()).await.unwrap();
+    assert_eq!(
+        after_settle,
+        Err(Refusal::AlreadyPurchased),
+        "settling keeps the marker"
+    );
+}
+
+async fn a_restored_sale_remembers_its_buyers<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("restored", 10);
+    let p = sale.product_id().clone();
+    let snapshot = StockSnapshot {
+        sale,
+        remaining: 8,
+        buyers: vec![
+            (f.user(1), f.request("old-1"), Quantity::ONE),
+            (f.user(2), f.request("old-2"), Quantity::ONE),
+        ],
+    };
+    assert_eq!(gate.load(&snapshot).await.unwrap(), LoadOutcome::Loaded);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(8)]);
+    let repeat = gate.reserve(f.ask(&p, 2, "new-2", 1), now()).await.unwrap();
+    assert_eq!(repeat, Err(Refusal::AlreadyPurchased));
+    gate.reserve(f.ask(&p, 3, "new-3", 1), now())
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+async fn concurrent_buyers_never_oversell<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("stampede", 50);
+    let p = sale.product_id().clone();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let tasks: Vec<_> = (0..200)
+        .map(|n| {
+            let gate = gate.clone();
+            let ask = f.ask(&p, n, &format!("s{n}"), 1);
+            tokio::spawn(async move { gate.reserve(ask, now()).await })
+        })
+        .collect();
+    let mut winners = HashSet::new();
+    let mut sold_out = 0;
+    for task in tasks {
+        match task.await.unwrap().unwrap() {
+            Ok(reservation) => assert!(winners.insert(reservation.user_id)),
+            Err(Refusal::SoldOut) => sold_out += 1,
+            Err(other) => panic!("unexpected refusal {other:?}"),
+        }
+    }
+    assert_eq!((winners.len(), sold_out), (50, 150));
+    assert_eq!(gate.remaining(&[p]).await.unwrap(), vec![Some(0)]);
+}
