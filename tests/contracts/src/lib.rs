@@ -4,6 +4,7 @@
 //! Each contract takes a fresh adapter and a `scope` string that makes its product, user and
 //! request ids unique, so contracts can share one server.
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)] // contracts are tests
+#![allow(clippy::cloned_ref_to_slice_refs)] // `&[id.clone()]` reads better in assertions
 
 mod fixtures;
 mod order_store;
