@@ -29,13 +29,16 @@ need_root() {
 }
 
 APT_UPDATED=0
+APT_LOG=/tmp/flashsale-test-env-apt.log
 apt_install() {
     need_root "installing $*"
     if [ "$APT_UPDATED" -eq 0 ]; then
-        apt-get update -qq </dev/null
+        apt-get update -qq </dev/null >"$APT_LOG" 2>&1 \
+            || { tail -n 20 "$APT_LOG" >&2; die "apt-get update failed"; }
         APT_UPDATED=1
     fi
-    apt-get install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
+    apt-get install -y -qq --no-install-recommends "$@" </dev/null >>"$APT_LOG" 2>&1 \
+        || { tail -n 20 "$APT_LOG" >&2; die "apt-get install $* failed (log: $APT_LOG)"; }
 }
 
 # ---------------------------------------------------------------- engine
