@@ -116,7 +116,8 @@ ensure_dockerd_running() {
     for d in $drivers; do
         if [ "$d" = fuse-overlayfs ] && ! command -v fuse-overlayfs >/dev/null 2>&1; then
             [ -e /dev/fuse ] || continue
-            apt_install fuse-overlayfs || continue
+            # In a subshell: a failed install skips this driver instead of ending the script.
+            (apt_install fuse-overlayfs) || continue
         fi
         try_storage_driver "$d" && return
     done
