@@ -1,1 +1,30 @@
 //! Kafka adapters: the idempotent order producer and the batching consumer with a dead-letter topic.
+//!
+//! Layout:
+//! - [`settings`]: [`KafkaSettings`], everything configurable.
+//! - [`codec`]: the v1 order message (JSON, keyed by product id) and its validation.
+//! - [`ensure_topics`]: creates the orders and dead-letter topics when missing.
+//! - [`KafkaOrderQueue`]: the [`OrderQueue`](flashsale_application::ports::OrderQueue) port,
+//!   publishing and awaiting the broker's acknowledgement.
+//! - [`run_order_consumer`]: the consumer group member feeding
+//!   [`FlashSale::process_orders`](flashsale_application::FlashSale::process_orders), committing
+//!   after each stored batch, dead-lettering what it cannot decode ([`dead_letter`] headers).
+//!
+//! The wire format and delivery guarantees are documented in `docs/messages.md`.
+
+mod batch;
+pub mod codec;
+mod consumer;
+pub mod dead_letter;
+mod error;
+mod order_queue;
+mod producer;
+pub mod settings;
+mod topics;
+
+pub use codec::{DecodeError, OrderMessage};
+pub use consumer::run_order_consumer;
+pub use error::KafkaError;
+pub use order_queue::KafkaOrderQueue;
+pub use settings::KafkaSettings;
+pub use topics::ensure_topics;

@@ -1,0 +1,76 @@
+//! One batch taken from the orders topic: decoded reservations, rejects, and offsets to commit.
+
+use std::collections::BTreeMap;
+
+use flashsale_domain::Reservation;
+use rdkafka::message::{BorrowedMessage, OwnedMessage};
+use rdkafka::{Message, Offset, TopicPartitionList};
+
+use crate::codec::{decode, DecodeError};
+
+/// A message that is not a valid order, kept whole for the dead-letter topic.
+pub(crate) struct Rejected {
+    /// The original message: topic, partition, offset, key, payload.
+    pub message: OwnedMessage,
+    /// Why it was rejected.
+    pub error: DecodeError,
+}
+
+/// The messages of one `process_orders` call, in the order they were read.
+#[derive(Default)]
+pub(crate) struct Batch {
+    /// Reservations to process.
+    pub valid: Vec<Reservation>,
+    /// Messages to dead-letter.
+    pub rejected: Vec<Rejected>,
+    /// The highest offset read, per (topic, partition).
+    last_offsets: BTreeMap<(String, i32), i64>,
+}
+
+impl Batch {
+    /// An empty batch with room for `capacity` reservations.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            valid: Vec::with_capacity(capacity),
+            ..Self::default()
+        }
+    }
+
+    /// Messages read, valid or not.
+    pub fn len(&self) -> usize {
+        self.valid.len() + self.rejected.len()
+    }
+
+    /// Whether nothing was read.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Decodes a message into the batch and remembers its offset.
+    pub fn push(&mut self, message: &BorrowedMessage<'_>) {
+        let position = (message.topic().to_owned(), message.partition());
+        let offset = self
+            .last_offsets
+            .entry(position)
+            .or_insert(message.offset());
+        *offset = (*offset).max(message.offset());
+        match decode(message.payload()) {
+            Ok(reservation) => self.valid.push(reservation),
+            Err(error) => self.rejected.push(Rejected {
+                message: message.detach(),
+                error,
+            }),
+        }
+    }
+
+    /// What to commit once the batch is processed: per partition, the offset after the last
+    /// message read (the next one to consume).
+    pub fn offsets_to_commit(&self) -> TopicPartitionList {
+        let mut list = TopicPartitionList::with_capacity(self.last_offsets.len());
+        for ((topic, partition), last) in &self.last_offsets {
+            // Adding to a fresh list only fails for an unknown partition handle; not possible.
+            let _ = list.add_partition_offset(topic, *partition, Offset::Offset(last + 1));
+        }
+        list
+    }
+}

@@ -1,0 +1,57 @@
+//! The producer configuration shared by the order queue and the dead-letter writer.
+
+use rdkafka::producer::FutureProducer;
+use rdkafka::ClientConfig;
+
+use crate::{KafkaError, KafkaSettings};
+
+/// Messages librdkafka packs into one produce request per partition.
+const BATCH_NUM_MESSAGES: &str = "10000";
+
+/// An idempotent, `acks=all` producer whose delivery reports arrive within the settings'
+/// delivery timeout; LZ4-compressed when this build of librdkafka has LZ4.
+///
+/// # Errors
+/// [`KafkaError::Settings`] when the delivery timeout does not exceed the linger;
+/// [`KafkaError::Client`] when librdkafka refuses the configuration.
+pub(crate) fn idempotent_producer(
+    settings: &KafkaSettings,
+    role: &'static str,
+) -> Result<FutureProducer, KafkaError> {
+    if settings.delivery_timeout <= settings.linger {
+        return Err(KafkaError::Settings(format!(
+            "the delivery timeout ({:?}) must exceed the linger ({:?})",
+            settings.delivery_timeout, settings.linger
+        )));
+    }
+    let mut config = ClientConfig::new();
+    config
+        .set("bootstrap.servers", &settings.bootstrap_servers)
+        .set("client.id", &settings.client_id)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", settings.linger.as_millis().to_string())
+        .set("batch.num.messages", BATCH_NUM_MESSAGES)
+        .set(
+            "message.timeout.ms",
+            settings.delivery_timeout.as_millis().to_string(),
+        );
+    let compression = compression(&config);
+    config
+        .set("compression.type", compression)
+        .create()
+        .map_err(|source| KafkaError::Client { role, source })
+}
+
+/// `lz4` when librdkafka was built with it (its `builtin.features` says so), else `none`.
+fn compression(config: &ClientConfig) -> &'static str {
+    let has_lz4 = config
+        .create_native_config()
+        .and_then(|native| native.get("builtin.features"))
+        .is_ok_and(|features| features.split(',').any(|feature| feature == "lz4"));
+    if has_lz4 {
+        "lz4"
+    } else {
+        "none"
+    }
+}

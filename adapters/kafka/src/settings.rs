@@ -1,0 +1,57 @@
+//! The Kafka adapter's settings: brokers, topics, consumer group, batching and timeouts.
+
+use std::time::Duration;
+
+/// Everything the producer, the consumer and the topic bootstrap need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KafkaSettings {
+    /// `host:port[,host:port…]` of the brokers to bootstrap from.
+    pub bootstrap_servers: String,
+    /// The topic carrying accepted reservations (see `docs/messages.md`).
+    pub topic: String,
+    /// Where messages the consumer cannot decode are parked, with the reason in a header.
+    pub dead_letter_topic: String,
+    /// Partitions of both topics when [`crate::ensure_topics`] creates them; the ceiling on
+    /// consumer parallelism within one group.
+    pub partitions: i32,
+    /// Replicas of each partition when [`crate::ensure_topics`] creates the topics.
+    pub replication_factor: i32,
+    /// The consumer group of the order workers.
+    pub group_id: String,
+    /// How long `publish` (and each dead-letter write) may wait for the broker's acknowledgement
+    /// before failing; also librdkafka's `message.timeout.ms`. Must exceed `linger`.
+    pub delivery_timeout: Duration,
+    /// How long the producer waits to fill a batch before sending it (`linger.ms`).
+    pub linger: Duration,
+    /// Most reservations handed to one `process_orders` call (one transaction).
+    pub batch_size: usize,
+    /// Longest the consumer waits, after a batch's first message, for the batch to fill.
+    pub batch_wait: Duration,
+    /// Pause before retrying a failed batch, dead-letter write, commit or broker read.
+    pub retry_backoff: Duration,
+    /// `client.id` reported to the brokers (logs, quotas).
+    pub client_id: String,
+}
+
+impl KafkaSettings {
+    /// Settings for these brokers with the documented defaults: topics `flashsale.orders` and
+    /// `flashsale.orders.dead-letter`, 12 partitions, replication 1 (raise it to 3 in
+    /// production), group `flashsale-order-workers`, 5 s delivery timeout, 5 ms linger,
+    /// batches of up to 500 reservations filled for at most 20 ms, 500 ms retry backoff.
+    pub fn new(bootstrap_servers: impl Into<String>) -> Self {
+        Self {
+            bootstrap_servers: bootstrap_servers.into(),
+            topic: "flashsale.orders".to_owned(),
+            dead_letter_topic: "flashsale.orders.dead-letter".to_owned(),
+            partitions: 12,
+            replication_factor: 1,
+            group_id: "flashsale-order-workers".to_owned(),
+            delivery_timeout: Duration::from_secs(5),
+            linger: Duration::from_millis(5),
+            batch_size: 500,
+            batch_wait: Duration::from_millis(20),
+            retry_backoff: Duration::from_millis(500),
+            client_id: "flashsale".to_owned(),
+        }
+    }
+}
