@@ -1,0 +1,94 @@
+//! The key layout. Every key of one product carries the product's hash tag `{product}`, so the
+//! scripts that touch several of them run on one Redis Cluster slot.
+
+use std::net::IpAddr;
+
+use flashsale_domain::{ProductId, RequestId, UserId};
+
+/// Builds key names under a prefix.
+#[derive(Debug, Clone)]
+pub struct Keys {
+    prefix: String,
+}
+
+impl Keys {
+    /// Keys under `prefix`, which must not contain `{` or `}` (they would break hash tags).
+    ///
+    /// # Errors
+    /// A message when the prefix contains a brace.
+    pub fn new(prefix: &str) -> Result<Self, String> {
+        if prefix.contains(['{', '}']) {
+            return Err(format!("the key prefix {prefix:?} must not contain braces"));
+        }
+        Ok(Self {
+            prefix: prefix.to_owned(),
+        })
+    }
+
+    /// Hash of the sale's rules and live stock: `stock`, `remaining`, `starts`, `ends`, `limit`.
+    pub fn sale(&self, product: &ProductId) -> String {
+        format!("{}{{{product}}}:sale", self.prefix)
+    }
+
+    /// Hash of buyers holding units: user → `request:quantity`.
+    pub fn buyers(&self, product: &ProductId) -> String {
+        format!("{}{{{product}}}:buyers", self.prefix)
+    }
+
+    /// Hash of reservations not yet settled: request → `user:quantity:reserved_at_ms`.
+    pub fn in_flight(&self, product: &ProductId) -> String {
+        format!("{}{{{product}}}:inflight", self.prefix)
+    }
+
+    /// A buyer's latest accepted request for a product.
+    pub fn latest_request(&self, product: &ProductId, user: &UserId) -> String {
+        format!("{}{{{product}}}:latest:{user}", self.prefix)
+    }
+
+    /// A purchase result, by request.
+    pub fn purchase(&self, request: &RequestId) -> String {
+        format!("{}purchase:{{{request}}}", self.prefix)
+    }
+
+    /// A client address's token bucket.
+    pub fn ip_bucket(&self, ip: &IpAddr) -> String {
+        format!("{}rate:ip:{{{ip}}}", self.prefix)
+    }
+
+    /// A user's token bucket.
+    pub fn user_bucket(&self, user: &UserId) -> String {
+        format!("{}rate:user:{{{user}}}", self.prefix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot_tag(key: &str) -> &str {
+        let open = key.find('{').expect("has a tag");
+        let close = key[open..].find('}').expect("closed") + open;
+        &key[open + 1..close]
+    }
+
+    #[test]
+    fn every_key_of_a_product_shares_its_hash_tag() {
+        let keys = Keys::new("fs:").expect("valid");
+        let product = ProductId::parse("phone").expect("valid");
+        let user = UserId::parse("alice").expect("valid");
+        for key in [
+            keys.sale(&product),
+            keys.buyers(&product),
+            keys.in_flight(&product),
+            keys.latest_request(&product, &user),
+        ] {
+            assert!(key.starts_with("fs:"));
+            assert_eq!(slot_tag(&key), "phone", "{key}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_with_braces_is_refused() {
+        assert!(Keys::new("a{b").is_err());
+    }
+}

@@ -1,0 +1,15 @@
+-- Return a reservation's units exactly once: only while the buyer's marker still names this
+-- request. The in-flight record goes either way.
+-- KEYS[1] sale hash, KEYS[2] buyers hash, KEYS[3] in-flight hash
+-- ARGV[1] user, ARGV[2] request id
+-- Returns 1 released, 0 not held.
+redis.call('HDEL', KEYS[3], ARGV[2])
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+if not held then return 0 end
+local separator = string.find(held, ':', 1, true)
+if string.sub(held, 1, separator - 1) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HINCRBY', KEYS[1], 'remaining', tonumber(string.sub(held, separator + 1)))
+end
+return 1

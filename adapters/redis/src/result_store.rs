@@ -1,0 +1,112 @@
+//! The Redis result store: records by request, plus each buyer's latest request per product,
+//! kept for a configured time.
+
+use std::time::Duration;
+
+use flashsale_application::ports::{ResultStore, ResultStoreError};
+use flashsale_domain::{ProductId, Purchase, RequestId, UserId};
+use redis::AsyncCommands;
+
+use crate::error::unavailable;
+use crate::purchase_codec::{decode, encode};
+use crate::scripts::{load_all, SAVE_RESULT};
+use crate::RedisPool;
+
+/// Purchase results in Redis.
+#[derive(Clone)]
+pub struct RedisResultStore {
+    redis: RedisPool,
+    ttl_secs: u64,
+}
+
+impl RedisResultStore {
+    /// A store keeping records for `ttl` (at least one second).
+    pub fn new(redis: RedisPool, ttl: Duration) -> Self {
+        Self {
+            redis,
+            ttl_secs: ttl.as_secs().max(1),
+        }
+    }
+
+    fn pipeline(&self, purchases: &[Purchase]) -> redis::Pipeline {
+        let keys = self.redis.keys();
+        let mut pipe = redis::pipe();
+        for purchase in purchases {
+            let mut save = SAVE_RESULT.prepare_invoke();
+            save.key(keys.purchase(&purchase.request_id))
+                .arg(encode(purchase))
+                .arg(self.ttl_secs);
+            pipe.invoke_script(&save).ignore();
+            if !purchase.is_final() {
+                let latest = keys.latest_request(&purchase.product_id, &purchase.user_id);
+                pipe.set_ex(latest, purchase.request_id.as_str(), self.ttl_secs)
+                    .ignore();
+            }
+        }
+        pipe
+    }
+}
+
+fn failed(error: impl std::fmt::Display) -> ResultStoreError {
+    ResultStoreError::Unavailable(unavailable(error))
+}
+
+impl ResultStore for RedisResultStore {
+    async fn save(&self, purchases: &[Purchase]) -> Result<(), ResultStoreError> {
+        if purchases.is_empty() {
+            return Ok(());
+        }
+        let pipe = self.pipeline(purchases);
+        let mut connection = self
+            .redis
+            .connection()
+            .await
+            .map_err(ResultStoreError::Unavailable)?;
+        match pipe.query_async::<()>(&mut *connection).await {
+            Err(error)
+                if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
+            {
+                load_all(&mut *connection).await.map_err(failed)?;
+                pipe.query_async::<()>(&mut *connection)
+                    .await
+                    .map_err(failed)
+            }
+            other => other.map_err(failed),
+        }
+    }
+
+    async fn find(&self, request_id: &RequestId) -> Result<Option<Purchase>, ResultStoreError> {
+        let mut connection = self
+            .redis
+            .connection()
+            .await
+            .map_err(ResultStoreError::Unavailable)?;
+        let stored: Option<String> = connection
+            .get(self.redis.keys().purchase(request_id))
+            .await
+            .map_err(failed)?;
+        Ok(stored.as_deref().and_then(decode))
+    }
+
+    async fn find_for_buyer(
+        &self,
+        user_id: &UserId,
+        product_id: &ProductId,
+    ) -> Result<Option<Purchase>, ResultStoreError> {
+        let latest: Option<String> = {
+            let mut connection = self
+                .redis
+                .connection()
+                .await
+                .map_err(ResultStoreError::Unavailable)?;
+            connection
+                .get(self.redis.keys().latest_request(product_id, user_id))
+                .await
+                .map_err(failed)?
+        };
+        match latest.and_then(|id| RequestId::parse(id).ok()) {
+            Some(request_id) => self.find(&request_id).await,
+            None => Ok(None),
+        }
+    }
+}
