@@ -1,1 +1,31 @@
 //! MySQL/MariaDB adapters: the order store and the sale catalog, with migrations.
+//!
+//! [`MySqlStore`] implements the application's [`OrderStore`] and [`SaleCatalog`] ports on one
+//! connection pool, with the same behaviour as the in-memory database. The schema lives in
+//! `migrations/` at the workspace root and is applied by [`MySqlStore::migrate`]. Layout:
+//! - `settings` and `store`: connecting and migrating.
+//! - `order_store`: one transaction per batch; `allocation` decides the batch in memory
+//!   between the reads and the writes.
+//! - `catalog`: creating, listing and snapshotting sales.
+//! - `rows`: rows as read, converted into domain values without ever panicking.
+//! - `sql`: placeholders for IN-lists and multi-row inserts, chunked.
+//! - `error`: setup errors, and the failures that become the ports' `Unavailable`.
+//!
+//! Statements are runtime-checked `sqlx::query` with bound values; none needs a database at
+//! build time.
+//!
+//! [`OrderStore`]: flashsale_application::ports::OrderStore
+//! [`SaleCatalog`]: flashsale_application::ports::SaleCatalog
+
+mod allocation;
+mod catalog;
+mod error;
+mod order_store;
+mod rows;
+mod settings;
+mod sql;
+mod store;
+
+pub use error::MySqlError;
+pub use settings::MySqlSettings;
+pub use store::MySqlStore;

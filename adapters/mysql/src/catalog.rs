@@ -1,0 +1,109 @@
+//! `SaleCatalog` on MySQL: creating, listing and snapshotting sales.
+
+use std::collections::HashMap;
+
+use flashsale_application::ports::{CatalogError, SaleCatalog, SaleRecord, StockSnapshot};
+use flashsale_domain::Sale;
+use sqlx::Connection;
+
+use crate::error::{during, StoreFailure};
+use crate::rows::{BuyerRow, SaleRow, SALE_COLUMNS};
+use crate::MySqlStore;
+
+impl SaleCatalog for MySqlStore {
+    async fn create(&self, sale: &Sale) -> Result<(), CatalogError> {
+        // `created_at_ms` is the server's clock: an operator's record, not a domain value.
+        let inserted = sqlx::query(
+            "INSERT INTO sales (product_id, name, stock, remaining, starts_at_ms, ends_at_ms, \
+             per_user_limit, created_at_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000))",
+        )
+        .bind(sale.product_id().as_str())
+        .bind(sale.name())
+        .bind(sale.stock())
+        .bind(sale.stock())
+        .bind(sale.window().starts_at().as_millis())
+        .bind(sale.window().ends_at().as_millis())
+        .bind(sale.per_user_limit().get())
+        .execute(self.pool())
+        .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(CatalogError::AlreadyExists)
+            }
+            Err(error) => Err(during("creating a sale")(error).into()),
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<SaleRecord>, CatalogError> {
+        let statement =
+            format!("SELECT {SALE_COLUMNS} FROM sales ORDER BY starts_at_ms, product_id");
+        let rows = sqlx::query_as::<_, SaleRow>(&statement)
+            .fetch_all(self.pool())
+            .await
+            .map_err(during("listing the sales"))?;
+        let records = rows
+            .into_iter()
+            .map(SaleRow::into_record)
+            .collect::<Result<_, _>>()
+            .map_err(StoreFailure::from)?;
+        Ok(records)
+    }
+
+    async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
+        Ok(read_snapshots(self).await?)
+    }
+}
+
+/// Sales and buyers read in one repeatable-read transaction, so each sale's remaining stock
+/// and its orders are from the same instant and always add up to at most its stock.
+async fn read_snapshots(store: &MySqlStore) -> Result<Vec<StockSnapshot>, StoreFailure> {
+    let mut conn = store
+        .pool()
+        .acquire()
+        .await
+        .map_err(during("connecting for a snapshot"))?;
+    // Applies to the next transaction only, whatever the server's default isolation.
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *conn)
+        .await
+        .map_err(during("preparing the snapshot transaction"))?;
+    let mut tx = conn
+        .begin()
+        .await
+        .map_err(during("starting the snapshot transaction"))?;
+
+    let statement = format!("SELECT {SALE_COLUMNS} FROM sales ORDER BY product_id");
+    let sales = sqlx::query_as::<_, SaleRow>(&statement)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(during("reading the sales"))?;
+    let buyer_rows = sqlx::query_as::<_, BuyerRow>(
+        "SELECT product_id, user_id, request_id, quantity FROM orders \
+         ORDER BY product_id, user_id",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(during("reading the buyers"))?;
+    tx.commit()
+        .await
+        .map_err(during("ending the snapshot transaction"))?;
+
+    let mut buyers: HashMap<_, Vec<_>> = HashMap::new();
+    for row in buyer_rows {
+        let (product, buyer) = row.into_buyer()?;
+        buyers.entry(product).or_default().push(buyer);
+    }
+    sales
+        .into_iter()
+        .map(|row| {
+            let record = row.into_record()?;
+            Ok(StockSnapshot {
+                buyers: buyers.remove(record.sale.product_id()).unwrap_or_default(),
+                sale: record.sale,
+                remaining: record.remaining,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,195 @@
+//! `OrderStore` on MySQL: one transaction per batch, stock locked, decided, then written.
+//!
+//! The steps of [`OrderStore::persist`], all in one transaction:
+//! 1. lock the batch's sales rows (`SELECT ... FOR UPDATE`, in product id order, so concurrent
+//!    batches queue behind each other instead of deadlocking) and read their remaining stock;
+//! 2. read the orders of the batch's request ids and of its buyers (after the locks, so every
+//!    order of these products committed by another worker is visible);
+//! 3. decide the batch in memory ([`crate::allocation`]);
+//! 4. take each product's units with one conditional decrement and insert the new orders with
+//!    multi-row inserts, at most [`CHUNK`] values per statement;
+//! 5. commit. Any error drops the transaction, which rolls it back: nothing is stored.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use flashsale_application::ports::{NewOrder, OrderStore, OrderStoreError, Persisted};
+use flashsale_domain::{Order, ProductId};
+use sqlx::MySqlConnection;
+
+use crate::allocation::{plan, Known};
+use crate::error::{during, InvalidRow, StoreFailure};
+use crate::rows::{status_name, OrderRow, ORDER_COLUMNS};
+use crate::sql::{placeholders, row_placeholders, CHUNK};
+use crate::MySqlStore;
+
+impl OrderStore for MySqlStore {
+    async fn persist(&self, orders: &[NewOrder]) -> Result<Vec<Persisted>, OrderStoreError> {
+        if orders.is_empty() {
+            return Ok(Vec::new());
+        }
+        let outcomes = persist_batch(self, orders).await.inspect_err(|failure| {
+            tracing::warn!(batch = orders.len(), error = %failure, "order batch rolled back");
+        })?;
+        Ok(outcomes)
+    }
+}
+
+async fn persist_batch(
+    store: &MySqlStore,
+    batch: &[NewOrder],
+) -> Result<Vec<Persisted>, StoreFailure> {
+    let mut tx = store
+        .pool()
+        .begin()
+        .await
+        .map_err(during("starting the batch transaction"))?;
+
+    let products: BTreeSet<&str> = batch
+        .iter()
+        .map(|new| new.reservation.product_id.as_str())
+        .collect();
+    let mut known = Known {
+        remaining: lock_sales(&mut tx, &products).await?,
+        ..Known::default()
+    };
+    let requests: BTreeSet<&str> = batch
+        .iter()
+        .map(|new| new.reservation.request_id.as_str())
+        .collect();
+    for order in orders_where(&mut tx, "request_id", &requests).await? {
+        known.by_request.insert(order.request_id.clone(), order);
+    }
+    let users: BTreeSet<&str> = batch
+        .iter()
+        .map(|new| new.reservation.user_id.as_str())
+        .collect();
+    let buyers: HashSet<_> = orders_where(&mut tx, "user_id", &users)
+        .await?
+        .into_iter()
+        .map(|order| (order.user_id, order.product_id))
+        .collect();
+    known.buyers = buyers;
+
+    let plan = plan(batch, known);
+    for (product, units) in &plan.decrements {
+        take_stock(&mut tx, product, *units).await?;
+    }
+    insert_orders(&mut tx, &plan.created).await?;
+    tx.commit()
+        .await
+        .map_err(during("committing the order batch"))?;
+    Ok(plan.outcomes)
+}
+
+/// Locks the sales rows of `products` (those that exist) and reads their remaining stock.
+async fn lock_sales(
+    conn: &mut MySqlConnection,
+    products: &BTreeSet<&str>,
+) -> Result<HashMap<ProductId, u32>, StoreFailure> {
+    let products: Vec<&str> = products.iter().copied().collect();
+    let mut remaining = HashMap::with_capacity(products.len());
+    // Chunks in ascending order, each locked in ascending order: the whole batch locks in
+    // product id order.
+    for chunk in products.chunks(CHUNK) {
+        let statement = format!(
+            "SELECT product_id, remaining FROM sales WHERE product_id IN ({}) \
+             ORDER BY product_id FOR UPDATE",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, u32)>(&statement).persistent(false);
+        for product in chunk {
+            query = query.bind(*product);
+        }
+        let rows = query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(during("locking the batch's sales"))?;
+        for (product, left) in rows {
+            let product = ProductId::parse(product.as_str()).map_err(|e| InvalidRow {
+                table: "sales",
+                key: product.clone(),
+                problem: e.to_string(),
+            })?;
+            remaining.insert(product, left);
+        }
+    }
+    Ok(remaining)
+}
+
+/// The orders whose `column` is one of `values`.
+async fn orders_where(
+    conn: &mut MySqlConnection,
+    column: &'static str,
+    values: &BTreeSet<&str>,
+) -> Result<Vec<Order>, StoreFailure> {
+    let values: Vec<&str> = values.iter().copied().collect();
+    let mut orders = Vec::new();
+    for chunk in values.chunks(CHUNK) {
+        let statement = format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE {column} IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, OrderRow>(&statement).persistent(false);
+        for value in chunk {
+            query = query.bind(*value);
+        }
+        let rows = query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(during("reading the batch's existing orders"))?;
+        for row in rows {
+            orders.push(row.into_order()?);
+        }
+    }
+    Ok(orders)
+}
+
+/// Takes `units` of `product`'s stock, refusing to go below zero.
+async fn take_stock(
+    conn: &mut MySqlConnection,
+    product: &ProductId,
+    units: u32,
+) -> Result<(), StoreFailure> {
+    let result = sqlx::query(
+        "UPDATE sales SET remaining = remaining - ? WHERE product_id = ? AND remaining >= ?",
+    )
+    .bind(units)
+    .bind(product.as_str())
+    .bind(units)
+    .execute(&mut *conn)
+    .await
+    .map_err(during("decrementing the stock"))?;
+    if result.rows_affected() != 1 {
+        return Err(StoreFailure::StockMoved {
+            product: product.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Inserts `orders`, at most [`CHUNK`] rows per statement.
+async fn insert_orders(conn: &mut MySqlConnection, orders: &[Order]) -> Result<(), StoreFailure> {
+    const COLUMNS: usize = 7;
+    for chunk in orders.chunks(CHUNK) {
+        let statement = format!(
+            "INSERT INTO orders ({ORDER_COLUMNS}) VALUES {}",
+            row_placeholders(chunk.len(), COLUMNS)
+        );
+        let mut query = sqlx::query(&statement).persistent(false);
+        for order in chunk {
+            query = query
+                .bind(order.id.as_str())
+                .bind(order.request_id.as_str())
+                .bind(order.user_id.as_str())
+                .bind(order.product_id.as_str())
+                .bind(order.quantity.get())
+                .bind(status_name(order.status()))
+                .bind(order.created_at.as_millis());
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(during("inserting the new orders"))?;
+    }
+    Ok(())
+}

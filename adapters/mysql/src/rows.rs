@@ -1,0 +1,247 @@
+//! Rows as the database returns them, and their conversion into domain values.
+//!
+//! Every conversion is fallible: a stored value the domain refuses (an id with a forbidden
+//! character, a zero quantity, an empty window, an unknown status) becomes an [`InvalidRow`],
+//! never a panic.
+
+use std::fmt::Display;
+
+use flashsale_application::ports::SaleRecord;
+use flashsale_domain::{
+    Order, OrderId, OrderStatus, ProductId, Quantity, RequestId, Sale, SaleWindow, Timestamp,
+    UserId,
+};
+
+use crate::error::InvalidRow;
+
+/// The columns of `sales` the store reads.
+pub(crate) const SALE_COLUMNS: &str =
+    "product_id, name, stock, remaining, starts_at_ms, ends_at_ms, per_user_limit";
+
+/// The columns of `orders` the store reads.
+pub(crate) const ORDER_COLUMNS: &str =
+    "order_id, request_id, user_id, product_id, quantity, status, created_at_ms";
+
+/// One row of `sales`.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SaleRow {
+    pub product_id: String,
+    pub name: String,
+    pub stock: u32,
+    pub remaining: u32,
+    pub starts_at_ms: i64,
+    pub ends_at_ms: i64,
+    pub per_user_limit: u32,
+}
+
+/// One row of `orders`.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct OrderRow {
+    pub order_id: String,
+    pub request_id: String,
+    pub user_id: String,
+    pub product_id: String,
+    pub quantity: u32,
+    pub status: String,
+    pub created_at_ms: i64,
+}
+
+/// One buyer of a sale, as snapshots read it from `orders`.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct BuyerRow {
+    pub product_id: String,
+    pub user_id: String,
+    pub request_id: String,
+    pub quantity: u32,
+}
+
+/// The `orders.status` value of a status.
+pub(crate) fn status_name(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::PendingPayment => "pending_payment",
+        OrderStatus::Paid => "paid",
+        OrderStatus::Cancelled => "cancelled",
+        OrderStatus::Expired => "expired",
+    }
+}
+
+fn parse_status(raw: &str) -> Result<OrderStatus, String> {
+    match raw {
+        "pending_payment" => Ok(OrderStatus::PendingPayment),
+        "paid" => Ok(OrderStatus::Paid),
+        "cancelled" => Ok(OrderStatus::Cancelled),
+        "expired" => Ok(OrderStatus::Expired),
+        other => Err(format!("unknown order status {other:?}")),
+    }
+}
+
+/// Which row is being converted, to say so when the domain refuses a value.
+struct RowKey<'a> {
+    table: &'static str,
+    key: &'a str,
+}
+
+impl RowKey<'_> {
+    /// Turns a refusal of the domain into an [`InvalidRow`] naming this row.
+    fn bad<E: Display>(&self) -> impl FnOnce(E) -> InvalidRow + '_ {
+        move |problem| InvalidRow {
+            table: self.table,
+            key: self.key.to_owned(),
+            problem: problem.to_string(),
+        }
+    }
+}
+
+impl SaleRow {
+    /// The sale and its remaining stock.
+    pub(crate) fn into_record(self) -> Result<SaleRecord, InvalidRow> {
+        let row = RowKey {
+            table: "sales",
+            key: &self.product_id,
+        };
+        let product = ProductId::parse(self.product_id.as_str()).map_err(row.bad())?;
+        let window = SaleWindow::new(
+            Timestamp::from_millis(self.starts_at_ms),
+            Timestamp::from_millis(self.ends_at_ms),
+        )
+        .map_err(row.bad())?;
+        let limit = Quantity::new(self.per_user_limit).map_err(row.bad())?;
+        let sale = Sale::new(product, self.name.as_str(), self.stock, window)
+            .map_err(row.bad())?
+            .with_per_user_limit(limit);
+        if self.remaining > self.stock {
+            return Err(row.bad()(format!(
+                "remaining {} exceeds the stock of {}",
+                self.remaining, self.stock
+            )));
+        }
+        Ok(SaleRecord {
+            sale,
+            remaining: self.remaining,
+        })
+    }
+}
+
+impl OrderRow {
+    /// The order with its stored status.
+    pub(crate) fn into_order(self) -> Result<Order, InvalidRow> {
+        let row = RowKey {
+            table: "orders",
+            key: &self.order_id,
+        };
+        let order = Order::new(
+            OrderId::parse(self.order_id.as_str()).map_err(row.bad())?,
+            RequestId::parse(self.request_id.as_str()).map_err(row.bad())?,
+            UserId::parse(self.user_id.as_str()).map_err(row.bad())?,
+            ProductId::parse(self.product_id.as_str()).map_err(row.bad())?,
+            Quantity::new(self.quantity).map_err(row.bad())?,
+            Timestamp::from_millis(self.created_at_ms),
+        );
+        let status = parse_status(&self.status).map_err(row.bad())?;
+        Ok(order.with_status(status))
+    }
+}
+
+impl BuyerRow {
+    /// The product, and the buyer as a stock snapshot lists it.
+    pub(crate) fn into_buyer(
+        self,
+    ) -> Result<(ProductId, (UserId, RequestId, Quantity)), InvalidRow> {
+        let key = format!("{}/{}", self.user_id, self.product_id);
+        let row = RowKey {
+            table: "orders",
+            key: &key,
+        };
+        Ok((
+            ProductId::parse(self.product_id.as_str()).map_err(row.bad())?,
+            (
+                UserId::parse(self.user_id.as_str()).map_err(row.bad())?,
+                RequestId::parse(self.request_id.as_str()).map_err(row.bad())?,
+                Quantity::new(self.quantity).map_err(row.bad())?,
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sale_row() -> SaleRow {
+        SaleRow {
+            product_id: "p1".to_owned(),
+            name: "Phone".to_owned(),
+            stock: 10,
+            remaining: 4,
+            starts_at_ms: 100,
+            ends_at_ms: 200,
+            per_user_limit: 2,
+        }
+    }
+
+    fn order_row() -> OrderRow {
+        OrderRow {
+            order_id: "o1".to_owned(),
+            request_id: "r1".to_owned(),
+            user_id: "u1".to_owned(),
+            product_id: "p1".to_owned(),
+            quantity: 1,
+            status: "paid".to_owned(),
+            created_at_ms: 150,
+        }
+    }
+
+    #[test]
+    fn a_valid_sale_row_becomes_a_record() {
+        let record = sale_row().into_record().expect("valid");
+        assert_eq!(record.remaining, 4);
+        assert_eq!(record.sale.product_id().as_str(), "p1");
+        assert_eq!(record.sale.per_user_limit().get(), 2);
+        assert_eq!(record.sale.window().ends_at(), Timestamp::from_millis(200));
+    }
+
+    #[test]
+    fn a_sale_row_the_domain_refuses_is_reported_not_panicked_on() {
+        let mut row = sale_row();
+        row.ends_at_ms = 100;
+        let error = row.into_record().expect_err("empty window");
+        assert_eq!(error.table, "sales");
+        assert_eq!(error.key, "p1");
+        let mut row = sale_row();
+        row.remaining = 11;
+        assert!(row.into_record().is_err());
+        let mut row = sale_row();
+        row.product_id = "p 1".to_owned();
+        assert!(row.into_record().is_err());
+    }
+
+    #[test]
+    fn an_order_row_keeps_its_status() {
+        let order = order_row().into_order().expect("valid");
+        assert_eq!(order.status(), OrderStatus::Paid);
+        assert_eq!(order.created_at, Timestamp::from_millis(150));
+    }
+
+    #[test]
+    fn every_status_round_trips_through_its_column_value() {
+        for status in [
+            OrderStatus::PendingPayment,
+            OrderStatus::Paid,
+            OrderStatus::Cancelled,
+            OrderStatus::Expired,
+        ] {
+            assert_eq!(parse_status(status_name(status)), Ok(status));
+        }
+    }
+
+    #[test]
+    fn an_order_row_with_an_unknown_status_or_zero_quantity_is_refused() {
+        let mut row = order_row();
+        row.status = "shipped".to_owned();
+        let error = row.into_order().expect_err("unknown status");
+        assert!(error.problem.contains("shipped"), "{error}");
+        let mut row = order_row();
+        row.quantity = 0;
+        assert!(row.into_order().is_err());
+    }
+}
