@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::settings::Profile;
+use flashsale::Profile;
 
 /// Flash sales under a stampede.
 #[derive(Debug, Parser)]

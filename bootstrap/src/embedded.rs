@@ -1,4 +1,4 @@
-//! The embedded profile: every adapter in memory, wired and run.
+//! The embedded profile: every adapter in memory, wired and started.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,12 +8,17 @@ use flashsale_application::FlashSale;
 use flashsale_domain::RatePolicy;
 use flashsale_http::{HttpSettings, TokenSecret};
 use flashsale_memory::{
-    embedded, Embedded, EmbeddedSettings, OrderReceiver, RateLimits, WorkerSettings,
+    embedded, run_order_worker, Embedded, EmbeddedSettings, OrderReceiver, RateLimits,
+    WorkerSettings,
 };
 
-use crate::settings::{RateLimitSection, Settings};
+use crate::runner::{launch, Launch, Running};
+use crate::settings::{RateLimitSection, Role, Settings};
 
 /// The embedded service and the receiving end of its queue.
+///
+/// # Errors
+/// When a rate-limit setting is invalid.
 pub fn build(settings: &Settings) -> anyhow::Result<(Arc<FlashSale<Embedded>>, OrderReceiver)> {
     let embedded_settings = EmbeddedSettings {
         rate_limits: rate_limits(&settings.rate_limit)?,
@@ -22,6 +27,34 @@ pub fn build(settings: &Settings) -> anyhow::Result<(Arc<FlashSale<Embedded>>, O
     };
     let (adapters, receiver) = embedded(&embedded_settings);
     Ok((Arc::new(FlashSale::new(adapters)), receiver))
+}
+
+/// Starts the embedded service: API and worker in this process, whatever the role says (the
+/// in-memory queue cannot cross processes).
+///
+/// # Errors
+/// When the settings are invalid or the address cannot be bound.
+pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
+    let (service, receiver) = build(settings)?;
+    let report = service.preload_stock().await.context("preloading stock")?;
+    tracing::info!(?report, "stock preloaded");
+    if settings.demo.seed {
+        crate::demo::seed(&service, &settings.demo).await?;
+    }
+    let worker_service = service.clone();
+    let worker_settings = worker_settings(settings);
+    launch(Launch {
+        service,
+        role: Role::All,
+        bind: settings.http.bind.clone(),
+        http: http_settings(settings),
+        grace: Duration::from_secs(settings.http.shutdown_grace_secs),
+        worker: move |stop| async move {
+            run_order_worker(worker_service, receiver, worker_settings, stop).await;
+            Ok(())
+        },
+    })
+    .await
 }
 
 fn policy(per_second: f64, burst: u32, name: &str) -> anyhow::Result<Option<RatePolicy>> {
@@ -34,6 +67,9 @@ fn policy(per_second: f64, burst: u32, name: &str) -> anyhow::Result<Option<Rate
 }
 
 /// The configured token buckets.
+///
+/// # Errors
+/// When a policy is invalid.
 pub fn rate_limits(section: &RateLimitSection) -> anyhow::Result<RateLimits> {
     Ok(RateLimits {
         per_ip: policy(section.per_ip_per_second, section.per_ip_burst, "per_ip")?,

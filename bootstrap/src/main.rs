@@ -1,20 +1,14 @@
 //! The flashsale binary: reads settings, wires a profile's adapters to the use cases, runs them.
 
 mod cli;
-mod demo;
-mod embedded;
-mod serve;
-mod settings;
-mod shutdown;
-mod telemetry;
 
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use flashsale::{embedded, shutdown, telemetry, Settings};
 
 use crate::cli::{Cli, Command};
-use crate::settings::{Profile, Settings};
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -25,9 +19,13 @@ fn main() -> anyhow::Result<()> {
             telemetry::init(&settings.log);
             tracing::info!(profile = %cli.profile, "starting");
             let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
-            match cli.profile {
-                Profile::Embedded => runtime.block_on(serve::serve_embedded(&settings)),
-            }
+            runtime.block_on(async {
+                let mut running = flashsale::start(cli.profile, &settings).await?;
+                tokio::select! {
+                    () = shutdown::signal() => running.stop().await,
+                    result = running.finished() => result,
+                }
+            })
         }
         Command::MintToken {
             sub,

@@ -24,9 +24,35 @@ impl fmt::Display for Profile {
     }
 }
 
+/// Which parts of the service one process runs, so API and workers scale separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The HTTP API and the order worker.
+    All,
+    /// The HTTP API only.
+    Api,
+    /// The order worker only.
+    Worker,
+}
+
+impl Role {
+    /// Whether this process serves the HTTP API.
+    pub fn serves_api(self) -> bool {
+        matches!(self, Role::All | Role::Api)
+    }
+
+    /// Whether this process runs the order worker.
+    pub fn runs_worker(self) -> bool {
+        matches!(self, Role::All | Role::Worker)
+    }
+}
+
 /// All settings.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
+    /// Which parts run in this process (production profile).
+    pub role: Role,
     /// The HTTP server.
     pub http: HttpSection,
     /// Bearer tokens.

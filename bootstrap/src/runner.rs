@@ -1,0 +1,144 @@
+//! Running a wired service: the HTTP API and/or the order worker, with an orderly stop: the API
+//! stops accepting and finishes requests in flight, then the worker drains and commits, then the
+//! process may exit.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use flashsale_application::{FlashSale, Ports};
+use flashsale_http::HttpSettings;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::Server;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::settings::Role;
+
+/// A future that resolves when the worker must stop.
+pub type StopSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A service started in the background.
+pub struct Running {
+    addr: Option<SocketAddr>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Where the API listens, when this process serves it.
+    pub fn addr(&self) -> Option<SocketAddr> {
+        self.addr
+    }
+
+    /// Stops in order and waits until everything has stopped.
+    ///
+    /// # Errors
+    /// When serving or the worker failed.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task.await.context("the service task panicked")?
+    }
+
+    /// Waits until the service stops by itself (it only does on failure).
+    ///
+    /// # Errors
+    /// Why it stopped.
+    pub async fn finished(&mut self) -> anyhow::Result<()> {
+        (&mut self.task)
+            .await
+            .context("the service task panicked")?
+    }
+}
+
+/// What to run and how.
+pub struct Launch<P: Ports, W> {
+    /// The wired service.
+    pub service: Arc<FlashSale<P>>,
+    /// Which parts run in this process.
+    pub role: Role,
+    /// Where the API listens.
+    pub bind: String,
+    /// The API's settings.
+    pub http: HttpSettings,
+    /// How long stopping waits for requests in flight.
+    pub grace: Duration,
+    /// Runs the worker until the stop signal it is given resolves.
+    pub worker: W,
+}
+
+/// Binds the API (when the role serves it), then runs API and worker in the background.
+///
+/// # Errors
+/// When the address cannot be bound.
+pub async fn launch<P, W, F>(launch: Launch<P, W>) -> anyhow::Result<Running>
+where
+    P: Ports,
+    W: FnOnce(StopSignal) -> F,
+    F: Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    let acceptor = if launch.role.serves_api() {
+        let acceptor = TcpListener::bind(launch.bind.clone())
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {}", launch.bind))?;
+        Some(acceptor)
+    } else {
+        None
+    };
+    let addr = acceptor.as_ref().and_then(|a| {
+        a.local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+    });
+    if let Some(addr) = addr {
+        tracing::info!("listening on http://{addr} (docs at http://{addr}/docs)");
+    }
+
+    let (stop, stopped) = oneshot::channel::<()>();
+    let (stop_worker, worker_stopped) = oneshot::channel::<()>();
+    let worker = launch.role.runs_worker().then(|| {
+        let signal: StopSignal = Box::pin(async move {
+            let _ = worker_stopped.await;
+        });
+        tokio::spawn((launch.worker)(signal))
+    });
+    let app = flashsale_http::app(launch.service, &launch.http);
+    let grace = launch.grace;
+    let task = tokio::spawn(async move {
+        let served = match acceptor {
+            Some(acceptor) => Server::new_with_acceptor(acceptor)
+                .run_with_graceful_shutdown(
+                    app,
+                    async move {
+                        let _ = stopped.await;
+                    },
+                    Some(grace),
+                )
+                .await
+                .context("serving HTTP"),
+            None => {
+                let _ = stopped.await;
+                Ok(())
+            }
+        };
+        tracing::info!("API stopped; stopping the worker");
+        let _ = stop_worker.send(());
+        if let Some(worker) = worker {
+            worker.await.context("the worker panicked")??;
+        }
+        served?;
+        tracing::info!("stopped cleanly");
+        Ok(())
+    });
+    Ok(Running {
+        addr,
+        stop: Some(stop),
+        task,
+    })
+}
