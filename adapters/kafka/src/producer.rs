@@ -55,3 +55,25 @@ fn compression(config: &ClientConfig) -> &'static str {
         "none"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_build_of_librdkafka_compresses_with_lz4() {
+        assert_eq!(compression(&ClientConfig::new()), "lz4");
+    }
+
+    #[test]
+    fn a_delivery_timeout_not_above_the_linger_is_refused() {
+        let settings = KafkaSettings {
+            delivery_timeout: std::time::Duration::from_millis(5),
+            ..KafkaSettings::new("127.0.0.1:1")
+        };
+        assert!(matches!(
+            idempotent_producer(&settings, "producer"),
+            Err(KafkaError::Settings(_))
+        ));
+    }
+}

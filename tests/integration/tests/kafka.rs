@@ -89,7 +89,11 @@ fn settings_for(stack: &Stack) -> KafkaSettings {
 }
 
 async fn harness(stack: &Stack) -> Harness {
-    let settings = settings_for(stack);
+    harness_with(settings_for(stack), 100).await
+}
+
+/// A harness over these settings, its sale holding `stock` units.
+async fn harness_with(settings: KafkaSettings, stock: u32) -> Harness {
     ensure_topics(&settings).await.expect("topics created");
     let queue = KafkaOrderQueue::new(&settings).expect("producer created");
     let database = MemoryDatabase::default();
@@ -119,7 +123,7 @@ async fn harness(stack: &Stack) -> Harness {
     )
     .unwrap();
     service
-        .create_sale(Sale::new(product.clone(), "Phone", 100, window).unwrap())
+        .create_sale(Sale::new(product.clone(), "Phone", stock, window).unwrap())
         .await
         .expect("sale created");
     Harness {
@@ -464,4 +468,58 @@ async fn publishing_to_an_unreachable_broker_fails_within_the_delivery_timeout()
         elapsed < Duration::from_millis(2_500),
         "returned after {elapsed:?}"
     );
+}
+
+/// Not a check but a measurement, for choosing settings: `cargo test -p flashsale-integration
+/// --test kafka -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a throughput measurement, run on demand"]
+async fn a_burst_of_concurrent_publishes_is_acknowledged_and_consumed_in_batches() {
+    const ORDERS: usize = 5_000;
+    const CONCURRENCY: usize = 256;
+    let stack = require_stack!();
+    let settings = KafkaSettings {
+        batch_size: 500,
+        batch_wait: Duration::from_millis(20),
+        ..settings_for(stack)
+    };
+    let harness = harness_with(settings, u32::try_from(ORDERS).unwrap()).await;
+    let reservations: Vec<Reservation> = (0..ORDERS)
+        .map(|n| Reservation {
+            request_id: RequestId::parse(format!("burst-{n}")).unwrap(),
+            user_id: user(n),
+            product_id: harness.product.clone(),
+            quantity: Quantity::ONE,
+            reserved_at: now(),
+        })
+        .collect();
+
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for chunk in reservations.chunks(ORDERS.div_ceil(CONCURRENCY)) {
+        let queue = harness.queue.clone();
+        let chunk = chunk.to_vec();
+        tasks.spawn(async move {
+            for reservation in &chunk {
+                queue.publish(reservation).await.expect("acknowledged");
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+    let published = started.elapsed();
+    let started = Instant::now();
+    let consumer = harness.start_consumer();
+    harness.wait_for_orders(ORDERS).await;
+    let consumed = started.elapsed();
+    consumer.stop().await;
+
+    println!(
+        "{ORDERS} publishes from {CONCURRENCY} tasks acknowledged in {published:?} \
+         ({:.0}/s); consumed into orders in {consumed:?} ({:.0}/s, including the group join)",
+        ORDERS as f64 / published.as_secs_f64(),
+        ORDERS as f64 / consumed.as_secs_f64(),
+    );
+    assert_eq!(harness.order_count(), ORDERS);
 }
