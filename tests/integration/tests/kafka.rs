@@ -3,10 +3,13 @@
 //! dead-letters what it cannot read, and redelivery creates nothing twice.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use flashsale_application::ports::{OrderQueue, QueueError};
+use flashsale_application::ports::{
+    NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError,
+};
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::{
     ProductId, PurchaseState, Quantity, RequestId, Reservation, Sale, SaleWindow, Timestamp, UserId,
@@ -37,7 +40,7 @@ struct KafkaQueued;
 impl Ports for KafkaQueued {
     type Gate = MemoryStockGate;
     type Queue = KafkaOrderQueue;
-    type Store = MemoryDatabase;
+    type Store = SwitchableStore;
     type Catalog = MemoryDatabase;
     type Results = MemoryResultStore;
     type Limiter = MemoryRateLimiter<SystemClock>;
@@ -45,10 +48,31 @@ impl Ports for KafkaQueued {
     type Ids = UuidIds;
 }
 
+/// The in-memory order store, made to fail on demand (a database outage).
+#[derive(Clone, Default)]
+struct SwitchableStore {
+    database: MemoryDatabase,
+    failing: Arc<AtomicBool>,
+    refused: Arc<AtomicUsize>,
+}
+
+impl OrderStore for SwitchableStore {
+    async fn persist(&self, orders: &[NewOrder]) -> Result<Vec<Persisted>, OrderStoreError> {
+        if self.failing.load(Ordering::SeqCst) {
+            self.refused.fetch_add(1, Ordering::SeqCst);
+            return Err(OrderStoreError::Unavailable(
+                "switched off by the test".into(),
+            ));
+        }
+        self.database.persist(orders).await
+    }
+}
+
 /// One test's service, its database, its topics and one open sale.
 struct Harness {
     service: Arc<FlashSale<KafkaQueued>>,
     database: MemoryDatabase,
+    store: SwitchableStore,
     queue: KafkaOrderQueue,
     settings: KafkaSettings,
     product: ProductId,
@@ -96,12 +120,13 @@ async fn harness(stack: &Stack) -> Harness {
 async fn harness_with(settings: KafkaSettings, stock: u32) -> Harness {
     ensure_topics(&settings).await.expect("topics created");
     let queue = KafkaOrderQueue::new(&settings).expect("producer created");
-    let database = MemoryDatabase::default();
+    let store = SwitchableStore::default();
+    let database = store.database.clone();
     let clock = SystemClock;
     let adapters = Adapters::<KafkaQueued> {
         gate: MemoryStockGate::default(),
         queue: queue.clone(),
-        store: database.clone(),
+        store: store.clone(),
         catalog: database.clone(),
         results: MemoryResultStore::default(),
         limiter: MemoryRateLimiter::new(
@@ -129,6 +154,7 @@ async fn harness_with(settings: KafkaSettings, stock: u32) -> Harness {
     Harness {
         service,
         database,
+        store,
         queue,
         settings,
         product,
@@ -169,6 +195,22 @@ impl Harness {
             .expect("the consumer runs");
         });
         RunningConsumer { stop, task }
+    }
+
+    fn store_fails(&self, failing: bool) {
+        self.store.failing.store(failing, Ordering::SeqCst);
+    }
+
+    /// Waits until the store has refused at least `attempts` batches.
+    async fn wait_for_refusals(&self, attempts: usize) {
+        let deadline = Instant::now() + PATIENCE;
+        while self.store.refused.load(Ordering::SeqCst) < attempts {
+            assert!(
+                Instant::now() < deadline,
+                "the consumer never tried the store"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     fn order_count(&self) -> usize {
@@ -302,6 +344,68 @@ async fn a_stopped_consumer_has_committed_what_it_processed_so_its_successor_get
         nothing_more.is_none(),
         "nothing processed is delivered again"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_the_store_refuses_is_retried_until_it_is_stored() {
+    let stack = require_stack!();
+    let harness = harness(stack).await;
+    let buyers: Vec<UserId> = (0..5).map(user).collect();
+    let mut reservations = Vec::new();
+    for buyer in &buyers {
+        reservations.push(harness.buy(buyer).await);
+    }
+    harness.store_fails(true);
+
+    let consumer = harness.start_consumer();
+    harness.wait_for_refusals(3).await;
+    let during_outage = harness.order_count();
+    harness.store_fails(false);
+    harness.wait_for_orders(buyers.len()).await;
+    consumer.stop().await;
+
+    assert_eq!(during_outage, 0);
+    assert_eq!(harness.order_count(), buyers.len());
+    for reservation in &reservations {
+        let state = harness
+            .state_of(&reservation.user_id, &reservation.request_id)
+            .await;
+        assert!(
+            matches!(state, PurchaseState::Succeeded { .. }),
+            "{state:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_still_failing_at_shutdown_is_not_committed_and_goes_to_the_successor() {
+    let stack = require_stack!();
+    let harness = harness(stack).await;
+    let mut reservations = Vec::new();
+    for n in 0..3 {
+        reservations.push(harness.buy(&user(n)).await);
+    }
+    harness.store_fails(true);
+    let consumer = harness.start_consumer();
+    harness.wait_for_refusals(1).await;
+    consumer.stop().await;
+
+    let successor = group_member(
+        &harness.settings.bootstrap_servers,
+        &harness.settings.group_id,
+        &harness.settings.topic,
+    );
+    let mut redelivered = Vec::new();
+    for _ in 0..reservations.len() {
+        let message = receive(&successor, PATIENCE)
+            .await
+            .expect("the unprocessed messages are delivered again");
+        redelivered.push(flashsale_kafka::codec::decode(message.payload()).expect("valid"));
+    }
+    drop(successor);
+
+    assert_eq!(harness.order_count(), 0);
+    assert_eq!(redelivered, reservations, "all of them, in order");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
