@@ -17,8 +17,8 @@ use flashsale_domain::{Order, ProductId};
 use sqlx::MySqlConnection;
 
 use crate::allocation::{plan, Known};
-use crate::error::{during, InvalidRow, StoreFailure};
-use crate::rows::{status_name, OrderRow, ORDER_COLUMNS};
+use crate::error::{during, StoreFailure};
+use crate::rows::{status_name, LockedSaleRow, OrderRow, ORDER_COLUMNS};
 use crate::sql::{placeholders, row_placeholders, CHUNK};
 use crate::MySqlStore;
 
@@ -96,7 +96,7 @@ async fn lock_sales(
              ORDER BY product_id FOR UPDATE",
             placeholders(chunk.len())
         );
-        let mut query = sqlx::query_as::<_, (String, u32)>(&statement).persistent(false);
+        let mut query = sqlx::query_as::<_, LockedSaleRow>(&statement).persistent(false);
         for product in chunk {
             query = query.bind(*product);
         }
@@ -104,12 +104,8 @@ async fn lock_sales(
             .fetch_all(&mut *conn)
             .await
             .map_err(during("locking the batch's sales"))?;
-        for (product, left) in rows {
-            let product = ProductId::parse(product.as_str()).map_err(|e| InvalidRow {
-                table: "sales",
-                key: product.clone(),
-                problem: e.to_string(),
-            })?;
+        for row in rows {
+            let (product, left) = row.into_stock()?;
             remaining.insert(product, left);
         }
     }

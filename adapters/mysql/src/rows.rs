@@ -3,6 +3,10 @@
 //! Every conversion is fallible: a stored value the domain refuses (an id with a forbidden
 //! character, a zero quantity, an empty window, an unknown status) becomes an [`InvalidRow`],
 //! never a panic.
+//!
+//! Id columns are read as bytes: their binary collation (`utf8mb4_bin`) makes the server flag
+//! them BINARY, which sqlx refuses to decode as `String`. [`RowKey::id`] checks the bytes are
+//! UTF-8 and then lets the domain parse them.
 
 use std::fmt::Display;
 
@@ -25,7 +29,7 @@ pub(crate) const ORDER_COLUMNS: &str =
 /// One row of `sales`.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SaleRow {
-    pub product_id: String,
+    pub product_id: Vec<u8>,
     pub name: String,
     pub stock: u32,
     pub remaining: u32,
@@ -34,13 +38,20 @@ pub(crate) struct SaleRow {
     pub per_user_limit: u32,
 }
 
+/// A sales row locked by a batch: its product and remaining stock.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct LockedSaleRow {
+    pub product_id: Vec<u8>,
+    pub remaining: u32,
+}
+
 /// One row of `orders`.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct OrderRow {
-    pub order_id: String,
-    pub request_id: String,
-    pub user_id: String,
-    pub product_id: String,
+    pub order_id: Vec<u8>,
+    pub request_id: Vec<u8>,
+    pub user_id: Vec<u8>,
+    pub product_id: Vec<u8>,
     pub quantity: u32,
     pub status: String,
     pub created_at_ms: i64,
@@ -49,9 +60,9 @@ pub(crate) struct OrderRow {
 /// One buyer of a sale, as snapshots read it from `orders`.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct BuyerRow {
-    pub product_id: String,
-    pub user_id: String,
-    pub request_id: String,
+    pub product_id: Vec<u8>,
+    pub user_id: Vec<u8>,
+    pub request_id: Vec<u8>,
     pub quantity: u32,
 }
 
@@ -82,6 +93,16 @@ struct RowKey<'a> {
 }
 
 impl RowKey<'_> {
+    /// Parses an id column's bytes with the domain's `parse`.
+    fn id<T, E: Display>(
+        &self,
+        bytes: &[u8],
+        parse: impl FnOnce(String) -> Result<T, E>,
+    ) -> Result<T, InvalidRow> {
+        let text = String::from_utf8(bytes.to_vec()).map_err(self.bad())?;
+        parse(text).map_err(self.bad())
+    }
+
     /// Turns a refusal of the domain into an [`InvalidRow`] naming this row.
     fn bad<E: Display>(&self) -> impl FnOnce(E) -> InvalidRow + '_ {
         move |problem| InvalidRow {
@@ -95,11 +116,12 @@ impl RowKey<'_> {
 impl SaleRow {
     /// The sale and its remaining stock.
     pub(crate) fn into_record(self) -> Result<SaleRecord, InvalidRow> {
+        let key = String::from_utf8_lossy(&self.product_id);
         let row = RowKey {
             table: "sales",
-            key: &self.product_id,
+            key: &key,
         };
-        let product = ProductId::parse(self.product_id.as_str()).map_err(row.bad())?;
+        let product = row.id(&self.product_id, ProductId::parse)?;
         let window = SaleWindow::new(
             Timestamp::from_millis(self.starts_at_ms),
             Timestamp::from_millis(self.ends_at_ms),
@@ -122,18 +144,31 @@ impl SaleRow {
     }
 }
 
+impl LockedSaleRow {
+    /// The product and its remaining stock.
+    pub(crate) fn into_stock(self) -> Result<(ProductId, u32), InvalidRow> {
+        let key = String::from_utf8_lossy(&self.product_id);
+        let row = RowKey {
+            table: "sales",
+            key: &key,
+        };
+        Ok((row.id(&self.product_id, ProductId::parse)?, self.remaining))
+    }
+}
+
 impl OrderRow {
     /// The order with its stored status.
     pub(crate) fn into_order(self) -> Result<Order, InvalidRow> {
+        let key = String::from_utf8_lossy(&self.order_id);
         let row = RowKey {
             table: "orders",
-            key: &self.order_id,
+            key: &key,
         };
         let order = Order::new(
-            OrderId::parse(self.order_id.as_str()).map_err(row.bad())?,
-            RequestId::parse(self.request_id.as_str()).map_err(row.bad())?,
-            UserId::parse(self.user_id.as_str()).map_err(row.bad())?,
-            ProductId::parse(self.product_id.as_str()).map_err(row.bad())?,
+            row.id(&self.order_id, OrderId::parse)?,
+            row.id(&self.request_id, RequestId::parse)?,
+            row.id(&self.user_id, UserId::parse)?,
+            row.id(&self.product_id, ProductId::parse)?,
             Quantity::new(self.quantity).map_err(row.bad())?,
             Timestamp::from_millis(self.created_at_ms),
         );
@@ -147,16 +182,20 @@ impl BuyerRow {
     pub(crate) fn into_buyer(
         self,
     ) -> Result<(ProductId, (UserId, RequestId, Quantity)), InvalidRow> {
-        let key = format!("{}/{}", self.user_id, self.product_id);
+        let key = format!(
+            "{}/{}",
+            String::from_utf8_lossy(&self.user_id),
+            String::from_utf8_lossy(&self.product_id)
+        );
         let row = RowKey {
             table: "orders",
             key: &key,
         };
         Ok((
-            ProductId::parse(self.product_id.as_str()).map_err(row.bad())?,
+            row.id(&self.product_id, ProductId::parse)?,
             (
-                UserId::parse(self.user_id.as_str()).map_err(row.bad())?,
-                RequestId::parse(self.request_id.as_str()).map_err(row.bad())?,
+                row.id(&self.user_id, UserId::parse)?,
+                row.id(&self.request_id, RequestId::parse)?,
                 Quantity::new(self.quantity).map_err(row.bad())?,
             ),
         ))
@@ -169,7 +208,7 @@ mod tests {
 
     fn sale_row() -> SaleRow {
         SaleRow {
-            product_id: "p1".to_owned(),
+            product_id: b"p1".to_vec(),
             name: "Phone".to_owned(),
             stock: 10,
             remaining: 4,
@@ -181,10 +220,10 @@ mod tests {
 
     fn order_row() -> OrderRow {
         OrderRow {
-            order_id: "o1".to_owned(),
-            request_id: "r1".to_owned(),
-            user_id: "u1".to_owned(),
-            product_id: "p1".to_owned(),
+            order_id: b"o1".to_vec(),
+            request_id: b"r1".to_vec(),
+            user_id: b"u1".to_vec(),
+            product_id: b"p1".to_vec(),
             quantity: 1,
             status: "paid".to_owned(),
             created_at_ms: 150,
@@ -211,7 +250,10 @@ mod tests {
         row.remaining = 11;
         assert!(row.into_record().is_err());
         let mut row = sale_row();
-        row.product_id = "p 1".to_owned();
+        row.product_id = b"p 1".to_vec();
+        assert!(row.into_record().is_err());
+        let mut row = sale_row();
+        row.product_id = vec![b'p', 0xff];
         assert!(row.into_record().is_err());
     }
 
