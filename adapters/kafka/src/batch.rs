@@ -23,8 +23,8 @@ pub(crate) struct Batch {
     pub valid: Vec<Reservation>,
     /// Messages to dead-letter.
     pub rejected: Vec<Rejected>,
-    /// The highest offset read, per (topic, partition).
-    last_offsets: BTreeMap<(String, i32), i64>,
+    /// The highest offset read, per topic and partition.
+    last_offsets: BTreeMap<String, BTreeMap<i32, i64>>,
 }
 
 impl Batch {
@@ -48,12 +48,17 @@ impl Batch {
 
     /// Decodes a message into the batch and remembers its offset.
     pub fn push(&mut self, message: &BorrowedMessage<'_>) {
-        let position = (message.topic().to_owned(), message.partition());
-        let offset = self
-            .last_offsets
-            .entry(position)
+        let partitions = match self.last_offsets.get_mut(message.topic()) {
+            Some(partitions) => partitions,
+            None => self
+                .last_offsets
+                .entry(message.topic().to_owned())
+                .or_default(),
+        };
+        let last = partitions
+            .entry(message.partition())
             .or_insert(message.offset());
-        *offset = (*offset).max(message.offset());
+        *last = (*last).max(message.offset());
         match decode(message.payload()) {
             Ok(reservation) => self.valid.push(reservation),
             Err(error) => self.rejected.push(Rejected {
@@ -66,10 +71,12 @@ impl Batch {
     /// What to commit once the batch is processed: per partition, the offset after the last
     /// message read (the next one to consume).
     pub fn offsets_to_commit(&self) -> TopicPartitionList {
-        let mut list = TopicPartitionList::with_capacity(self.last_offsets.len());
-        for ((topic, partition), last) in &self.last_offsets {
-            // Adding to a fresh list only fails for an unknown partition handle; not possible.
-            let _ = list.add_partition_offset(topic, *partition, Offset::Offset(last + 1));
+        let mut list = TopicPartitionList::new();
+        for (topic, partitions) in &self.last_offsets {
+            for (partition, last) in partitions {
+                // Fails only for an invalid offset; `last + 1` of a read message never is.
+                let _ = list.add_partition_offset(topic, *partition, Offset::Offset(last + 1));
+            }
         }
         list
     }

@@ -27,7 +27,9 @@ const COMMIT_ATTEMPTS: u32 = 3;
 ///
 /// On `shutdown` the current batch is finished and committed, then the consumer leaves the
 /// group. A batch that still fails after `shutdown` is left uncommitted, to be redelivered to
-/// the next member of the group. Broker errors are logged and retried, never returned.
+/// the next member of the group. Broker errors are logged and retried, never returned. A batch
+/// retried for longer than librdkafka's `max.poll.interval.ms` (5 min) costs the member its
+/// partitions; its commit then fails and the batch is redelivered, which is harmless.
 ///
 /// # Errors
 /// [`KafkaError`] only when the clients cannot be created or the subscription is refused.
