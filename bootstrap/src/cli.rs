@@ -45,4 +45,6 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Apply the database migrations (production profile) and exit.
+    Migrate,
 }

@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod embedded;
+pub mod production;
 pub mod runner;
 pub mod settings;
 pub mod shutdown;
@@ -19,5 +20,6 @@ pub use settings::{Profile, Role, Settings};
 pub async fn start(profile: Profile, settings: &Settings) -> anyhow::Result<Running> {
     match profile {
         Profile::Embedded => embedded::start(settings).await,
+        Profile::Production => production::start(settings).await,
     }
 }

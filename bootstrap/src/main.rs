@@ -38,6 +38,13 @@ fn main() -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Migrate => {
+            telemetry::init(&settings.log);
+            let runtime = tokio::runtime::Runtime::new().context("starting the runtime")?;
+            runtime.block_on(flashsale::production::migrate(&settings))?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
         Command::Openapi => {
             let (service, _receiver) = embedded::build(&settings)?;
             let api = flashsale_http::openapi_service(service, &embedded::http_settings(&settings));

@@ -14,12 +14,15 @@ const BUILT_IN_DEFAULTS: &str = include_str!("../../config/default.toml");
 pub enum Profile {
     /// Every adapter in memory; no external server.
     Embedded,
+    /// Redis, Kafka and MySQL/MariaDB.
+    Production,
 }
 
 impl fmt::Display for Profile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Profile::Embedded => f.write_str("embedded"),
+            Profile::Production => f.write_str("production"),
         }
     }
 }
@@ -63,6 +66,12 @@ pub struct Settings {
     pub queue: QueueSection,
     /// The order worker.
     pub worker: WorkerSection,
+    /// Redis (production profile).
+    pub redis: RedisSection,
+    /// Kafka (production profile).
+    pub kafka: KafkaSection,
+    /// MySQL/MariaDB (production profile).
+    pub mysql: MySqlSection,
     /// The demo sale.
     pub demo: DemoSection,
     /// Logging.
@@ -88,6 +97,11 @@ pub struct HttpSection {
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
     /// The secret's value, for the one place that needs it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -140,6 +154,61 @@ pub struct WorkerSection {
     pub retry_backoff_ms: u64,
 }
 
+/// `[redis]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct RedisSection {
+    /// `redis://[:password@]host:port/[db]`.
+    pub url: Secret,
+    /// Pooled connections.
+    pub pool_size: u32,
+    /// Wait for a connection.
+    pub connection_timeout_ms: u64,
+    /// Prepended to every key.
+    pub key_prefix: String,
+    /// How long results are kept.
+    pub result_ttl_secs: u64,
+}
+
+/// `[kafka]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct KafkaSection {
+    /// Brokers to bootstrap from.
+    pub bootstrap_servers: String,
+    /// The orders topic.
+    pub topic: String,
+    /// Where undecodable messages go.
+    pub dead_letter_topic: String,
+    /// Partitions when created.
+    pub partitions: i32,
+    /// Replicas when created.
+    pub replication_factor: i32,
+    /// The workers' consumer group.
+    pub group_id: String,
+    /// `client.id`.
+    pub client_id: String,
+    /// Longest wait for the broker's acknowledgement.
+    pub delivery_timeout_ms: u64,
+    /// Producer batching delay.
+    pub linger_ms: u64,
+    /// Longest wait to fill a consumer batch.
+    pub batch_wait_ms: u64,
+}
+
+/// `[mysql]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct MySqlSection {
+    /// `mysql://user:password@host:port/database`.
+    pub url: Secret,
+    /// Most connections.
+    pub max_connections: u32,
+    /// Connections kept open.
+    pub min_connections: u32,
+    /// Wait for a connection.
+    pub acquire_timeout_ms: u64,
+    /// Idle connections above the minimum are closed after this long.
+    pub idle_timeout_secs: u64,
+}
+
 /// `[demo]`
 #[derive(Debug, Clone, Deserialize)]
 pub struct DemoSection {
@@ -175,6 +244,9 @@ pub enum LogFormat {
     /// For pipelines.
     Json,
 }
+
+/// The token secret shipped in `config/default.toml`, refused by the production profile.
+pub const DEVELOPMENT_TOKEN_SECRET: &str = "flashsale-development-secret-do-not-use-in-production";
 
 impl Settings {
     /// Loads the layers for `profile` from `config_dir` (missing files are skipped).
@@ -214,6 +286,16 @@ mod tests {
         std::fs::write(dir.path().join("embedded.toml"), "[demo]\nstock = 7\n").expect("write");
         let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
         assert_eq!(settings.demo.stock, 7);
+    }
+
+    #[test]
+    fn the_shipped_secret_is_the_one_production_refuses() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
+        assert_eq!(
+            settings.auth.token_secret.expose(),
+            DEVELOPMENT_TOKEN_SECRET
+        );
     }
 
     #[test]

@@ -1,0 +1,176 @@
+//! The production profile: Redis stock gate, rate limiter and results; Kafka order queue and
+//! workers; MySQL/MariaDB system of record. Wired from settings and started by role.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use flashsale_application::{Adapters, FlashSale, Ports};
+use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings};
+use flashsale_memory::{SystemClock, UuidIds};
+use flashsale_mysql::{MySqlSettings, MySqlStore};
+use flashsale_redis::{
+    RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings, RedisStockGate,
+};
+
+use crate::embedded::{http_settings, rate_limits};
+use crate::runner::{launch, Launch, Running};
+use crate::settings::{Settings, DEVELOPMENT_TOKEN_SECRET};
+
+/// The production adapters.
+pub struct Production;
+
+impl Ports for Production {
+    type Gate = RedisStockGate;
+    type Queue = KafkaOrderQueue;
+    type Store = MySqlStore;
+    type Catalog = MySqlStore;
+    type Results = RedisResultStore;
+    type Limiter = RedisRateLimiter;
+    type Clock = SystemClock;
+    type Ids = UuidIds;
+}
+
+/// The Kafka settings from the config file.
+pub fn kafka_settings(settings: &Settings) -> KafkaSettings {
+    let section = &settings.kafka;
+    KafkaSettings {
+        bootstrap_servers: section.bootstrap_servers.clone(),
+        topic: section.topic.clone(),
+        dead_letter_topic: section.dead_letter_topic.clone(),
+        partitions: section.partitions,
+        replication_factor: section.replication_factor,
+        group_id: section.group_id.clone(),
+        delivery_timeout: Duration::from_millis(section.delivery_timeout_ms),
+        linger: Duration::from_millis(section.linger_ms),
+        batch_size: settings.worker.batch_size,
+        batch_wait: Duration::from_millis(section.batch_wait_ms),
+        retry_backoff: Duration::from_millis(settings.worker.retry_backoff_ms),
+        client_id: section.client_id.clone(),
+    }
+}
+
+/// The MySQL settings from the config file.
+pub fn mysql_settings(settings: &Settings) -> MySqlSettings {
+    let section = &settings.mysql;
+    MySqlSettings {
+        url: section.url.expose().to_owned(),
+        max_connections: section.max_connections,
+        min_connections: section.min_connections,
+        acquire_timeout: Duration::from_millis(section.acquire_timeout_ms),
+        idle_timeout: Some(Duration::from_secs(section.idle_timeout_secs)),
+    }
+}
+
+fn redis_settings(settings: &Settings) -> RedisSettings {
+    let section = &settings.redis;
+    RedisSettings {
+        url: section.url.expose().to_owned(),
+        pool_size: section.pool_size,
+        connection_timeout: Duration::from_millis(section.connection_timeout_ms),
+        key_prefix: section.key_prefix.clone(),
+        result_ttl: Duration::from_secs(section.result_ttl_secs),
+    }
+}
+
+/// Connects to MySQL and applies the migrations.
+///
+/// # Errors
+/// When the database is unreachable or a migration fails.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<MySqlStore> {
+    let store = MySqlStore::connect(&mysql_settings(settings))
+        .await
+        .context("connecting to MySQL")?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(store)
+}
+
+fn refuse_development_secret(settings: &Settings) -> anyhow::Result<()> {
+    let secret = settings.auth.token_secret.expose();
+    if secret.trim().is_empty() || secret == DEVELOPMENT_TOKEN_SECRET {
+        bail!(
+            "the production profile needs its own token secret: set auth.token_secret \
+             (e.g. FLASHSALE__AUTH__TOKEN_SECRET) to a long random value"
+        );
+    }
+    Ok(())
+}
+
+/// Connects every adapter: migrations applied, scripts loaded, topics created.
+///
+/// # Errors
+/// When a dependency is unreachable or the settings are invalid.
+pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Production>>> {
+    refuse_development_secret(settings)?;
+    let store = migrate(settings).await?;
+    let redis = RedisPool::connect(&redis_settings(settings))
+        .await
+        .context("connecting to Redis")?;
+    let kafka = kafka_settings(settings);
+    ensure_topics(&kafka)
+        .await
+        .context("creating Kafka topics")?;
+    let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
+    let limits = rate_limits(&settings.rate_limit)?;
+    let adapters = Adapters {
+        gate: RedisStockGate::new(redis.clone()),
+        queue,
+        store: store.clone(),
+        catalog: store,
+        results: RedisResultStore::new(
+            redis.clone(),
+            Duration::from_secs(settings.redis.result_ttl_secs),
+        ),
+        limiter: RedisRateLimiter::new(redis, limits.per_ip, limits.per_user),
+        clock: SystemClock,
+        ids: UuidIds,
+    };
+    Ok(Arc::new(FlashSale::new(adapters)))
+}
+
+/// Starts the production service in the roles the settings ask for.
+///
+/// # Errors
+/// When a dependency is unreachable, the settings are invalid, or the address cannot be bound.
+pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
+    let service = build(settings).await?;
+    if settings.role.serves_api() {
+        let report = service.preload_stock().await.context("preloading stock")?;
+        tracing::info!(?report, "stock preloaded");
+        if settings.demo.seed {
+            crate::demo::seed(&service, &settings.demo).await?;
+        }
+    }
+    let worker_service = service.clone();
+    let kafka = kafka_settings(settings);
+    launch(Launch {
+        service,
+        role: settings.role,
+        bind: settings.http.bind.clone(),
+        http: http_settings(settings),
+        grace: Duration::from_secs(settings.http.shutdown_grace_secs),
+        worker: move |stop| async move {
+            run_order_consumer(worker_service, &kafka, stop)
+                .await
+                .context("the order consumer failed")
+        },
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Profile, Secret};
+
+    #[test]
+    fn the_development_secret_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = Settings::load(Profile::Production, dir.path()).expect("loads");
+        assert!(refuse_development_secret(&settings).is_err());
+        settings.auth.token_secret = Secret::new("  ");
+        assert!(refuse_development_secret(&settings).is_err());
+        settings.auth.token_secret = Secret::new("a-long-random-production-secret");
+        assert!(refuse_development_secret(&settings).is_ok());
+    }
+}
