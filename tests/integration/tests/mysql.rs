@@ -323,3 +323,86 @@ async fn a_stored_value_the_domain_refuses_makes_the_store_unavailable_not_panic
         Err(CatalogError::Unavailable(_))
     ));
 }
+
+#[tokio::test]
+async fn the_schema_itself_refuses_negative_or_excess_stock() {
+    let stack = require_stack!();
+    let store = fresh_store(stack).await;
+    let f = Fixtures::new("schema");
+    let sale = f.open_sale("guarded", 1);
+    let product = sale.product_id().clone();
+    store.create(&sale).await.unwrap();
+    let set = |sql: &'static str| {
+        sqlx::query(sql)
+            .bind(product.as_str())
+            .execute(store.pool())
+    };
+
+    set("UPDATE sales SET remaining = 0 WHERE product_id = ?")
+        .await
+        .unwrap();
+    let below_zero = set("UPDATE sales SET remaining = remaining - 1 WHERE product_id = ?").await;
+    assert!(below_zero.is_err(), "UNSIGNED refuses a negative stock");
+    let above_stock = set("UPDATE sales SET remaining = stock + 1 WHERE product_id = ?").await;
+    assert!(
+        above_stock.is_err(),
+        "the CHECK refuses more than the stock"
+    );
+    assert_eq!(remaining_of(&store, &product).await, 0);
+
+    let orphan = sqlx::query(
+        "INSERT INTO orders (order_id, request_id, user_id, product_id, quantity, created_at_ms) \
+         VALUES ('o', 'r', 'u', 'nowhere', 1, 0)",
+    )
+    .execute(store.pool())
+    .await;
+    assert!(orphan.is_err(), "an order needs its sale");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn batches_spanning_products_in_opposite_orders_share_the_stock_exactly() {
+    const TASKS: usize = 6;
+    const STOCK: u32 = 50;
+    let stack = require_stack!();
+    let store = fresh_store(stack).await;
+    let f = Fixtures::new("cross");
+    let sales = [
+        f.open_sale("a", STOCK),
+        f.open_sale("b", STOCK),
+        f.open_sale("c", STOCK),
+    ];
+    for sale in &sales {
+        store.create(sale).await.unwrap();
+    }
+    let products: Vec<ProductId> = sales.iter().map(|s| s.product_id().clone()).collect();
+
+    // Even tasks ask a, b, c in turn; odd tasks c, b, a: locks taken in input order would
+    // deadlock, locks taken in product id order queue.
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|task| {
+            let batch: Vec<NewOrder> = (0..60)
+                .map(|i| {
+                    let which = if task % 2 == 0 { i % 3 } else { 2 - i % 3 };
+                    let user = task * 60 + i;
+                    new_order(f.reservation(&products[which], user, &format!("{task}-{i}")))
+                })
+                .collect();
+            let store = store.clone();
+            tokio::spawn(async move { persist_retrying(&store, &batch).await })
+        })
+        .collect();
+    let mut created = 0;
+    let mut failures = 0;
+    for task in tasks {
+        let (outcomes, failed) = task.await.unwrap();
+        created += count(&outcomes, |o| matches!(o, Persisted::Created(_)));
+        failures += failed;
+    }
+
+    assert_eq!(created, 3 * STOCK as usize);
+    for product in &products {
+        assert_eq!(remaining_of(&store, product).await, 0);
+        assert_eq!(count_orders(&store, product).await, i64::from(STOCK));
+    }
+    eprintln!("cross: {TASKS} batches over 3 products, {failures} failed attempts retried");
+}
