@@ -10,7 +10,7 @@
 //!    multi-row inserts, at most [`CHUNK`] values per statement;
 //! 5. commit. Any error drops the transaction, which rolls it back: nothing is stored.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use flashsale_application::ports::{NewOrder, OrderStore, OrderStoreError, Persisted};
 use flashsale_domain::{Order, ProductId};
@@ -63,12 +63,11 @@ async fn persist_batch(
         .iter()
         .map(|new| new.reservation.user_id.as_str())
         .collect();
-    let buyers: HashSet<_> = orders_where(&mut tx, "user_id", &users)
+    known.buyers = orders_where(&mut tx, "user_id", &users)
         .await?
         .into_iter()
         .map(|order| (order.user_id, order.product_id))
         .collect();
-    known.buyers = buyers;
 
     let plan = plan(batch, known);
     for (product, units) in &plan.decrements {
