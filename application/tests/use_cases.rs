@@ -367,5 +367,14 @@ async fn five_hundred_concurrent_buyers_of_one_hundred_units_never_oversell() {
     assert_eq!(orders.len(), 100);
     let distinct: HashSet<_> = orders.iter().map(|o| o.user_id.clone()).collect();
     assert_eq!(distinct.len(), 100);
-    assert_eq!(service.ports().gate.in_flight(), 0);
+    let in_flight = service
+        .ports()
+        .gate
+        .in_flight(&product("hot"))
+        .await
+        .expect("answers");
+    assert!(
+        in_flight.is_empty(),
+        "every reservation settled: {in_flight:?}"
+    );
 }

@@ -31,15 +31,6 @@ impl MemoryStockGate {
     fn sale(&self, product: &ProductId) -> Result<Option<Shared>, StockGateError> {
         Ok(self.sales.read().map_err(poisoned)?.get(product).cloned())
     }
-
-    /// Reservations taken and neither settled as orders nor released.
-    pub fn in_flight(&self) -> usize {
-        let sales = self.sales.read().unwrap_or_else(PoisonError::into_inner);
-        sales
-            .values()
-            .map(|sale| sale.lock().map(|s| s.in_flight.len()).unwrap_or(0))
-            .sum()
-    }
 }
 
 impl StockGate for MemoryStockGate {
@@ -100,6 +91,21 @@ impl StockGate for MemoryStockGate {
         };
         sales.insert(product.clone(), Arc::new(Mutex::new(live)));
         Ok(LoadOutcome::Loaded)
+    }
+
+    async fn in_flight(&self, product: &ProductId) -> Result<Vec<Reservation>, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(Vec::new());
+        };
+        let mut reservations: Vec<Reservation> = sale
+            .lock()
+            .map_err(poisoned)?
+            .in_flight
+            .values()
+            .cloned()
+            .collect();
+        reservations.sort_by_key(|r| r.reserved_at);
+        Ok(reservations)
     }
 
     async fn remaining(&self, products: &[ProductId]) -> Result<Vec<Option<u32>>, StockGateError> {

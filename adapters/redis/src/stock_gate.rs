@@ -6,7 +6,8 @@ use flashsale_application::ports::{
     LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
-    ProductId, Quantity, Refusal, Release, Reservation, ReservationRequest, Timestamp,
+    ProductId, Quantity, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp,
+    UserId,
 };
 use redis::AsyncCommands;
 
@@ -46,6 +47,19 @@ fn refusal_of(code: &[i64]) -> Result<Option<Refusal>, StockGateError> {
             Some(Refusal::AboveLimit { limit })
         }
         other => return Err(failed(format!("unexpected reserve reply {other:?}"))),
+    })
+}
+
+/// Reads an in-flight record, `user:quantity:reserved_at_ms`, as written by `lua/reserve.lua`.
+fn in_flight_record(product: &ProductId, request: &str, record: &str) -> Option<Reservation> {
+    let mut fields = record.split(':');
+    let (user, quantity, reserved_at) = (fields.next()?, fields.next()?, fields.next()?);
+    Some(Reservation {
+        request_id: RequestId::parse(request).ok()?,
+        user_id: UserId::parse(user).ok()?,
+        product_id: product.clone(),
+        quantity: Quantity::new(quantity.parse().ok()?).ok()?,
+        reserved_at: Timestamp::from_millis(reserved_at.parse().ok()?),
     })
 }
 
@@ -172,6 +186,27 @@ impl StockGate for RedisStockGate {
         })
     }
 
+    async fn in_flight(&self, product: &ProductId) -> Result<Vec<Reservation>, StockGateError> {
+        let mut connection = self
+            .redis
+            .connection()
+            .await
+            .map_err(StockGateError::Unavailable)?;
+        let records: Vec<(String, String)> = connection
+            .hgetall(self.redis.keys().in_flight(product))
+            .await
+            .map_err(failed)?;
+        let mut reservations = records
+            .iter()
+            .map(|(request, record)| {
+                in_flight_record(product, request, record)
+                    .ok_or_else(|| failed(format!("unreadable in-flight record {request}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        reservations.sort_by_key(|r| r.reserved_at);
+        Ok(reservations)
+    }
+
     async fn remaining(&self, products: &[ProductId]) -> Result<Vec<Option<u32>>, StockGateError> {
         if products.is_empty() {
             return Ok(Vec::new());
@@ -188,23 +223,5 @@ impl StockGate for RedisStockGate {
             .map_err(StockGateError::Unavailable)?;
         let counts: Vec<Option<u32>> = pipe.query_async(&mut *connection).await.map_err(failed)?;
         Ok(counts)
-    }
-}
-
-impl RedisStockGate {
-    /// Reservations taken and not yet settled or released, for one product.
-    ///
-    /// # Errors
-    /// [`StockGateError::Unavailable`] when Redis fails.
-    pub async fn in_flight(&self, product: &ProductId) -> Result<usize, StockGateError> {
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
-        connection
-            .hlen(self.redis.keys().in_flight(product))
-            .await
-            .map_err(failed)
     }
 }

@@ -75,6 +75,16 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         snapshot: &StockSnapshot,
     ) -> impl Future<Output = Result<LoadOutcome, StockGateError>> + Send;
 
+    /// Reservations of a product taken and neither settled nor released, oldest first: what
+    /// reconciliation inspects and audits count.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn in_flight(
+        &self,
+        product: &ProductId,
+    ) -> impl Future<Output = Result<Vec<Reservation>, StockGateError>> + Send;
+
     /// Units left per product, in the order asked; `None` for a product the gate does not hold.
     ///
     /// # Errors

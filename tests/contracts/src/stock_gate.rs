@@ -133,6 +133,10 @@ async fn a_release_returns_stock_exactly_once<G: StockGate>(gate: &G, f: &Fixtur
     );
     gate.settle(std::slice::from_ref(&retry)).await.unwrap();
     gate.settle(std::slice::from_ref(&retry)).await.unwrap();
+    assert!(
+        gate.in_flight(p).await.unwrap().is_empty(),
+        "settling clears the in-flight record"
+    );
     let after_settle = gate.reserve(f.ask(p, 1, "rel-3", 1), now()).await.unwrap();
     assert_eq!(
         after_settle,
