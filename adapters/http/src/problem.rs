@@ -76,7 +76,10 @@ pub struct FieldError {
 #[derive(Debug, Clone, PartialEq, Object)]
 #[oai(rename_all = "camelCase", example)]
 pub struct Problem {
-    /// What went wrong, stable across versions.
+    // What went wrong, stable across versions: see `ProblemType`. Enum-typed fields carry no doc
+    // comment, so the spec has a plain `$ref` (a description beside it becomes an `allOf` that
+    // client generators cannot read).
+    #[allow(missing_docs)]
     #[oai(rename = "type")]
     pub kind: ProblemType,
     /// A short human summary of the problem type.
@@ -85,8 +88,8 @@ pub struct Problem {
     pub status: u16,
     /// A human explanation of this occurrence.
     pub detail: String,
-    /// Fields that broke a rule, for `validation-failed`.
-    #[oai(skip_serializing_if_is_empty)]
+    /// Fields that broke a rule, for `validation-failed`; absent otherwise.
+    #[oai(skip_serializing_if_is_empty, default)]
     pub errors: Vec<FieldError>,
 }
 

@@ -28,7 +28,7 @@ impl poem_openapi::types::Example for PurchaseRequest {
     }
 }
 
-/// Where an accepted purchase stands.
+/// Where an accepted purchase stands: `pending` turns into `succeeded` or `failed`, never back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum PurchaseStatus {
@@ -40,7 +40,7 @@ pub enum PurchaseStatus {
     Failed,
 }
 
-/// Why an accepted purchase failed.
+/// Why an accepted purchase `failed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum PurchaseFailure {
@@ -70,7 +70,7 @@ impl From<FailureReason> for PurchaseFailure {
 
 /// A purchase that took stock and is queued.
 #[derive(Debug, Clone, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", example)]
 pub struct PurchaseAccepted {
     /// The id to poll the result with.
     pub request_id: String,
@@ -78,7 +78,8 @@ pub struct PurchaseAccepted {
     pub product_id: String,
     /// Units reserved.
     pub quantity: u32,
-    /// Always `pending` here.
+    // Always `pending` here: see `PurchaseStatus` (no doc comment on enum-typed fields: see `Problem::kind`).
+    #[allow(missing_docs)]
     pub status: PurchaseStatus,
     /// Where to poll the result.
     pub result_url: String,
@@ -98,6 +99,26 @@ impl PurchaseAccepted {
     }
 }
 
+/// The request id of the response examples.
+const EXAMPLE_REQUEST_ID: &str = "4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f";
+
+/// When the example sale opens: 2026-12-01T10:00:00Z.
+fn example_start() -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(1_796_119_200, 0).unwrap_or_default()
+}
+
+impl poem_openapi::types::Example for PurchaseAccepted {
+    fn example() -> Self {
+        Self {
+            request_id: EXAMPLE_REQUEST_ID.into(),
+            product_id: "phone-x".into(),
+            quantity: 1,
+            status: PurchaseStatus::Pending,
+            result_url: result_url(EXAMPLE_REQUEST_ID),
+        }
+    }
+}
+
 /// The path of a purchase's result.
 pub fn result_url(request_id: &str) -> String {
     format!("/api/v1/purchases/{request_id}")
@@ -105,7 +126,7 @@ pub fn result_url(request_id: &str) -> String {
 
 /// What became of an accepted purchase.
 #[derive(Debug, Clone, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", example)]
 pub struct PurchaseResult {
     /// The purchase request's id.
     pub request_id: String,
@@ -115,12 +136,14 @@ pub struct PurchaseResult {
     pub quantity: u32,
     /// When it was accepted.
     pub accepted_at: DateTime<Utc>,
-    /// Where it stands; `pending` turns into `succeeded` or `failed`, never back.
+    // Where it stands; `pending` turns into `succeeded` or `failed`, never back: see `PurchaseStatus` (no doc comment on enum-typed fields: see `Problem::kind`).
+    #[allow(missing_docs)]
     pub status: PurchaseStatus,
     /// The order's id, once `succeeded`.
     #[oai(skip_serializing_if_is_none)]
     pub order_id: Option<String>,
-    /// Why it `failed`.
+    // Why it `failed`: see `PurchaseFailure` (no doc comment on enum-typed fields: see `Problem::kind`).
+    #[allow(missing_docs)]
     #[oai(skip_serializing_if_is_none)]
     pub failure: Option<PurchaseFailure>,
 }
@@ -148,6 +171,20 @@ impl From<Purchase> for PurchaseResult {
     }
 }
 
+impl poem_openapi::types::Example for PurchaseResult {
+    fn example() -> Self {
+        Self {
+            request_id: EXAMPLE_REQUEST_ID.into(),
+            product_id: "phone-x".into(),
+            quantity: 1,
+            accepted_at: example_start() + chrono::Duration::milliseconds(12),
+            status: PurchaseStatus::Succeeded,
+            order_id: Some("b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6".into()),
+            failure: None,
+        }
+    }
+}
+
 /// Where a sale stands now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
@@ -162,7 +199,7 @@ pub enum SaleStatus {
 
 /// A sale as buyers see it.
 #[derive(Debug, Clone, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", example)]
 pub struct SaleSummary {
     /// The product on sale.
     pub product_id: String,
@@ -178,7 +215,8 @@ pub struct SaleSummary {
     pub ends_at: DateTime<Utc>,
     /// Most units one buyer may take.
     pub per_user_limit: u32,
-    /// Where the sale stands now.
+    // Where the sale stands now: see `SaleStatus` (no doc comment on enum-typed fields: see `Problem::kind`).
+    #[allow(missing_docs)]
     pub status: SaleStatus,
 }
 
@@ -200,6 +238,22 @@ impl SaleSummary {
             ends_at: to_wire(sale.window().ends_at()),
             per_user_limit: sale.per_user_limit().get(),
             status,
+        }
+    }
+}
+
+impl poem_openapi::types::Example for SaleSummary {
+    fn example() -> Self {
+        let starts_at = example_start();
+        Self {
+            product_id: "phone-x".into(),
+            name: "Phone X, launch edition".into(),
+            stock: 100,
+            remaining: 37,
+            starts_at,
+            ends_at: starts_at + chrono::Duration::hours(1),
+            per_user_limit: 1,
+            status: SaleStatus::Open,
         }
     }
 }
@@ -239,7 +293,7 @@ pub struct NewSale {
 
 impl poem_openapi::types::Example for NewSale {
     fn example() -> Self {
-        let starts_at = DateTime::<Utc>::from_timestamp(1_796_119_200, 0).unwrap_or_default();
+        let starts_at = example_start();
         Self {
             product_id: "phone-x".into(),
             name: "Phone X, launch edition".into(),
