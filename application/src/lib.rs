@@ -4,7 +4,7 @@
 //!   result store, rate limiter, clock, id generator), bundled by [`Ports`].
 //! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
 //!   own error type: place a purchase, process orders, query a result, preload stock, create and
-//!   list sales.
+//!   list sales, reconcile.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
 
@@ -21,4 +21,5 @@ pub use use_cases::{
     preload_stock::{PreloadError, PreloadReport},
     process_orders::{BatchReport, ProcessOrdersError},
     query_result::QueryResultError,
+    reconcile::{ReconcileError, ReconcileReport},
 };

@@ -378,3 +378,100 @@ async fn five_hundred_concurrent_buyers_of_one_hundred_units_never_oversell() {
         "every reservation settled: {in_flight:?}"
     );
 }
+
+#[tokio::test]
+async fn a_reservation_that_was_never_queued_is_republished_and_becomes_an_order() {
+    let (service, stop, worker) = running_service();
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let request = flashsale_domain::ReservationRequest {
+        request_id: RequestId::parse("crashed-before-publish").expect("valid"),
+        user_id: user(1),
+        product_id: product("p1"),
+        quantity: Quantity::ONE,
+    };
+    let stranded = service
+        .ports()
+        .gate
+        .reserve(request, SystemClock.now())
+        .await
+        .expect("answers")
+        .expect("reserved");
+
+    let fresh = service
+        .reconcile(Duration::from_secs(60))
+        .await
+        .expect("reconciled");
+    assert_eq!(fresh.republished, 0, "a young reservation is left alone");
+    let report = service.reconcile(Duration::ZERO).await.expect("reconciled");
+    assert_eq!((report.republished, report.publish_failures), (1, 0));
+    drain(stop, worker).await;
+
+    let orders = service.ports().store.orders_of(&product("p1"));
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].request_id, stranded.request_id);
+    let result = service
+        .query_result(&user(1), &stranded.request_id)
+        .await
+        .expect("kept");
+    assert!(matches!(result.state(), PurchaseState::Succeeded { .. }));
+    let in_flight = service
+        .ports()
+        .gate
+        .in_flight(&product("p1"))
+        .await
+        .expect("answers");
+    assert!(in_flight.is_empty());
+}
+
+#[tokio::test]
+async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record() {
+    let (service, stop, worker) = running_service();
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let first = service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("accepted");
+    drain(stop, worker).await;
+    assert!(service
+        .query_result(&user(1), &first.request_id)
+        .await
+        .is_ok());
+
+    let (mut adapters, _receiver) = embedded(&settings(unlimited(), 100));
+    adapters.store = service.ports().store.clone();
+    adapters.catalog = service.ports().catalog.clone();
+    let amnesic = FlashSale::new(adapters);
+    let lost = amnesic
+        .place_purchase(&user(2), None, product("p1"), Quantity::ONE)
+        .await;
+    assert!(matches!(lost, Err(PlacePurchaseError::UnknownProduct(_))));
+
+    let report = amnesic
+        .reconcile(Duration::from_secs(30))
+        .await
+        .expect("reconciled");
+    assert_eq!(report.reloaded_sales, 1);
+    let sales = amnesic.list_sales().await.expect("listed");
+    assert_eq!(sales[0].remaining, 4);
+    let again = amnesic
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await;
+    assert!(matches!(
+        again,
+        Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
+    ));
+    let again = amnesic
+        .reconcile(Duration::from_secs(30))
+        .await
+        .expect("reconciled");
+    assert_eq!(
+        again.reloaded_sales, 0,
+        "a live sale is never reloaded over"
+    );
+}

@@ -6,3 +6,4 @@ pub mod place_purchase;
 pub mod preload_stock;
 pub mod process_orders;
 pub mod query_result;
+pub mod reconcile;

@@ -1,0 +1,87 @@
+//! Reconcile: repair the gaps between the stock gate, the queue and the system of record.
+//!
+//! Two gaps: a reservation taken but never queued (the API died between the two, or a message
+//! was lost) stays in flight forever; and a stock gate that lost its data (Redis restarted
+//! without persistence) no longer holds the sales. Reconciling re-publishes stale in-flight
+//! reservations (processing is idempotent, so a message that did arrive is harmless) and reloads
+//! every sale the gate no longer holds from the system of record.
+
+use std::time::Duration;
+
+use flashsale_domain::ProductId;
+
+use crate::ports::{
+    CatalogError, Clock, LoadOutcome, OrderQueue, Ports, SaleCatalog, StockGate, StockGateError,
+};
+use crate::FlashSale;
+
+/// What one reconciliation pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReconcileReport {
+    /// Sales the gate had lost and that were reloaded from the system of record.
+    pub reloaded_sales: usize,
+    /// Stale in-flight reservations queued again.
+    pub republished: usize,
+    /// Stale reservations that could not be queued (retried on the next pass).
+    pub publish_failures: usize,
+}
+
+/// Why a reconciliation pass stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    /// The catalog failed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The gate failed.
+    #[error(transparent)]
+    Gate(#[from] StockGateError),
+}
+
+impl<P: Ports> FlashSale<P> {
+    /// One reconciliation pass: reloads sales the gate lost, then re-publishes every in-flight
+    /// reservation older than `stale_after`. Safe to run at any time and from several processes.
+    ///
+    /// After the gate lost its data, reservations still queued but not yet persisted are not
+    /// in the system of record: their units look available again and their buyers may buy
+    /// again. The order store then refuses the surplus (`sold_out` / `already_purchased`), so the
+    /// database never oversells, but those buyers see a failure after their `202`.
+    ///
+    /// # Errors
+    /// See [`ReconcileError`]; a failed publish is counted, not an error.
+    pub async fn reconcile(
+        &self,
+        stale_after: Duration,
+    ) -> Result<ReconcileReport, ReconcileError> {
+        let mut report = ReconcileReport::default();
+        let records = self.ports.catalog.list().await?;
+        let products: Vec<ProductId> = records
+            .iter()
+            .map(|r| r.sale.product_id().clone())
+            .collect();
+        let live = self.ports.gate.remaining(&products).await?;
+        if live.iter().any(Option::is_none) {
+            for snapshot in self.ports.catalog.snapshots().await? {
+                if self.ports.gate.load(&snapshot).await? == LoadOutcome::Loaded {
+                    tracing::warn!(product = %snapshot.sale.product_id(), "sale reloaded into the stock gate");
+                    report.reloaded_sales += 1;
+                }
+            }
+        }
+        let now = self.ports.clock.now();
+        for product in &products {
+            for reservation in self.ports.gate.in_flight(product).await? {
+                if now.since(reservation.reserved_at) < stale_after {
+                    break;
+                }
+                match self.ports.queue.publish(&reservation).await {
+                    Ok(()) => report.republished += 1,
+                    Err(error) => {
+                        tracing::warn!(%error, request_id = %reservation.request_id, "republish failed");
+                        report.publish_failures += 1;
+                    }
+                }
+            }
+        }
+        Ok(report)
+    }
+}
