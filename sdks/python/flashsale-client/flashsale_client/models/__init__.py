@@ -1,0 +1,27 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .field_error import FieldError
+from .new_sale import NewSale
+from .problem import Problem
+from .problem_type import ProblemType
+from .purchase_accepted import PurchaseAccepted
+from .purchase_failure import PurchaseFailure
+from .purchase_request import PurchaseRequest
+from .purchase_result import PurchaseResult
+from .purchase_status import PurchaseStatus
+from .sale_status import SaleStatus
+from .sale_summary import SaleSummary
+
+__all__ = (
+    "FieldError",
+    "NewSale",
+    "Problem",
+    "ProblemType",
+    "PurchaseAccepted",
+    "PurchaseFailure",
+    "PurchaseRequest",
+    "PurchaseResult",
+    "PurchaseStatus",
+    "SaleStatus",
+    "SaleSummary",
+)

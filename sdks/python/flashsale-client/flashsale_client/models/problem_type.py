@@ -1,0 +1,47 @@
+from typing import Literal
+
+ProblemType = Literal[
+    "urn:flashsale:problem:above-limit",
+    "urn:flashsale:problem:already-purchased",
+    "urn:flashsale:problem:bad-request",
+    "urn:flashsale:problem:forbidden",
+    "urn:flashsale:problem:internal",
+    "urn:flashsale:problem:method-not-allowed",
+    "urn:flashsale:problem:not-found",
+    "urn:flashsale:problem:payload-too-large",
+    "urn:flashsale:problem:rate-limited",
+    "urn:flashsale:problem:sale-ended",
+    "urn:flashsale:problem:sale-exists",
+    "urn:flashsale:problem:sale-not-started",
+    "urn:flashsale:problem:sold-out",
+    "urn:flashsale:problem:unauthorized",
+    "urn:flashsale:problem:unavailable",
+    "urn:flashsale:problem:unsupported-media-type",
+    "urn:flashsale:problem:validation-failed",
+]
+
+PROBLEM_TYPE_VALUES: set[ProblemType] = {
+    "urn:flashsale:problem:above-limit",
+    "urn:flashsale:problem:already-purchased",
+    "urn:flashsale:problem:bad-request",
+    "urn:flashsale:problem:forbidden",
+    "urn:flashsale:problem:internal",
+    "urn:flashsale:problem:method-not-allowed",
+    "urn:flashsale:problem:not-found",
+    "urn:flashsale:problem:payload-too-large",
+    "urn:flashsale:problem:rate-limited",
+    "urn:flashsale:problem:sale-ended",
+    "urn:flashsale:problem:sale-exists",
+    "urn:flashsale:problem:sale-not-started",
+    "urn:flashsale:problem:sold-out",
+    "urn:flashsale:problem:unauthorized",
+    "urn:flashsale:problem:unavailable",
+    "urn:flashsale:problem:unsupported-media-type",
+    "urn:flashsale:problem:validation-failed",
+}
+
+
+def check_problem_type(value: str) -> ProblemType:
+    if value in PROBLEM_TYPE_VALUES:
+        return value
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {PROBLEM_TYPE_VALUES!r}")
