@@ -12,7 +12,8 @@ use flashsale_memory::{
     WorkerSettings,
 };
 
-use crate::runner::{launch, Launch, Running};
+use crate::reconciler::run_reconciler;
+use crate::runner::{launch, split_stop, Launch, Running};
 use crate::settings::{RateLimitSection, Role, Settings};
 
 /// The embedded service and the receiving end of its queue.
@@ -43,6 +44,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     }
     let worker_service = service.clone();
     let worker_settings = worker_settings(settings);
+    let reconciler_settings = settings.reconciler.clone();
     launch(Launch {
         service,
         role: Role::All,
@@ -50,7 +52,11 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         http: http_settings(settings),
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
-            run_order_worker(worker_service, receiver, worker_settings, stop).await;
+            let (stop_worker, stop_reconciler) = split_stop(stop);
+            let reconciler =
+                run_reconciler(worker_service.clone(), reconciler_settings, stop_reconciler);
+            let worker = run_order_worker(worker_service, receiver, worker_settings, stop_worker);
+            tokio::join!(worker, reconciler);
             Ok(())
         },
     })

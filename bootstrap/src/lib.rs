@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod embedded;
 pub mod production;
+pub mod reconciler;
 pub mod runner;
 pub mod settings;
 pub mod shutdown;

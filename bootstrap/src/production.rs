@@ -14,7 +14,8 @@ use flashsale_redis::{
 };
 
 use crate::embedded::{http_settings, rate_limits};
-use crate::runner::{launch, Launch, Running};
+use crate::reconciler::run_reconciler;
+use crate::runner::{launch, split_stop, Launch, Running};
 use crate::settings::{Settings, DEVELOPMENT_TOKEN_SECRET};
 
 /// The production adapters.
@@ -143,6 +144,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     }
     let worker_service = service.clone();
     let kafka = kafka_settings(settings);
+    let reconciler_settings = settings.reconciler.clone();
     launch(Launch {
         service,
         role: settings.role,
@@ -150,9 +152,12 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         http: http_settings(settings),
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
-            run_order_consumer(worker_service, &kafka, stop)
-                .await
-                .context("the order consumer failed")
+            let (stop_consumer, stop_reconciler) = split_stop(stop);
+            let reconciler =
+                run_reconciler(worker_service.clone(), reconciler_settings, stop_reconciler);
+            let consumer = run_order_consumer(worker_service, &kafka, stop_consumer);
+            let (consumed, ()) = tokio::join!(consumer, reconciler);
+            consumed.context("the order consumer failed")
         },
     })
     .await

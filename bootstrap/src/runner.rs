@@ -21,6 +21,21 @@ use crate::settings::Role;
 /// A future that resolves when the worker must stop.
 pub type StopSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
 
+/// Two stop signals that resolve when `stop` does, for two tasks of one worker.
+pub fn split_stop(stop: StopSignal) -> (StopSignal, StopSignal) {
+    let (tell, told) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        stop.await;
+        let _ = tell.send(true);
+    });
+    let waiter = |mut told: tokio::sync::watch::Receiver<bool>| -> StopSignal {
+        Box::pin(async move {
+            let _ = told.wait_for(|stopped| *stopped).await;
+        })
+    };
+    (waiter(told.clone()), waiter(told))
+}
+
 /// A service started in the background.
 pub struct Running {
     addr: Option<SocketAddr>,

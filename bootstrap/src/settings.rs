@@ -72,6 +72,8 @@ pub struct Settings {
     pub kafka: KafkaSection,
     /// MySQL/MariaDB (production profile).
     pub mysql: MySqlSection,
+    /// The reconciliation loop.
+    pub reconciler: ReconcilerSection,
     /// The demo sale.
     pub demo: DemoSection,
     /// Logging.
@@ -207,6 +209,17 @@ pub struct MySqlSection {
     pub acquire_timeout_ms: u64,
     /// Idle connections above the minimum are closed after this long.
     pub idle_timeout_secs: u64,
+}
+
+/// `[reconciler]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReconcilerSection {
+    /// Whether processes with the worker role reconcile.
+    pub enabled: bool,
+    /// Pause between passes.
+    pub interval_ms: u64,
+    /// Age after which an in-flight reservation is re-published.
+    pub stale_after_ms: u64,
 }
 
 /// `[demo]`
