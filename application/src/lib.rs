@@ -4,7 +4,7 @@
 //!   result store, rate limiter, clock, id generator), bundled by [`Ports`].
 //! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
 //!   own error type: place a purchase, process orders, query a result, preload stock, create and
-//!   list sales, reconcile.
+//!   list sales, reconcile, audit a sale.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
 
@@ -15,6 +15,7 @@ mod use_cases;
 pub use ports::{Adapters, Ports};
 pub use service::FlashSale;
 pub use use_cases::{
+    audit_sale::{AuditSaleError, SaleAudit},
     create_sale::CreateSaleError,
     list_sales::{ListSalesError, SaleView},
     place_purchase::{Accepted, PlacePurchaseError},

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use flashsale_application::{
-    CreateSaleError, ListSalesError, PlacePurchaseError, QueryResultError,
+    AuditSaleError, CreateSaleError, ListSalesError, PlacePurchaseError, QueryResultError,
 };
 use flashsale_domain::Refusal;
 use validator::ValidationErrors;
@@ -175,6 +175,19 @@ impl From<CreateSaleError> for Failure {
             ),
             CreateSaleError::Catalog(error) => Self::unavailable(&error),
             CreateSaleError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<AuditSaleError> for Failure {
+    fn from(error: AuditSaleError) -> Self {
+        match error {
+            AuditSaleError::UnknownProduct(product) => Self::new(
+                ProblemType::NotFound,
+                format!("No sale for product {product}."),
+            ),
+            AuditSaleError::Catalog(error) => Self::unavailable(&error),
+            AuditSaleError::Gate(error) => Self::unavailable(&error),
         }
     }
 }

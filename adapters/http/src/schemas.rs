@@ -1,7 +1,7 @@
 //! Request and response bodies: wire shapes only, converted into domain types at the edge.
 
 use chrono::{DateTime, Utc};
-use flashsale_application::{Accepted, SaleView};
+use flashsale_application::{Accepted, SaleAudit as AuditView, SaleView};
 use flashsale_domain::{FailureReason, Purchase, PurchaseState, SalePhase, Timestamp};
 use poem_openapi::{Enum, Object};
 use validator::{Validate, ValidationError};
@@ -309,5 +309,65 @@ impl NewSale {
     /// The window's bounds in domain form.
     pub fn window_bounds(&self) -> (Timestamp, Timestamp) {
         (from_wire(self.starts_at), from_wire(self.ends_at))
+    }
+}
+
+/// One sale audited: the system of record's counts next to the stock gate's. Once no
+/// reservation is in flight, `gateRemaining` equals `remaining`, `remaining + unitsOrdered`
+/// equals `stock`, and `maxOrdersPerBuyer` is at most 1.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase", example)]
+pub struct SaleAudit {
+    /// The product audited.
+    pub product_id: String,
+    /// Units the sale started with.
+    pub stock: u32,
+    /// Units the system of record has not turned into orders.
+    pub remaining: u32,
+    /// Orders in the system of record.
+    pub orders: u64,
+    /// Units those orders hold.
+    pub units_ordered: u64,
+    /// Distinct buyers among those orders.
+    pub distinct_buyers: u64,
+    /// Most orders any one buyer holds for the product.
+    pub max_orders_per_buyer: u64,
+    /// Units the stock gate still offers; absent when the gate does not hold the sale.
+    #[oai(skip_serializing_if_is_none)]
+    pub gate_remaining: Option<u32>,
+    /// Reservations taken at the gate and not yet persisted or released.
+    pub in_flight: u64,
+}
+
+impl SaleAudit {
+    /// The wire form of a product's audit.
+    pub fn of(product_id: &str, audit: &AuditView) -> Self {
+        Self {
+            product_id: product_id.to_owned(),
+            stock: audit.store.stock,
+            remaining: audit.store.remaining,
+            orders: audit.store.orders,
+            units_ordered: audit.store.units_ordered,
+            distinct_buyers: audit.store.distinct_buyers,
+            max_orders_per_buyer: audit.store.max_orders_per_buyer,
+            gate_remaining: audit.gate_remaining,
+            in_flight: audit.in_flight as u64,
+        }
+    }
+}
+
+impl poem_openapi::types::Example for SaleAudit {
+    fn example() -> Self {
+        Self {
+            product_id: "phone-x".into(),
+            stock: 100,
+            remaining: 37,
+            orders: 63,
+            units_ordered: 63,
+            distinct_buyers: 63,
+            max_orders_per_buyer: 1,
+            gate_remaining: Some(37),
+            in_flight: 0,
+        }
     }
 }

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use flashsale_application::ports::{
-    CatalogError, NewOrder, OrderStore, OrderStoreError, Persisted, SaleCatalog, SaleRecord,
-    StockSnapshot,
+    CatalogError, NewOrder, OrderAudit, OrderStore, OrderStoreError, Persisted, SaleCatalog,
+    SaleRecord, StockSnapshot,
 };
 use flashsale_domain::{FailureReason, Order, ProductId, RequestId, Sale, UserId};
 
@@ -133,5 +133,29 @@ impl SaleCatalog for MemoryDatabase {
                     .collect(),
             })
             .collect())
+    }
+
+    async fn audit(&self, product: &ProductId) -> Result<Option<OrderAudit>, CatalogError> {
+        let tables = self.tables();
+        let Some(row) = tables.sales.get(product) else {
+            return Ok(None);
+        };
+        let mut per_buyer: HashMap<&UserId, u64> = HashMap::new();
+        let mut audit = OrderAudit {
+            stock: row.sale.stock(),
+            remaining: row.remaining,
+            orders: 0,
+            units_ordered: 0,
+            distinct_buyers: 0,
+            max_orders_per_buyer: 0,
+        };
+        for order in tables.orders.values().filter(|o| &o.product_id == product) {
+            audit.orders += 1;
+            audit.units_ordered += u64::from(order.quantity.get());
+            *per_buyer.entry(&order.user_id).or_default() += 1;
+        }
+        audit.distinct_buyers = per_buyer.len() as u64;
+        audit.max_orders_per_buyer = per_buyer.values().copied().max().unwrap_or(0);
+        Ok(Some(audit))
     }
 }

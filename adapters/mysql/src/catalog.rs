@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 
-use flashsale_application::ports::{CatalogError, SaleCatalog, SaleRecord, StockSnapshot};
-use flashsale_domain::Sale;
+use flashsale_application::ports::{
+    CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot,
+};
+use flashsale_domain::{ProductId, Sale};
 use sqlx::Connection;
 
 use crate::error::{during, StoreFailure};
@@ -53,6 +55,10 @@ impl SaleCatalog for MySqlStore {
 
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         Ok(read_snapshots(self).await?)
+    }
+
+    async fn audit(&self, product: &ProductId) -> Result<Option<OrderAudit>, CatalogError> {
+        Ok(crate::audit::audit(self, product).await?)
     }
 }
 

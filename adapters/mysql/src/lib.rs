@@ -6,7 +6,7 @@
 //! - `settings` and `store`: connecting and migrating.
 //! - `order_store`: one transaction per batch; `allocation` decides the batch in memory
 //!   between the reads and the writes.
-//! - `catalog`: creating, listing and snapshotting sales.
+//! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read.
 //! - `rows`: rows as read, converted into domain values without ever panicking.
 //! - `sql`: placeholders for IN-lists and multi-row inserts, chunked.
 //! - `error`: setup errors, and the failures that become the ports' `Unavailable`.
@@ -18,6 +18,7 @@
 //! [`SaleCatalog`]: flashsale_application::ports::SaleCatalog
 
 mod allocation;
+mod audit;
 mod catalog;
 mod error;
 mod order_store;

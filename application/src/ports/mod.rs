@@ -20,7 +20,7 @@ pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{NewOrder, OrderStore, OrderStoreError, Persisted};
 pub use rate_limiter::{RateKey, RateLimitError, RateLimiter};
 pub use result_store::{ResultStore, ResultStoreError};
-pub use sale_catalog::{CatalogError, SaleCatalog, SaleRecord, StockSnapshot};
+pub use sale_catalog::{CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot};
 pub use stock_gate::{LoadOutcome, ReserveOutcome, StockGate, StockGateError};
 
 /// One concrete adapter per port: what a deployment profile chooses.

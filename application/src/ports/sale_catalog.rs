@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use flashsale_domain::{Quantity, RequestId, Sale, UserId};
+use flashsale_domain::{ProductId, Quantity, RequestId, Sale, UserId};
 
 /// A sale with the stock the system of record still has for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,25 @@ pub struct StockSnapshot {
     pub remaining: u32,
     /// Buyers holding orders: user, the request that created it, units.
     pub buyers: Vec<(UserId, RequestId, Quantity)>,
+}
+
+/// What the system of record holds for one sale, counted in one consistent read: what audits
+/// and load tests check the invariants against (orders never above the stock, one order per
+/// buyer, stock conserved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderAudit {
+    /// Units the sale started with.
+    pub stock: u32,
+    /// Units not yet turned into orders.
+    pub remaining: u32,
+    /// Orders of the product.
+    pub orders: u64,
+    /// Units those orders hold; `remaining + units_ordered == stock` always.
+    pub units_ordered: u64,
+    /// Distinct buyers among those orders.
+    pub distinct_buyers: u64,
+    /// Most orders any one buyer holds for the product (0 without orders; never above 1).
+    pub max_orders_per_buyer: u64,
 }
 
 /// Why the catalog could not do what was asked.
@@ -55,4 +74,14 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
     /// # Errors
     /// [`CatalogError::Unavailable`] when the database fails.
     fn snapshots(&self) -> impl Future<Output = Result<Vec<StockSnapshot>, CatalogError>> + Send;
+
+    /// The sale's stock and its orders counted in one consistent read; `None` when the product
+    /// has no sale.
+    ///
+    /// # Errors
+    /// [`CatalogError::Unavailable`] when the database fails.
+    fn audit(
+        &self,
+        product: &ProductId,
+    ) -> impl Future<Output = Result<Option<OrderAudit>, CatalogError>> + Send;
 }

@@ -1,5 +1,6 @@
 //! One module per use case, each with its own error type.
 
+pub mod audit_sale;
 pub mod create_sale;
 pub mod list_sales;
 pub mod place_purchase;

@@ -1,7 +1,9 @@
 //! The order store and sale catalog contract: one transaction per batch, idempotent on the
 //! request, unique on (user, product), never below zero stock.
 
-use flashsale_application::ports::{CatalogError, NewOrder, OrderStore, Persisted, SaleCatalog};
+use flashsale_application::ports::{
+    CatalogError, NewOrder, OrderAudit, OrderStore, Persisted, SaleCatalog,
+};
 use flashsale_domain::{FailureReason, OrderId, Reservation};
 
 use crate::fixtures::{now, Fixtures};
@@ -20,6 +22,19 @@ pub async fn order_store_contract<S: OrderStore + SaleCatalog>(store: S, scope: 
     let p = sale.product_id().clone();
     store.create(&sale).await.unwrap();
     assert_eq!(store.create(&sale).await, Err(CatalogError::AlreadyExists));
+    assert_eq!(
+        store.audit(&p).await.unwrap(),
+        Some(OrderAudit {
+            stock: 2,
+            remaining: 2,
+            orders: 0,
+            units_ordered: 0,
+            distinct_buyers: 0,
+            max_orders_per_buyer: 0,
+        }),
+        "a new sale has its full stock and no order"
+    );
+    assert_eq!(store.audit(&f.product("nowhere")).await.unwrap(), None);
 
     let first = new_order(&f, f.reservation(&p, 1, "1"), "1");
     let outcomes = store.persist(std::slice::from_ref(&first)).await.unwrap();
@@ -80,5 +95,18 @@ pub async fn order_store_contract<S: OrderStore + SaleCatalog>(store: S, scope: 
     assert_eq!(
         buyers,
         vec![(f.user(1), f.request("1")), (f.user(2), f.request("3"))]
+    );
+
+    assert_eq!(
+        store.audit(&p).await.unwrap(),
+        Some(OrderAudit {
+            stock: 2,
+            remaining: 0,
+            orders: 2,
+            units_ordered: 2,
+            distinct_buyers: 2,
+            max_orders_per_buyer: 1,
+        }),
+        "the audit counts the orders persisted, refusals and redeliveries excluded"
     );
 }

@@ -1,18 +1,18 @@
-//! Operator operations: creating sales.
+//! Operator operations: creating sales and auditing them.
 
 use std::sync::Arc;
 
 use flashsale_application::ports::Clock;
 use flashsale_application::{FlashSale, Ports, SaleView};
 use flashsale_domain::{ProductId, Quantity, Sale, SaleWindow};
-use poem_openapi::{payload::Json, ApiResponse, OpenApi};
+use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
 use validator::Validate;
 
 use super::ApiTags;
 use crate::auth::BearerAuth;
 use crate::errors::{failure_into, Failure};
 use crate::problem::{Problem, ProblemType};
-use crate::schemas::{NewSale, SaleSummary};
+use crate::schemas::{NewSale, SaleAudit, SaleSummary};
 
 /// Admin operations.
 pub struct AdminApi<P: Ports> {
@@ -60,6 +60,43 @@ failure_into!(CreateSaleResponse {
     422 => Unprocessable,
 } retry { 503 => Unavailable });
 
+/// Outcome of auditing a sale.
+#[derive(ApiResponse)]
+pub enum AuditSaleResponse {
+    /// The sale's counts in the system of record and in the stock gate.
+    #[oai(status = 200)]
+    Ok(Json<SaleAudit>),
+    /// The product id is malformed.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// The bearer token is missing or invalid.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The token lacks the `admin` claim.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// No sale for this product.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// A dependency is down; retry after `Retry-After` seconds.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected error.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+failure_into!(AuditSaleResponse {
+    400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+} retry { 503 => Unavailable });
+
+fn admin_only() -> Failure {
+    Failure::new(
+        ProblemType::Forbidden,
+        "This operation needs an admin token.",
+    )
+}
+
 fn to_sale(body: &NewSale) -> Result<Sale, Failure> {
     body.validate()
         .map_err(|errors| Failure::validation(&errors))?;
@@ -84,11 +121,7 @@ impl<P: Ports> AdminApi<P> {
     #[oai(path = "/sales", method = "post", operation_id = "createSale")]
     async fn create_sale(&self, auth: BearerAuth, body: Json<NewSale>) -> CreateSaleResponse {
         if !auth.0.admin {
-            return Failure::new(
-                ProblemType::Forbidden,
-                "This operation needs an admin token.",
-            )
-            .into();
+            return admin_only().into();
         }
         let sale = match to_sale(&body.0) {
             Ok(sale) => sale,
@@ -103,6 +136,42 @@ impl<P: Ports> AdminApi<P> {
                 let now = self.service.ports().clock.now();
                 CreateSaleResponse::Created(Json(SaleSummary::at(view, now)))
             }
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+
+    /// Audit a sale
+    ///
+    /// The sale's stock and orders as the system of record holds them, next to the stock
+    /// gate's remaining units and its reservations in flight: what load tests check their
+    /// invariants against. Needs a token with the `admin` claim.
+    #[oai(
+        path = "/sales/:productId/audit",
+        method = "get",
+        operation_id = "auditSale"
+    )]
+    async fn audit_sale(
+        &self,
+        auth: BearerAuth,
+        /// The product to audit.
+        #[oai(name = "productId")]
+        product_id: Path<String>,
+    ) -> AuditSaleResponse {
+        if !auth.0.admin {
+            return admin_only().into();
+        }
+        let product_id = match ProductId::parse(product_id.0) {
+            Ok(id) => id,
+            Err(error) => {
+                return Failure::new(
+                    ProblemType::BadRequest,
+                    format!("Invalid product id: {error}."),
+                )
+                .into()
+            }
+        };
+        match self.service.audit_sale(&product_id).await {
+            Ok(audit) => AuditSaleResponse::Ok(Json(SaleAudit::of(product_id.as_str(), &audit))),
             Err(error) => Failure::from(error).into(),
         }
     }

@@ -2,6 +2,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers may panic
 
 mod admin;
+mod audit;
 mod auth;
 mod bad_input;
 mod helpers;

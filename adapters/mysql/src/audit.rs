@@ -1,0 +1,55 @@
+//! `SaleCatalog::audit` on MySQL: a sale's stock and its orders counted in one statement, so
+//! every count comes from the same consistent read.
+
+use flashsale_application::ports::OrderAudit;
+use flashsale_domain::ProductId;
+
+use crate::error::{during, StoreFailure};
+use crate::MySqlStore;
+
+/// One statement: the sales row joined with scalar subqueries over its orders (served by the
+/// `orders_by_product` index). Counts are cast to UNSIGNED so they decode as `u64`.
+const AUDIT: &str = "\
+    SELECT s.stock, s.remaining, \
+      CAST((SELECT COUNT(*) FROM orders o WHERE o.product_id = s.product_id) AS UNSIGNED) \
+        AS orders, \
+      CAST((SELECT COALESCE(SUM(o.quantity), 0) FROM orders o \
+            WHERE o.product_id = s.product_id) AS UNSIGNED) AS units_ordered, \
+      CAST((SELECT COUNT(DISTINCT o.user_id) FROM orders o \
+            WHERE o.product_id = s.product_id) AS UNSIGNED) AS distinct_buyers, \
+      CAST((SELECT COALESCE(MAX(per_buyer.n), 0) FROM \
+              (SELECT COUNT(*) AS n FROM orders o WHERE o.product_id = ? GROUP BY o.user_id) \
+              AS per_buyer) AS UNSIGNED) AS max_orders_per_buyer \
+    FROM sales s WHERE s.product_id = ?";
+
+/// The audit row as read.
+#[derive(Debug, sqlx::FromRow)]
+struct AuditRow {
+    stock: u32,
+    remaining: u32,
+    orders: u64,
+    units_ordered: u64,
+    distinct_buyers: u64,
+    max_orders_per_buyer: u64,
+}
+
+/// The product's audit, `None` when it has no sale.
+pub(crate) async fn audit(
+    store: &MySqlStore,
+    product: &ProductId,
+) -> Result<Option<OrderAudit>, StoreFailure> {
+    let row = sqlx::query_as::<_, AuditRow>(AUDIT)
+        .bind(product.as_str())
+        .bind(product.as_str())
+        .fetch_optional(store.pool())
+        .await
+        .map_err(during("auditing a sale"))?;
+    Ok(row.map(|row| OrderAudit {
+        stock: row.stock,
+        remaining: row.remaining,
+        orders: row.orders,
+        units_ordered: row.units_ordered,
+        distinct_buyers: row.distinct_buyers,
+        max_orders_per_buyer: row.max_orders_per_buyer,
+    }))
+}
