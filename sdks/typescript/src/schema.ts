@@ -109,6 +109,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sales/{productId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit a sale
+         * @description The sale's stock and orders as the system of record holds them, next to the stock
+         *     gate's remaining units and its reservations in flight: what load tests check their
+         *     invariants against. Needs a token with the `admin` claim.
+         */
+        get: operations["auditSale"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -316,6 +338,67 @@ export interface components {
          * @enum {string}
          */
         PurchaseStatus: "pending" | "succeeded" | "failed";
+        /**
+         * SaleAudit
+         * @description One sale audited: the system of record's counts next to the stock gate's. Once no
+         *     reservation is in flight, `gateRemaining` equals `remaining`, `remaining + unitsOrdered`
+         *     equals `stock`, and `maxOrdersPerBuyer` is at most 1.
+         * @example {
+         *       "distinctBuyers": 63,
+         *       "gateRemaining": 37,
+         *       "inFlight": 0,
+         *       "maxOrdersPerBuyer": 1,
+         *       "orders": 63,
+         *       "productId": "phone-x",
+         *       "remaining": 37,
+         *       "stock": 100,
+         *       "unitsOrdered": 63
+         *     }
+         */
+        SaleAudit: {
+            /** @description The product audited. */
+            productId: string;
+            /**
+             * Format: uint32
+             * @description Units the sale started with.
+             */
+            stock: number;
+            /**
+             * Format: uint32
+             * @description Units the system of record has not turned into orders.
+             */
+            remaining: number;
+            /**
+             * Format: uint64
+             * @description Orders in the system of record.
+             */
+            orders: number;
+            /**
+             * Format: uint64
+             * @description Units those orders hold.
+             */
+            unitsOrdered: number;
+            /**
+             * Format: uint64
+             * @description Distinct buyers among those orders.
+             */
+            distinctBuyers: number;
+            /**
+             * Format: uint64
+             * @description Most orders any one buyer holds for the product.
+             */
+            maxOrdersPerBuyer: number;
+            /**
+             * Format: uint32
+             * @description Units the stock gate still offers; absent when the gate does not hold the sale.
+             */
+            gateRemaining?: number;
+            /**
+             * Format: uint64
+             * @description Reservations taken at the gate and not yet persisted or released.
+             */
+            inFlight: number;
+        };
         /**
          * @description Where a sale stands now.
          * @enum {string}
@@ -754,6 +837,84 @@ export interface operations {
             };
             /** @description A field breaks its rule. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    auditSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product to audit. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sale's counts in the system of record and in the stock gate. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SaleAudit"];
+                };
+            };
+            /** @description The product id is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No sale for this product. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

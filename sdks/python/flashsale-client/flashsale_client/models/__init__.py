@@ -9,6 +9,7 @@ from .purchase_failure import PurchaseFailure
 from .purchase_request import PurchaseRequest
 from .purchase_result import PurchaseResult
 from .purchase_status import PurchaseStatus
+from .sale_audit import SaleAudit
 from .sale_status import SaleStatus
 from .sale_summary import SaleSummary
 
@@ -22,6 +23,7 @@ __all__ = (
     "PurchaseRequest",
     "PurchaseResult",
     "PurchaseStatus",
+    "SaleAudit",
     "SaleStatus",
     "SaleSummary",
 )

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SaleAudit")
+
+
+@_attrs_define
+class SaleAudit:
+    """One sale audited: the system of record's counts next to the stock gate's. Once no
+    reservation is in flight, `gateRemaining` equals `remaining`, `remaining + unitsOrdered`
+    equals `stock`, and `maxOrdersPerBuyer` is at most 1.
+
+        Example:
+            {'distinctBuyers': 63, 'gateRemaining': 37, 'inFlight': 0, 'maxOrdersPerBuyer': 1, 'orders': 63, 'productId':
+                'phone-x', 'remaining': 37, 'stock': 100, 'unitsOrdered': 63}
+
+        Attributes:
+            product_id (str): The product audited.
+            stock (int): Units the sale started with.
+            remaining (int): Units the system of record has not turned into orders.
+            orders (int): Orders in the system of record.
+            units_ordered (int): Units those orders hold.
+            distinct_buyers (int): Distinct buyers among those orders.
+            max_orders_per_buyer (int): Most orders any one buyer holds for the product.
+            in_flight (int): Reservations taken at the gate and not yet persisted or released.
+            gate_remaining (int | Unset): Units the stock gate still offers; absent when the gate does not hold the sale.
+    """
+
+    product_id: str
+    stock: int
+    remaining: int
+    orders: int
+    units_ordered: int
+    distinct_buyers: int
+    max_orders_per_buyer: int
+    in_flight: int
+    gate_remaining: int | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        product_id = self.product_id
+
+        stock = self.stock
+
+        remaining = self.remaining
+
+        orders = self.orders
+
+        units_ordered = self.units_ordered
+
+        distinct_buyers = self.distinct_buyers
+
+        max_orders_per_buyer = self.max_orders_per_buyer
+
+        in_flight = self.in_flight
+
+        gate_remaining = self.gate_remaining
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "productId": product_id,
+                "stock": stock,
+                "remaining": remaining,
+                "orders": orders,
+                "unitsOrdered": units_ordered,
+                "distinctBuyers": distinct_buyers,
+                "maxOrdersPerBuyer": max_orders_per_buyer,
+                "inFlight": in_flight,
+            }
+        )
+        if gate_remaining is not UNSET:
+            field_dict["gateRemaining"] = gate_remaining
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        product_id = d.pop("productId")
+
+        stock = d.pop("stock")
+
+        remaining = d.pop("remaining")
+
+        orders = d.pop("orders")
+
+        units_ordered = d.pop("unitsOrdered")
+
+        distinct_buyers = d.pop("distinctBuyers")
+
+        max_orders_per_buyer = d.pop("maxOrdersPerBuyer")
+
+        in_flight = d.pop("inFlight")
+
+        gate_remaining = d.pop("gateRemaining", UNSET)
+
+        sale_audit = cls(
+            product_id=product_id,
+            stock=stock,
+            remaining=remaining,
+            orders=orders,
+            units_ordered=units_ordered,
+            distinct_buyers=distinct_buyers,
+            max_orders_per_buyer=max_orders_per_buyer,
+            in_flight=in_flight,
+            gate_remaining=gate_remaining,
+        )
+
+        sale_audit.additional_properties = d
+        return sale_audit
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
