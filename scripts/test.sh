@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Everything CI runs, in order: the container test environment (Docker engine and locally built
-# images, see docs/testing.md), formatting, lints, then every test of the workspace.
+# images, see docs/testing.md), formatting, lints, every test of the workspace, then the generated
+# TypeScript and Python SDKs against the running service (docs/sdks.md).
 # FLASHSALE_SKIP_CONTAINERS=1 skips the container environment and the container-backed tests
-# (they then say so); nothing is skipped silently.
+# (they then say so); FLASHSALE_SKIP_SDKS=1 skips the SDK step (it says so); nothing is skipped
+# silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +25,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked
+
+if [ "${FLASHSALE_SKIP_SDKS:-}" = 1 ]; then
+  step "SDK tests skipped by FLASHSALE_SKIP_SDKS=1"
+else
+  step "SDK tests"
+  bash scripts/sdk-test.sh
+fi
