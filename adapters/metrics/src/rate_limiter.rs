@@ -1,0 +1,61 @@
+//! The rate limiter, timed and counted: `flashsale_rate_limiter_duration_seconds{key}` and
+//! `flashsale_rate_limiter_decisions_total{key, decision}`.
+
+use std::time::Instant;
+
+use flashsale_application::ports::{RateKey, RateLimitError, RateLimiter};
+use flashsale_domain::RateDecision;
+
+use crate::measured::{seconds_since, Measured};
+use crate::names::{RATE_LIMITER_DECISIONS, RATE_LIMITER_DURATION};
+
+impl<L: RateLimiter> RateLimiter for Measured<L> {
+    async fn check(&self, key: &RateKey) -> Result<RateDecision, RateLimitError> {
+        let start = Instant::now();
+        let result = self.inner().check(key).await;
+        let kind = match key {
+            RateKey::Ip(_) => "ip",
+            RateKey::User(_) => "user",
+        };
+        let decision = match &result {
+            Ok(RateDecision::Allowed) => "allowed",
+            Ok(RateDecision::Limited { .. }) => "limited",
+            Err(RateLimitError::Unavailable(_)) => "error",
+        };
+        metrics::histogram!(RATE_LIMITER_DURATION, "key" => kind).record(seconds_since(start));
+        metrics::counter!(RATE_LIMITER_DECISIONS, "key" => kind, "decision" => decision)
+            .increment(1);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use super::*;
+    use crate::testing::{capture, counter_value, histogram_count, FakeLimiter};
+
+    #[test]
+    fn decisions_are_counted_by_key_kind() {
+        let limiter = Measured::new(FakeLimiter::default());
+        let ip = RateKey::Ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let (_, snapshot) = capture(async {
+            limiter.check(&ip).await.expect("decides");
+            limiter.check(&ip).await.expect("decides");
+        });
+        let decided = |decision| {
+            counter_value(
+                &snapshot,
+                RATE_LIMITER_DECISIONS,
+                &[("key", "ip"), ("decision", decision)],
+            )
+        };
+        assert_eq!(decided("allowed"), Some(1));
+        assert_eq!(decided("limited"), Some(1));
+        assert_eq!(
+            histogram_count(&snapshot, RATE_LIMITER_DURATION, &[("key", "ip")]),
+            2
+        );
+    }
+}

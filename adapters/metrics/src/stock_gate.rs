@@ -1,0 +1,145 @@
+//! The stock gate, timed: `flashsale_stock_gate_duration_seconds{op, outcome}`.
+
+use std::time::Instant;
+
+use flashsale_application::ports::{
+    LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+};
+use flashsale_domain::{ProductId, Refusal, Release, Reservation, ReservationRequest, Timestamp};
+
+use crate::measured::{seconds_since, Measured};
+use crate::names::STOCK_GATE_DURATION;
+
+fn record(op: &'static str, outcome: &'static str, start: Instant) {
+    metrics::histogram!(STOCK_GATE_DURATION, "op" => op, "outcome" => outcome)
+        .record(seconds_since(start));
+}
+
+/// `ok`, or the error's label.
+fn plain<T>(result: &Result<T, StockGateError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(error) => error_label(error),
+    }
+}
+
+fn error_label(error: &StockGateError) -> &'static str {
+    match error {
+        StockGateError::UnknownProduct(_) => "unknown_product",
+        StockGateError::Unavailable(_) => "error",
+    }
+}
+
+fn reserve_label(result: &Result<ReserveOutcome, StockGateError>) -> &'static str {
+    match result {
+        Ok(Ok(_)) => "reserved",
+        Ok(Err(Refusal::NotStarted)) => "not_started",
+        Ok(Err(Refusal::Ended)) => "ended",
+        Ok(Err(Refusal::AlreadyPurchased)) => "already_purchased",
+        Ok(Err(Refusal::AboveLimit { .. })) => "above_limit",
+        Ok(Err(Refusal::SoldOut)) => "sold_out",
+        Err(error) => error_label(error),
+    }
+}
+
+impl<G: StockGate> StockGate for Measured<G> {
+    async fn reserve(
+        &self,
+        request: ReservationRequest,
+        now: Timestamp,
+    ) -> Result<ReserveOutcome, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().reserve(request, now).await;
+        record("reserve", reserve_label(&result), start);
+        result
+    }
+
+    async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().release(reservation).await;
+        let outcome = match &result {
+            Ok(Release::Released) => "released",
+            Ok(Release::NotHeld) => "not_held",
+            Err(error) => error_label(error),
+        };
+        record("release", outcome, start);
+        result
+    }
+
+    async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().settle(reservations).await;
+        record("settle", plain(&result), start);
+        result
+    }
+
+    async fn load(&self, snapshot: &StockSnapshot) -> Result<LoadOutcome, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().load(snapshot).await;
+        let outcome = match &result {
+            Ok(LoadOutcome::Loaded) => "loaded",
+            Ok(LoadOutcome::KeptLive) => "kept_live",
+            Err(error) => error_label(error),
+        };
+        record("load", outcome, start);
+        result
+    }
+
+    async fn in_flight(&self, product: &ProductId) -> Result<Vec<Reservation>, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().in_flight(product).await;
+        record("in_flight", plain(&result), start);
+        result
+    }
+
+    async fn remaining(&self, products: &[ProductId]) -> Result<Vec<Option<u32>>, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().remaining(products).await;
+        record("remaining", plain(&result), start);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flashsale_domain::{Quantity, RequestId, UserId};
+
+    use super::*;
+    use crate::testing::{capture, histogram_count, product, FakeGate};
+
+    fn request() -> ReservationRequest {
+        ReservationRequest {
+            request_id: RequestId::parse("r-1").expect("id"),
+            user_id: UserId::parse("alice").expect("id"),
+            product_id: product(),
+            quantity: Quantity::ONE,
+        }
+    }
+
+    #[test]
+    fn a_refused_reservation_is_timed_with_its_refusal() {
+        let gate = Measured::new(FakeGate::refusing(Refusal::SoldOut));
+        let (result, snapshot) = capture(gate.reserve(request(), Timestamp::from_millis(0)));
+        assert_eq!(result, Ok(Err(Refusal::SoldOut)));
+        let labels = [("op", "reserve"), ("outcome", "sold_out")];
+        assert_eq!(histogram_count(&snapshot, STOCK_GATE_DURATION, &labels), 1);
+    }
+
+    #[test]
+    fn a_failing_gate_is_timed_as_an_error_and_the_error_passes_through() {
+        let gate = Measured::new(FakeGate::failing());
+        let (result, snapshot) = capture(gate.remaining(&[product()]));
+        assert!(matches!(result, Err(StockGateError::Unavailable(_))));
+        let labels = [("op", "remaining"), ("outcome", "error")];
+        assert_eq!(histogram_count(&snapshot, STOCK_GATE_DURATION, &labels), 1);
+    }
+
+    #[test]
+    fn a_reservation_is_timed_as_reserved() {
+        let gate = Measured::new(FakeGate::reserving());
+        let (result, snapshot) = capture(gate.reserve(request(), Timestamp::from_millis(0)));
+        assert!(matches!(result, Ok(Ok(_))));
+        let labels = [("op", "reserve"), ("outcome", "reserved")];
+        assert_eq!(histogram_count(&snapshot, STOCK_GATE_DURATION, &labels), 1);
+    }
+}
