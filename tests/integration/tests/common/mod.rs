@@ -12,6 +12,9 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::MySqlPool;
 
+pub mod invariants;
+pub mod stampede;
+
 pub const SECRET: &str = "integration-test-secret-not-for-production";
 
 /// Production settings pointing at the stack, isolated: own key prefix, database and topics.
