@@ -94,6 +94,7 @@ pub fn http_settings(settings: &Settings) -> HttpSettings {
         token_secret: TokenSecret::new(settings.auth.token_secret.expose()),
         client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
         body_limit_bytes: settings.http.body_limit_bytes,
+        metrics: None,
     }
 }
 

@@ -1,17 +1,20 @@
-//! The whole HTTP endpoint: the API, `/openapi.json`, `/docs`, the body limit, and problem+json
-//! for every error, including those raised before a handler runs (auth, parsing, routing).
+//! The whole HTTP endpoint: the API, `/openapi.json`, `/docs`, `/metrics` when given a renderer,
+//! the body limit, request timing, and problem+json for every error, including those raised
+//! before a handler runs (auth, parsing, routing).
 
 use std::sync::Arc;
 
 use flashsale_application::{FlashSale, Ports};
 use poem::http::{header, StatusCode};
-use poem::{Endpoint, EndpointExt, Response, Route};
+use poem::{get, Endpoint, EndpointExt, Response, Route};
 use poem_openapi::OpenApiService;
 
 use crate::api::{admin::AdminApi, health::HealthApi, purchases::PurchasesApi, sales::SalesApi};
 use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
+use crate::instrument::{measure, RouteNames};
 use crate::problem::{Problem, ProblemType, PROBLEM_JSON};
+use crate::scrape::{RenderMetrics, Scrape};
 
 /// What the HTTP adapter needs to know.
 #[derive(Debug, Clone)]
@@ -23,6 +26,8 @@ pub struct HttpSettings {
     pub client_ip_header: Option<String>,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Renders `GET /metrics` (Prometheus text); `None` serves no `/metrics`.
+    pub metrics: Option<RenderMetrics>,
 }
 
 /// The API's operations as one OpenAPI service.
@@ -61,12 +66,18 @@ pub fn app<P: Ports>(service: Arc<FlashSale<P>>, settings: &HttpSettings) -> imp
     let api = openapi_service(service, settings);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    Route::new()
+    let routes = Arc::new(RouteNames::from_spec(&api.spec()));
+    let mut route = Route::new()
         .at("/openapi.json", spec)
         .nest("/docs", docs)
-        .nest("/", api)
+        .nest("/", api);
+    if let Some(render) = &settings.metrics {
+        route = route.at("/metrics", get(Scrape(render.clone())));
+    }
+    route
         .around(move |endpoint, req| limit_body(endpoint, req, body_limit))
         .data(TokenVerifier::new(&settings.token_secret))
+        .around(move |endpoint, req| measure(endpoint, req, Arc::clone(&routes)))
         .catch_all_error(|error| async move { problem_response(error) })
 }
 

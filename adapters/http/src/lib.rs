@@ -1,6 +1,8 @@
 //! HTTP adapter: the REST API under `/api/v1`, its OpenAPI document and interactive docs.
 //!
 //! - [`app`]: builds the whole endpoint (routes, docs, body limit, problem+json errors).
+//! - `instrument`: times every request by route template, method and status.
+//! - [`scrape`]: `GET /metrics`, rendered by whatever the wiring passes in.
 //! - `api`: one module per group of operations, each operation with its own response enum.
 //! - [`auth`]: HS256 bearer tokens (`sub` = buyer, `admin` claim for admin operations).
 //! - `problem`: RFC 9457 problem details, the body of every 4xx and 5xx.
@@ -13,9 +15,12 @@ pub mod auth;
 mod body_limit;
 mod client_ip;
 mod errors;
+mod instrument;
 mod problem;
 mod schemas;
+pub mod scrape;
 mod time;
 
 pub use app::{app, openapi_service, HttpSettings};
 pub use auth::{mint_token, TokenError, TokenSecret};
+pub use scrape::RenderMetrics;

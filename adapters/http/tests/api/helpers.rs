@@ -27,6 +27,7 @@ pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
         token_secret: TokenSecret::new(SECRET),
         client_ip_header: client_ip_header.map(str::to_owned),
         body_limit_bytes: 1024,
+        metrics: None,
     }
 }
 

@@ -8,3 +8,4 @@ mod bad_input;
 mod helpers;
 mod openapi;
 mod purchases;
+mod scrape;
