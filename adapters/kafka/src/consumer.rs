@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use crate::batch::Batch;
 use crate::dead_letter::DeadLetters;
+use crate::stats::{StatsContext, CONSUMER_BATCH_SIZE, STATISTICS_INTERVAL_MS};
 use crate::{KafkaError, KafkaSettings};
 
 /// Times a synchronous commit is tried before the batch is left to be redelivered.
@@ -38,13 +39,14 @@ pub async fn run_order_consumer<P: Ports>(
     settings: &KafkaSettings,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), KafkaError> {
-    let consumer: StreamConsumer = ClientConfig::new()
+    let consumer: StreamConsumer<StatsContext> = ClientConfig::new()
         .set("bootstrap.servers", &settings.bootstrap_servers)
         .set("client.id", &settings.client_id)
         .set("group.id", &settings.group_id)
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
-        .create()
+        .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
+        .create_with_context(StatsContext::consumer())
         .map_err(|source| KafkaError::Client {
             role: "consumer",
             source,
@@ -70,6 +72,7 @@ pub async fn run_order_consumer<P: Ports>(
         if batch.is_empty() {
             continue;
         }
+        metrics::histogram!(CONSUMER_BATCH_SIZE).record(batch.len() as f64);
         if worker.settle(&service, &batch).await {
             worker.commit(batch.offsets_to_commit()).await;
         } else {
@@ -88,7 +91,7 @@ pub async fn run_order_consumer<P: Ports>(
 
 /// The consumer loop's state.
 struct Worker<'a, S> {
-    consumer: Arc<StreamConsumer>,
+    consumer: Arc<StreamConsumer<StatsContext>>,
     dead_letters: DeadLetters,
     settings: &'a KafkaSettings,
     shutdown: Pin<&'a mut S>,

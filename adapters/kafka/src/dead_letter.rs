@@ -10,6 +10,7 @@ use rdkafka::Message;
 
 use crate::batch::Rejected;
 use crate::producer::idempotent_producer;
+use crate::stats::StatsContext;
 use crate::{KafkaError, KafkaSettings};
 
 /// Header naming why the message was dead-lettered (human-readable).
@@ -25,7 +26,7 @@ pub const ORIGINAL_OFFSET_HEADER: &str = "x-original-offset";
 
 /// Writes rejected messages, key and payload unchanged, to the dead-letter topic.
 pub(crate) struct DeadLetters {
-    producer: FutureProducer,
+    producer: FutureProducer<StatsContext>,
     topic: String,
     delivery_timeout: Duration,
 }

@@ -9,6 +9,7 @@
 //! - [`run_order_consumer`]: the consumer group member feeding
 //!   [`FlashSale::process_orders`](flashsale_application::FlashSale::process_orders), committing
 //!   after each stored batch, dead-lettering what it cannot decode ([`dead_letter`] headers).
+//! - `stats`: librdkafka statistics recorded as gauges (producer queue depth, consumer lag).
 //!
 //! The wire format and delivery guarantees are documented in `docs/messages.md`.
 
@@ -20,6 +21,7 @@ mod error;
 mod order_queue;
 mod producer;
 pub mod settings;
+mod stats;
 mod topics;
 
 pub use codec::{DecodeError, OrderMessage};

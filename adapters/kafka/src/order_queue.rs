@@ -9,6 +9,7 @@ use rdkafka::util::Timeout;
 
 use crate::codec::{encode, message_key};
 use crate::producer::idempotent_producer;
+use crate::stats::StatsContext;
 use crate::{KafkaError, KafkaSettings};
 
 /// Publishes reservations to the orders topic, keyed by product id. Cheap to clone: clones
@@ -19,7 +20,7 @@ pub struct KafkaOrderQueue {
 }
 
 struct Inner {
-    producer: FutureProducer,
+    producer: FutureProducer<StatsContext>,
     topic: String,
     delivery_timeout: std::time::Duration,
 }

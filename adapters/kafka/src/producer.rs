@@ -3,13 +3,15 @@
 use rdkafka::producer::FutureProducer;
 use rdkafka::ClientConfig;
 
+use crate::stats::{StatsContext, STATISTICS_INTERVAL_MS};
 use crate::{KafkaError, KafkaSettings};
 
 /// Messages librdkafka packs into one produce request per partition.
 const BATCH_NUM_MESSAGES: &str = "10000";
 
 /// An idempotent, `acks=all` producer whose delivery reports arrive within the settings'
-/// delivery timeout; LZ4-compressed when this build of librdkafka has LZ4.
+/// delivery timeout; LZ4-compressed when this build of librdkafka has LZ4. Its statistics
+/// report its queue depth, labelled `role`.
 ///
 /// # Errors
 /// [`KafkaError::Settings`] when the delivery timeout does not exceed the linger;
@@ -17,7 +19,7 @@ const BATCH_NUM_MESSAGES: &str = "10000";
 pub(crate) fn idempotent_producer(
     settings: &KafkaSettings,
     role: &'static str,
-) -> Result<FutureProducer, KafkaError> {
+) -> Result<FutureProducer<StatsContext>, KafkaError> {
     if settings.delivery_timeout <= settings.linger {
         return Err(KafkaError::Settings(format!(
             "the delivery timeout ({:?}) must exceed the linger ({:?})",
@@ -35,11 +37,12 @@ pub(crate) fn idempotent_producer(
         .set(
             "message.timeout.ms",
             settings.delivery_timeout.as_millis().to_string(),
-        );
+        )
+        .set("statistics.interval.ms", STATISTICS_INTERVAL_MS);
     let compression = compression(&config);
     config
         .set("compression.type", compression)
-        .create()
+        .create_with_context(StatsContext::producer(role))
         .map_err(|source| KafkaError::Client { role, source })
 }
 
