@@ -60,7 +60,8 @@ try_storage_driver() {
     local driver="$1" waited=0
     log "starting dockerd (storage driver $driver), log: $DOCKERD_LOG"
     # setsid + nohup: the daemon outlives this script and CI's process group.
-    setsid nohup dockerd --storage-driver="$driver" >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    # --ip=127.0.0.1: published container ports (the test servers) bind the host's loopback only.
+    setsid nohup dockerd --storage-driver="$driver" --ip=127.0.0.1 >>"$DOCKERD_LOG" 2>&1 </dev/null &
     local pid=$!
     while ! docker_answers; do
         if ! kill -0 "$pid" 2>/dev/null; then

@@ -23,7 +23,8 @@ const DEFAULT_READY_TIMEOUT_SECS: u64 = 120;
 /// The images the stack runs, after environment overrides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Images {
-    /// Redis 7 (any image whose default command serves on 6379 without a password).
+    /// Redis 7 (any image whose default command serves on 6379 and requires the password given
+    /// in `REDIS_PASSWORD`, like `docker/redis` and `bitnami/redis`).
     pub redis: String,
     /// MariaDB 10.11 (any image that honours `MARIADB_ROOT_PASSWORD`, serving on 3306).
     pub mariadb: String,

@@ -97,7 +97,7 @@ impl Stack {
         &self.kafka
     }
 
-    /// `redis://127.0.0.1:port/`. Share the server through [`crate::key_prefix`].
+    /// `redis://:password@127.0.0.1:port/`. Share the server through [`crate::key_prefix`].
     pub fn redis_url(&self) -> String {
         redis::url(self.redis.host(), self.redis.port())
     }
