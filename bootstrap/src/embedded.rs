@@ -1,33 +1,64 @@
-//! The embedded profile: every adapter in memory, wired and started.
+//! The embedded profile: every adapter in memory, measured like production's, wired and started.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use flashsale_application::FlashSale;
+use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::RatePolicy;
 use flashsale_http::{HttpSettings, TokenSecret};
 use flashsale_memory::{
     embedded, run_order_worker, Embedded, EmbeddedSettings, OrderReceiver, RateLimits,
     WorkerSettings,
 };
+use flashsale_metrics::Measured;
 
+use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running};
 use crate::settings::{RateLimitSection, Role, Settings};
+
+/// The embedded adapters, measured as the production ones are.
+pub struct MeasuredEmbedded;
+
+impl Ports for MeasuredEmbedded {
+    type Gate = Measured<<Embedded as Ports>::Gate>;
+    type Queue = Measured<<Embedded as Ports>::Queue>;
+    type Store = Measured<<Embedded as Ports>::Store>;
+    type Catalog = <Embedded as Ports>::Catalog;
+    type Results = Measured<<Embedded as Ports>::Results>;
+    type Limiter = Measured<<Embedded as Ports>::Limiter>;
+    type Clock = <Embedded as Ports>::Clock;
+    type Ids = <Embedded as Ports>::Ids;
+}
+
+fn measure(adapters: Adapters<Embedded>) -> Adapters<MeasuredEmbedded> {
+    Adapters {
+        gate: Measured::new(adapters.gate),
+        queue: Measured::new(adapters.queue),
+        store: Measured::new(adapters.store),
+        catalog: adapters.catalog,
+        results: Measured::new(adapters.results),
+        limiter: Measured::new(adapters.limiter),
+        clock: adapters.clock,
+        ids: adapters.ids,
+    }
+}
 
 /// The embedded service and the receiving end of its queue.
 ///
 /// # Errors
 /// When a rate-limit setting is invalid.
-pub fn build(settings: &Settings) -> anyhow::Result<(Arc<FlashSale<Embedded>>, OrderReceiver)> {
+pub fn build(
+    settings: &Settings,
+) -> anyhow::Result<(Arc<FlashSale<MeasuredEmbedded>>, OrderReceiver)> {
     let embedded_settings = EmbeddedSettings {
         rate_limits: rate_limits(&settings.rate_limit)?,
         queue_capacity: settings.queue.capacity,
         publish_timeout: Duration::from_millis(settings.queue.publish_timeout_ms),
     };
     let (adapters, receiver) = embedded(&embedded_settings);
-    Ok((Arc::new(FlashSale::new(adapters)), receiver))
+    Ok((Arc::new(FlashSale::new(measure(adapters))), receiver))
 }
 
 /// Starts the embedded service: API and worker in this process, whatever the role says (the
@@ -36,12 +67,16 @@ pub fn build(settings: &Settings) -> anyhow::Result<(Arc<FlashSale<Embedded>>, O
 /// # Errors
 /// When the settings are invalid or the address cannot be bound.
 pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
+    let metrics = monitoring::install(&settings.metrics)?;
     let (service, receiver) = build(settings)?;
     let report = service.preload_stock().await.context("preloading stock")?;
     tracing::info!(?report, "stock preloaded");
     if settings.demo.seed {
         crate::demo::seed(&service, &settings.demo).await?;
     }
+    monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());
+    let mut http = http_settings(settings);
+    monitoring::serve_metrics(&mut http, metrics.as_ref());
     let worker_service = service.clone();
     let worker_settings = worker_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
@@ -49,7 +84,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         service,
         role: Role::All,
         bind: settings.http.bind.clone(),
-        http: http_settings(settings),
+        http,
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
             let (stop_worker, stop_reconciler) = split_stop(stop);

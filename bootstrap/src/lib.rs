@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod embedded;
+pub mod monitoring;
 pub mod production;
 pub mod reconciler;
 pub mod runner;

@@ -1,5 +1,6 @@
 //! The production profile: Redis stock gate, rate limiter and results; Kafka order queue and
-//! workers; MySQL/MariaDB system of record. Wired from settings and started by role.
+//! workers; MySQL/MariaDB system of record. Wired from settings and started by role; every
+//! port but the catalog, the clock and the ids is measured (see `docs/metrics.md`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,26 +9,28 @@ use anyhow::{bail, Context};
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings};
 use flashsale_memory::{SystemClock, UuidIds};
+use flashsale_metrics::Measured;
 use flashsale_mysql::{MySqlSettings, MySqlStore};
 use flashsale_redis::{
     RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings, RedisStockGate,
 };
 
 use crate::embedded::{http_settings, rate_limits};
+use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running};
 use crate::settings::{Settings, DEVELOPMENT_TOKEN_SECRET};
 
-/// The production adapters.
+/// The production adapters, measured.
 pub struct Production;
 
 impl Ports for Production {
-    type Gate = RedisStockGate;
-    type Queue = KafkaOrderQueue;
-    type Store = MySqlStore;
+    type Gate = Measured<RedisStockGate>;
+    type Queue = Measured<KafkaOrderQueue>;
+    type Store = Measured<MySqlStore>;
     type Catalog = MySqlStore;
-    type Results = RedisResultStore;
-    type Limiter = RedisRateLimiter;
+    type Results = Measured<RedisResultStore>;
+    type Limiter = Measured<RedisRateLimiter>;
     type Clock = SystemClock;
     type Ids = UuidIds;
 }
@@ -114,15 +117,15 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
     let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
     let limits = rate_limits(&settings.rate_limit)?;
     let adapters = Adapters {
-        gate: RedisStockGate::new(redis.clone()),
-        queue,
-        store: store.clone(),
+        gate: Measured::new(RedisStockGate::new(redis.clone())),
+        queue: Measured::new(queue),
+        store: Measured::new(store.clone()),
         catalog: store,
-        results: RedisResultStore::new(
+        results: Measured::new(RedisResultStore::new(
             redis.clone(),
             Duration::from_secs(settings.redis.result_ttl_secs),
-        ),
-        limiter: RedisRateLimiter::new(redis, limits.per_ip, limits.per_user),
+        )),
+        limiter: Measured::new(RedisRateLimiter::new(redis, limits.per_ip, limits.per_user)),
         clock: SystemClock,
         ids: UuidIds,
     };
@@ -134,6 +137,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
 /// # Errors
 /// When a dependency is unreachable, the settings are invalid, or the address cannot be bound.
 pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
+    let metrics = monitoring::install(&settings.metrics)?;
     let service = build(settings).await?;
     if settings.role.serves_api() {
         let report = service.preload_stock().await.context("preloading stock")?;
@@ -142,6 +146,12 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
             crate::demo::seed(&service, &settings.demo).await?;
         }
     }
+    let mut http = http_settings(settings);
+    monitoring::serve_metrics(&mut http, metrics.as_ref());
+    if settings.role.serves_api() {
+        // The per-sale gauges once per API process, not again in every worker.
+        monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());
+    }
     let worker_service = service.clone();
     let kafka = kafka_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
@@ -149,7 +159,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         service,
         role: settings.role,
         bind: settings.http.bind.clone(),
-        http: http_settings(settings),
+        http,
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
             let (stop_consumer, stop_reconciler) = split_stop(stop);

@@ -1,6 +1,6 @@
 //! Running a wired service: the HTTP API and/or the order worker, with an orderly stop: the API
 //! stops accepting and finishes requests in flight, then the worker drains and commits, then the
-//! process may exit.
+//! process may exit. A worker-only process with metrics serves just `GET /metrics`.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -12,7 +12,7 @@ use anyhow::Context;
 use flashsale_application::{FlashSale, Ports};
 use flashsale_http::HttpSettings;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::Server;
+use poem::{EndpointExt, Server};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -44,7 +44,7 @@ pub struct Running {
 }
 
 impl Running {
-    /// Where the API listens, when this process serves it.
+    /// Where the API (or, in a worker-only process with metrics, `/metrics`) listens.
     pub fn addr(&self) -> Option<SocketAddr> {
         self.addr
     }
@@ -87,7 +87,8 @@ pub struct Launch<P: Ports, W> {
     pub worker: W,
 }
 
-/// Binds the API (when the role serves it), then runs API and worker in the background.
+/// Binds the API (when the role serves it, or only `/metrics` when the role is the worker's and
+/// metrics are served), then runs API and worker in the background.
 ///
 /// # Errors
 /// When the address cannot be bound.
@@ -97,7 +98,8 @@ where
     W: FnOnce(StopSignal) -> F,
     F: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
-    let acceptor = if launch.role.serves_api() {
+    let serves_api = launch.role.serves_api();
+    let acceptor = if serves_api || launch.http.metrics.is_some() {
         let acceptor = TcpListener::bind(launch.bind.clone())
             .into_acceptor()
             .await
@@ -111,8 +113,12 @@ where
             .first()
             .and_then(|a| a.as_socket_addr().copied())
     });
-    if let Some(addr) = addr {
-        tracing::info!("listening on http://{addr} (docs at http://{addr}/docs)");
+    match addr {
+        Some(addr) if serves_api => {
+            tracing::info!("listening on http://{addr} (docs at http://{addr}/docs)");
+        }
+        Some(addr) => tracing::info!("serving metrics on http://{addr}/metrics"),
+        None => {}
     }
 
     let (stop, stopped) = oneshot::channel::<()>();
@@ -123,7 +129,13 @@ where
         });
         tokio::spawn((launch.worker)(signal))
     });
-    let app = flashsale_http::app(launch.service, &launch.http);
+    let app = if serves_api {
+        flashsale_http::app(launch.service, &launch.http)
+            .map_to_response()
+            .boxed()
+    } else {
+        flashsale_http::metrics_app(&launch.http).boxed()
+    };
     let grace = launch.grace;
     let task = tokio::spawn(async move {
         let served = match acceptor {

@@ -78,6 +78,8 @@ pub struct Settings {
     pub demo: DemoSection,
     /// Logging.
     pub log: LogSection,
+    /// Prometheus metrics.
+    pub metrics: MetricsSection,
 }
 
 /// `[http]`
@@ -248,6 +250,15 @@ pub struct LogSection {
     pub filter: String,
 }
 
+/// `[metrics]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsSection {
+    /// Whether to record metrics and serve `GET /metrics`.
+    pub enabled: bool,
+    /// Seconds between polls of the stock and in-flight gauges; 0 turns polling off.
+    pub gauge_interval_secs: u64,
+}
+
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -309,6 +320,14 @@ mod tests {
             settings.auth.token_secret.expose(),
             DEVELOPMENT_TOKEN_SECRET
         );
+    }
+
+    #[test]
+    fn metrics_are_on_by_default_with_a_five_second_poll() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
+        assert!(settings.metrics.enabled);
+        assert_eq!(settings.metrics.gauge_interval_secs, 5);
     }
 
     #[test]

@@ -132,6 +132,16 @@ async fn the_readme_walk_through_works_against_the_binary() {
     let docs = client.get(format!("{base}/docs")).send().await.unwrap();
     assert_eq!(docs.status().as_u16(), 200);
 
+    let metrics = client.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status().as_u16(), 200);
+    let metrics = metrics.text().await.unwrap();
+    assert!(
+        metrics.contains(
+            "flashsale_stock_gate_duration_seconds_bucket{op=\"reserve\",outcome=\"sold_out\""
+        ),
+        "{metrics}"
+    );
+
     let pid = service.0.id().to_string();
     let killed = Command::new("kill")
         .args(["-TERM", &pid])

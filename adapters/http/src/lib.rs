@@ -23,4 +23,4 @@ mod time;
 
 pub use app::{app, openapi_service, HttpSettings};
 pub use auth::{mint_token, TokenError, TokenSecret};
-pub use scrape::RenderMetrics;
+pub use scrape::{metrics_app, RenderMetrics};

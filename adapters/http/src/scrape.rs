@@ -4,7 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use poem::http::header;
-use poem::{Endpoint, Request, Response};
+use poem::{get, Endpoint, EndpointExt, Request, Response, Route};
+
+use crate::HttpSettings;
 
 /// The content type of the Prometheus text exposition format.
 pub const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -38,4 +40,14 @@ impl Endpoint for Scrape {
             .header(header::CONTENT_TYPE, PROMETHEUS_TEXT)
             .body((self.0 .0)()))
     }
+}
+
+/// Only `GET /metrics` (everything else is 404), for a process that serves no API (a worker).
+pub fn metrics_app(settings: &HttpSettings) -> impl Endpoint<Output = Response> {
+    let route = Route::new();
+    match &settings.metrics {
+        Some(render) => route.at("/metrics", get(Scrape(render.clone()))),
+        None => route,
+    }
+    .map_to_response()
 }
