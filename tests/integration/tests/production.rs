@@ -154,3 +154,54 @@ async fn restarting_the_service_in_the_middle_of_a_sale_resets_nothing() {
     assert_eq!(app.listed_remaining("phone").await, 15);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_report_every_hop_of_a_purchase_in_production() {
+    let stack = require_stack!();
+    let mut settings = settings(stack).await;
+    settings.metrics.gauge_interval_secs = 1;
+    let app = start(settings).await;
+    app.create_sale("metered", 2, -60, 3_600).await;
+    for n in 0..3 {
+        let user = format!("metered-{n}");
+        let answer = app.buy_from("metered", &user, &address_of(1_000 + n)).await;
+        if answer.status == StatusCode::ACCEPTED {
+            let request_id = answer.body["requestId"].as_str().unwrap();
+            assert_eq!(app.settled(&user, request_id).await["status"], "succeeded");
+        }
+    }
+
+    // librdkafka reports every 5 s and the gauges are polled every second: wait for both.
+    let wanted = [
+        r#"flashsale_http_request_duration_seconds_count{route="/api/v1/sales/:productId/purchases",method="POST",status="202"}"#,
+        r#"flashsale_stock_gate_duration_seconds_count{op="reserve",outcome="sold_out"}"#,
+        r#"flashsale_order_queue_publish_duration_seconds_count{outcome="ok"}"#,
+        r#"flashsale_order_store_transaction_duration_seconds_count{outcome="ok"}"#,
+        r#"flashsale_order_store_orders_total{outcome="created"}"#,
+        r#"flashsale_rate_limiter_decisions_total{key="ip",decision="allowed"}"#,
+        r#"flashsale_result_store_duration_seconds_count{op="save",outcome="ok"}"#,
+        r#"flashsale_kafka_consumer_batch_size_count"#,
+        r#"flashsale_kafka_producer_queue_messages{client="producer"}"#,
+        r#"flashsale_kafka_consumer_lag_messages{topic=""#,
+        r#"flashsale_stock_remaining{product="metered"} 0"#,
+        r#"flashsale_reservations_in_flight{product="metered"} 0"#,
+    ];
+    let mut text = String::new();
+    for _ in 0..100 {
+        let response = app
+            .client
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        text = response.text().await.expect("text");
+        if wanted.iter().all(|line| text.contains(line)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let missing: Vec<_> = wanted.iter().filter(|l| !text.contains(*l)).collect();
+    assert!(missing.is_empty(), "missing {missing:#?} in:\n{text}");
+    app.stop().await;
+}
