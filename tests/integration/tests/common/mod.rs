@@ -43,7 +43,8 @@ pub async fn settings(stack: &Stack) -> Settings {
 
 /// A running production service and an HTTP client for it.
 pub struct App {
-    pub running: Running,
+    /// The service when it runs in this process; `None` for one run as a separate process.
+    pub running: Option<Running>,
     pub base: String,
     pub client: reqwest::Client,
     pub settings: Settings,
@@ -54,12 +55,20 @@ pub async fn start(settings: Settings) -> App {
         .await
         .expect("starts");
     let base = format!("http://{}", running.addr().expect("serves the API"));
+    App {
+        running: Some(running),
+        ..remote(base, settings)
+    }
+}
+
+/// A service run elsewhere (e.g. the binary in a child process), reached at `base`.
+pub fn remote(base: String, settings: Settings) -> App {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()
         .expect("client");
     App {
-        running,
+        running: None,
         base,
         client,
         settings,
@@ -99,7 +108,9 @@ pub struct Answer {
 
 impl App {
     pub async fn stop(self) -> Settings {
-        self.running.stop().await.expect("stops cleanly");
+        if let Some(running) = self.running {
+            running.stop().await.expect("stops cleanly");
+        }
         self.settings
     }
 

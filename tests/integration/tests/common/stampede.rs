@@ -16,7 +16,8 @@ use super::{address_of, token, App};
 pub enum Outcome {
     /// `202`: the request id to poll.
     Accepted { request_id: String },
-    /// Any other HTTP answer: its status and problem `type`.
+    /// Any other HTTP answer: its status and problem `type`; status 0 when the connection was
+    /// refused (nothing listening), which the server never saw.
     Refused { status: u16, kind: String },
     /// No HTTP answer (timeout, connection dropped): the outcome is unknown to the buyer.
     Unknown { error: String },
@@ -135,6 +136,13 @@ pub async fn buy(app: &App, product: &str, user: &str, address: &str) -> Outcome
         .await;
     let response = match sent {
         Ok(response) => response,
+        // Nothing listens (the service is restarting): the request never reached it.
+        Err(error) if error.is_connect() => {
+            return Outcome::Refused {
+                status: 0,
+                kind: "connection-refused".to_owned(),
+            }
+        }
         Err(error) => {
             return Outcome::Unknown {
                 error: error.to_string(),
