@@ -42,6 +42,6 @@ pub fn start_gauges<P: Ports>(
 ) {
     if handle.is_some() && section.gauge_interval_secs > 0 {
         let interval = Duration::from_secs(section.gauge_interval_secs);
-        drop(spawn_gauges(service, interval, handle.cloned()));
+        drop(spawn_gauges(service, interval));
     }
 }

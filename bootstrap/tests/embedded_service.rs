@@ -141,6 +141,10 @@ async fn the_readme_walk_through_works_against_the_binary() {
         ),
         "{metrics}"
     );
+    assert!(
+        metrics.contains("# HELP flashsale_stock_gate_duration_seconds "),
+        "{metrics}"
+    );
 
     let pid = service.0.id().to_string();
     let killed = Command::new("kill")

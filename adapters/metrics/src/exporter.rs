@@ -1,6 +1,7 @@
 //! The Prometheus recorder: installed once per process, rendered by `GET /metrics`.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
@@ -15,6 +16,9 @@ const LATENCY_BUCKETS: [f64; 14] = [
 const BATCH_BUCKETS: [f64; 12] = [
     1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0, 5000.0,
 ];
+
+/// How often histogram samples are drained into their buckets and descriptions published.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// The recorder this process installed, if any.
 static INSTALLED: OnceLock<MetricsHandle> = OnceLock::new();
@@ -31,16 +35,33 @@ impl MetricsHandle {
         self.handle.render()
     }
 
-    /// Drains histogram samples into their buckets so memory does not grow between scrapes;
-    /// call it every few seconds ([`crate::spawn_gauges`] does).
+    /// Drains histogram samples into their buckets, so memory does not grow between scrapes,
+    /// and publishes new descriptions. [`install`] runs it every few seconds when it is called
+    /// on a tokio runtime; otherwise call it yourself.
     pub fn run_upkeep(&self) {
         self.handle.run_upkeep();
+    }
+
+    /// Runs the upkeep every [`UPKEEP_INTERVAL`] on the current tokio runtime, if there is one.
+    fn spawn_upkeep(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let handle = self.clone();
+        drop(runtime.spawn(async move {
+            let mut ticks = tokio::time::interval(UPKEEP_INTERVAL);
+            loop {
+                ticks.tick().await;
+                handle.run_upkeep();
+            }
+        }));
     }
 }
 
 /// Installs the Prometheus recorder as this process's global recorder, with buckets for the
-/// latency (`*_seconds`) and batch size (`*_batch_size`) histograms, and describes every
-/// metric. Installing again returns the handle of the first installation.
+/// latency (`*_seconds`) and batch size (`*_batch_size`) histograms, describes every metric,
+/// and, on a tokio runtime, starts its periodic upkeep. Installing again returns the handle of
+/// the first installation.
 ///
 /// # Errors
 /// [`MetricsError::AlreadyInstalled`] when another recorder was installed first;
@@ -57,6 +78,7 @@ pub fn install() -> Result<MetricsHandle, MetricsError> {
     match metrics::set_global_recorder(recorder) {
         Ok(()) => {
             names::describe();
+            handle.spawn_upkeep();
             Ok(INSTALLED.get_or_init(|| handle).clone())
         }
         Err(_) => INSTALLED

@@ -12,15 +12,9 @@ use flashsale_application::{FlashSale, Ports};
 use tokio::task::JoinHandle;
 
 use crate::names::{GAUGE_POLL_ERRORS, RESERVATIONS_IN_FLIGHT, STOCK_REMAINING};
-use crate::MetricsHandle;
 
-/// Polls the gauges every `interval` (and runs the exporter's upkeep, when given its handle)
-/// until `service` is dropped.
-pub fn spawn_gauges<P: Ports>(
-    service: &Arc<FlashSale<P>>,
-    interval: Duration,
-    handle: Option<MetricsHandle>,
-) -> JoinHandle<()> {
+/// Polls the gauges every `interval` until `service` is dropped.
+pub fn spawn_gauges<P: Ports>(service: &Arc<FlashSale<P>>, interval: Duration) -> JoinHandle<()> {
     let service: Weak<FlashSale<P>> = Arc::downgrade(service);
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(interval);
@@ -31,10 +25,6 @@ pub fn spawn_gauges<P: Ports>(
                 return;
             };
             poll_gauges(&service).await;
-            drop(service);
-            if let Some(handle) = &handle {
-                handle.run_upkeep();
-            }
         }
     })
 }
