@@ -388,3 +388,71 @@ async fn result_of(client: &Client, target: &Target, buy: &AcceptedBuy) -> Optio
     }
     Some("pending".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn healthy() -> ProductCheck {
+        ProductCheck {
+            product: "p".into(),
+            source: "mariadb",
+            stock: 50,
+            remaining: 0,
+            orders: 50,
+            units_ordered: 50,
+            distinct_buyers: 50,
+            max_orders_per_buyer: 1,
+            accepted_buyers: 50,
+            gate_remaining: Some(0),
+            in_flight: 0,
+        }
+    }
+
+    fn violations_of(check: &ProductCheck) -> Vec<String> {
+        let mut violations = Violations::default();
+        product_invariants(check, &mut violations);
+        violations.0
+    }
+
+    #[test]
+    fn a_healthy_product_passes() {
+        assert!(violations_of(&healthy()).is_empty());
+    }
+
+    #[test]
+    fn every_broken_invariant_is_reported() {
+        let oversold = ProductCheck {
+            orders: 51,
+            units_ordered: 51,
+            distinct_buyers: 51,
+            ..healthy()
+        };
+        assert!(violations_of(&oversold)[0].contains("51 orders for a stock of 50"));
+        let lost = ProductCheck {
+            orders: 49,
+            units_ordered: 49,
+            distinct_buyers: 49,
+            remaining: 1,
+            gate_remaining: Some(1),
+            ..healthy()
+        };
+        assert!(violations_of(&lost)[0].contains("min(stock 50, accepted buyers 50)"));
+        let twice = ProductCheck {
+            distinct_buyers: 49,
+            max_orders_per_buyer: 2,
+            ..healthy()
+        };
+        assert!(violations_of(&twice)[0].contains("a user holds 2 orders"));
+        let drifted = ProductCheck {
+            gate_remaining: Some(3),
+            ..healthy()
+        };
+        assert!(violations_of(&drifted)[0].contains("stock gate holds"));
+        let stuck = ProductCheck {
+            in_flight: 2,
+            ..healthy()
+        };
+        assert!(violations_of(&stuck)[0].contains("in flight"));
+    }
+}
