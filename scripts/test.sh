@@ -26,6 +26,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
 
+step "API fuzzing (schemathesis)"
+bash scripts/fuzz-api.sh
+
 if [ "${FLASHSALE_SKIP_SDKS:-}" = 1 ]; then
   step "SDK tests skipped by FLASHSALE_SKIP_SDKS=1"
 else

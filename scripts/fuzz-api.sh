@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Fuzzes the HTTP API from its own OpenAPI document with schemathesis (PyPI), bounded so it
+# fits CI: positive and negative (schema-breaking) requests for every operation, with an admin
+# bearer token. Fails on any 5xx, any status or content type the document does not declare,
+# and any body that breaks its declared schema.
+#
+# Runs the embedded service (the debug binary, built if needed) on a free loopback port with
+# rate limits off and a throwaway token secret. schemathesis is installed, pinned, into a venv
+# under target/ on first use and reused after.
+#
+# Variables (all optional):
+#   FLASHSALE_FUZZ_MAX_EXAMPLES  examples per operation and phase (default 25)
+#   FLASHSALE_FUZZ_MAX_TIME      seconds for the whole run; phases stop early (default 120)
+#   FLASHSALE_FUZZ_SEED          Hypothesis seed, to replay a run (default: random, printed)
+#   FLASHSALE_FUZZ_WORKERS       concurrent schemathesis workers (default 2)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+VENV="target/schemathesis-$SCHEMATHESIS_VERSION"
+MAX_EXAMPLES="${FLASHSALE_FUZZ_MAX_EXAMPLES:-25}"
+MAX_TIME="${FLASHSALE_FUZZ_MAX_TIME:-120}"
+WORKERS="${FLASHSALE_FUZZ_WORKERS:-2}"
+SEED="${FLASHSALE_FUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}"
+
+log() { printf '[fuzz-api] %s\n' "$*"; }
+
+if [ ! -x "$VENV/bin/st" ]; then
+    log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+cargo build --locked --quiet -p flashsale
+BIN=target/debug/flashsale
+
+PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+BASE="http://127.0.0.1:$PORT"
+SERVICE_LOG="target/fuzz-api-service.log"
+export FLASHSALE_PROFILE=embedded
+export FLASHSALE__HTTP__BIND="127.0.0.1:$PORT"
+export FLASHSALE__AUTH__TOKEN_SECRET="fuzz-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+export FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=0
+export FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND=0
+export FLASHSALE__DEMO__SEED=true
+export FLASHSALE__LOG__FORMAT=json
+unset RUST_LOG
+
+"$BIN" serve >"$SERVICE_LOG" 2>&1 &
+SERVICE_PID=$!
+trap 'kill "$SERVICE_PID" 2>/dev/null || true; wait "$SERVICE_PID" 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 100); do
+    if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
+    kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$SERVICE_LOG"; log "the service exited"; exit 1; }
+    sleep 0.1
+done
+curl -fsS "$BASE/healthz" >/dev/null || { cat "$SERVICE_LOG"; log "the service never answered"; exit 1; }
+TOKEN="$("$BIN" mint-token --sub fuzzer --admin)"
+
+log "schemathesis $SCHEMATHESIS_VERSION against $BASE/openapi.json: $MAX_EXAMPLES examples per operation, at most ${MAX_TIME}s, seed $SEED"
+started=$SECONDS
+status=0
+"$VENV/bin/st" run "$BASE/openapi.json" \
+    --header "Authorization: Bearer $TOKEN" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --mode all \
+    --max-examples "$MAX_EXAMPLES" \
+    --max-time "$MAX_TIME" \
+    --seed "$SEED" \
+    --request-timeout 5 \
+    --workers "$WORKERS" \
+    --generation-allow-x00 false \
+    --continue-on-failure \
+    --no-color || status=$?
+
+if grep -q '"level":"ERROR"' "$SERVICE_LOG"; then
+    log "the service logged errors:"
+    grep '"level":"ERROR"' "$SERVICE_LOG" | head -20
+    status=1
+fi
+log "done in $((SECONDS - started))s (exit $status; replay with FLASHSALE_FUZZ_SEED=$SEED)"
+exit "$status"
