@@ -10,6 +10,7 @@ pub mod reconciler;
 pub mod runner;
 pub mod settings;
 pub mod shutdown;
+pub mod slow_clients;
 pub mod telemetry;
 
 pub use runner::Running;

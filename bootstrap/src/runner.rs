@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::settings::Role;
+use crate::slow_clients::{RequestDeadline, REQUEST_DEADLINE};
 
 /// A future that resolves when the worker must stop.
 pub type StopSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -104,7 +105,7 @@ where
             .into_acceptor()
             .await
             .with_context(|| format!("binding {}", launch.bind))?;
-        Some(acceptor)
+        Some(RequestDeadline::new(acceptor, REQUEST_DEADLINE))
     } else {
         None
     };

@@ -1,0 +1,145 @@
+//! Abusive connections against the real binary (embedded profile), over raw TCP: a megabyte of
+//! headers is refused at once, a client trickling its headers or idling is cut off within the
+//! request deadline, and neither delays an honest client meanwhile.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
+
+use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use flashsale::slow_clients::REQUEST_DEADLINE;
+
+const BIN: &str = env!("CARGO_BIN_EXE_flashsale");
+
+/// The running service; killed when the test ends.
+struct Service(Child, String);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start() -> Service {
+    let mut child = Command::new(BIN)
+        .env("FLASHSALE__HTTP__BIND", "127.0.0.1:0")
+        .env("FLASHSALE__LOG__FORMAT", "json")
+        .env("FLASHSALE_CONFIG_DIR", "/nonexistent")
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let address = loop {
+        let line = lines.next().expect("a log line").expect("readable");
+        if let Some(at) = line.find("listening on http://") {
+            let rest = &line[at + "listening on http://".len()..];
+            break rest
+                .split([' ', '"', '/'])
+                .next()
+                .expect("address")
+                .to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    Service(child, address)
+}
+
+/// An honest request on a fresh connection; returns the status line and how long it took.
+fn honest_request(address: &str) -> (String, Duration) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut status = String::new();
+    BufReader::new(stream).read_line(&mut status).unwrap();
+    (status.trim().to_owned(), started.elapsed())
+}
+
+/// Whether the server has closed `stream` (EOF or reset); waits up to the read timeout.
+fn closed(stream: &mut TcpStream) -> bool {
+    let mut byte = [0u8; 1024];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => false,
+        Err(_) => true,
+    }
+}
+
+#[test]
+fn a_megabyte_of_headers_is_refused_at_once() {
+    let service = start();
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(&service.1).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut request = b"GET /healthz HTTP/1.1\r\nHost: test\r\n".to_vec();
+    for n in 0..1_024 {
+        request.extend_from_slice(format!("x-pad-{n}: {}\r\n", "a".repeat(1_000)).as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    // The server may close while we still write: that is a refusal too.
+    let _ = stream.write_all(&request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+        "{answer}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(honest_request(&service.1).0, "HTTP/1.1 200 OK");
+}
+
+#[test]
+fn a_client_trickling_its_headers_is_cut_off_within_the_deadline_and_delays_nobody() {
+    let service = start();
+    // Many idle connections that never send a byte, and one that trickles a header a second.
+    let idle: Vec<TcpStream> = (0..200)
+        .map(|_| TcpStream::connect(&service.1).expect("connects"))
+        .collect();
+    let started = Instant::now();
+    let mut slow = TcpStream::connect(&service.1).expect("connects");
+    slow.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n")
+        .unwrap();
+    let mut line = 0;
+    let cut_off = loop {
+        let (status, took) = honest_request(&service.1);
+        assert_eq!(status, "HTTP/1.1 200 OK");
+        assert!(
+            took < Duration::from_secs(1),
+            "an honest client waited {took:?}"
+        );
+        line += 1;
+        let wrote = slow.write_all(format!("x-slow-{line}: a\r\n").as_bytes());
+        if wrote.is_err() || closed(&mut slow) {
+            break started.elapsed();
+        }
+        assert!(
+            started.elapsed() < REQUEST_DEADLINE + Duration::from_secs(10),
+            "the trickling client is still connected after {:?}",
+            started.elapsed()
+        );
+    };
+    assert!(
+        cut_off >= REQUEST_DEADLINE - Duration::from_secs(1),
+        "cut off after {cut_off:?}, before its deadline"
+    );
+    for mut stream in idle {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        assert!(closed(&mut stream), "an idle connection is still open");
+    }
+}
