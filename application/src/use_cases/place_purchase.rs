@@ -99,6 +99,10 @@ impl<P: Ports> FlashSale<P> {
             self.undo(&reservation, None).await;
             return Err(error.into());
         }
+        // Fault injection: the process "dies" here, with the units reserved and the pending
+        // record written but nothing queued (see docs/guarantees.md).
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!("place_purchase::before_publish");
         if let Err(error) = self.ports.queue.publish(&reservation).await {
             tracing::warn!(%error, request_id = %reservation.request_id, "publish failed; releasing");
             self.undo(&reservation, Some(pending)).await;

@@ -130,7 +130,14 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
                         assert!(order.is_none(), "{request_id} failed but has an order");
                         *summary.failed.entry(reason.to_owned()).or_default() += 1;
                     }
-                    Some(None) if limits.redis_lost_data => summary.results_lost += 1,
+                    // Its result went with Redis; it was stored before, so its order is there.
+                    Some(None) if limits.redis_lost_data => {
+                        let order = order.unwrap_or_else(|| {
+                            panic!("{request_id}: result lost with Redis and no order")
+                        });
+                        assert_eq!(order.user_id, buy.user);
+                        summary.results_lost += 1;
+                    }
                     other => panic!("accepted {request_id} of {} ended as {other:?}", buy.user),
                 }
             }

@@ -36,6 +36,7 @@ pub struct Counts {
     pub accepted: AtomicUsize,
     pub sold_out: AtomicUsize,
     pub unavailable: AtomicUsize,
+    pub unknown: AtomicUsize,
     pub other: AtomicUsize,
 }
 
@@ -78,6 +79,7 @@ impl Stampede {
                                 &counts.sold_out
                             }
                             Outcome::Refused { status: 503, .. } => &counts.unavailable,
+                            Outcome::Unknown { .. } => &counts.unknown,
                             _ => &counts.other,
                         };
                         counter.fetch_add(1, Ordering::SeqCst);
