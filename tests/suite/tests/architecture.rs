@@ -66,7 +66,8 @@ fn the_domain_depends_on_nothing_but_small_utilities() {
 #[test]
 fn the_application_depends_only_on_the_domain_and_small_utilities() {
     let all = workspace_dependencies();
-    let allowed = ["flashsale-domain", "thiserror", "tracing"];
+    // `fail` is optional: compiled in only with the `failpoints` feature, for fault tests.
+    let allowed = ["flashsale-domain", "thiserror", "tracing", "fail"];
     for dep in deps_of(&all, "flashsale-application") {
         assert!(
             allowed.contains(&dep.as_str()),
