@@ -35,9 +35,12 @@ fi
 cargo build --locked --quiet -p flashsale
 BIN=target/debug/flashsale
 
+# schemathesis keeps its cache in ./.schemathesis: it runs from this directory.
+WORKDIR="target/fuzz-api"
+mkdir -p "$WORKDIR"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 BASE="http://127.0.0.1:$PORT"
-SERVICE_LOG="target/fuzz-api-service.log"
+SERVICE_LOG="$WORKDIR/service.log"
 export FLASHSALE_PROFILE=embedded
 export FLASHSALE__HTTP__BIND="127.0.0.1:$PORT"
 export FLASHSALE__AUTH__TOKEN_SECRET="fuzz-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
@@ -62,7 +65,8 @@ TOKEN="$("$BIN" mint-token --sub fuzzer --admin)"
 log "schemathesis $SCHEMATHESIS_VERSION against $BASE/openapi.json: $MAX_EXAMPLES examples per operation, at most ${MAX_TIME}s, seed $SEED"
 started=$SECONDS
 status=0
-"$VENV/bin/st" run "$BASE/openapi.json" \
+ST="$PWD/$VENV/bin/st"
+(cd "$WORKDIR" && "$ST" run "$BASE/openapi.json" \
     --header "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --mode all \
@@ -73,7 +77,7 @@ status=0
     --workers "$WORKERS" \
     --generation-allow-x00 false \
     --continue-on-failure \
-    --no-color || status=$?
+    --no-color) || status=$?
 
 if grep -q '"level":"ERROR"' "$SERVICE_LOG"; then
     log "the service logged errors:"
