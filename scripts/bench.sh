@@ -1,0 +1,372 @@
+#!/usr/bin/env bash
+# Benchmarks of flashsale on this machine (see docs/benchmarks.md, whose results section this
+# script rewrites):
+#   ceilings: a bare poem hello-world under wrk, and redis-benchmark of a Lua script like the
+#             stock gate's;
+#   1. the original scenario: 500 concurrent buyers, one product of 100 units (closed model);
+#   2. stampede: 10,000 buyers, 100 products x 50 units, open model at increasing rates until
+#      p99 > 20 ms or an error; the highest rate that holds;
+#   3. accepted path: 100,000 distinct buyers of a large stock, open model at increasing rates
+#      until p99 > 50 ms or an error; then the drain: 100,000 orders accepted by an API-only
+#      process, a worker started afterwards, timed until every order is in MariaDB;
+#   4. the embedded profile under scenario 2.
+# Production stack: the test images (scripts/test-env.sh) via `docker run`, ports published on
+# 127.0.0.1 only; the service in release mode, production profile, configured by environment.
+# Every run's invariants are checked by flashsale-load; any violation fails the script.
+# All traffic goes to 127.0.0.1. Every loop is bounded in count and time.
+#
+# Usage: scripts/bench.sh [all|ceilings|stack-up|stack-down]   (default: all)
+# Variables: BENCH_STEP_SECS (8), BENCH_OUT (target/bench/<UTC time>), BENCH_KEEP_STACK=1,
+# BENCH_NETWORK (host | published, see stack_up), BENCH_REDIS_POOL (2: Redis connections),
+# BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the script).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+STEP_SECS=${BENCH_STEP_SECS:-8}
+NETWORK=${BENCH_NETWORK:-host}
+REDIS_POOL=${BENCH_REDIS_POOL:-2}
+OUT=${BENCH_OUT:-$ROOT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
+SECRET=bench-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+REDIS_PASSWORD=bench-redis-pw
+DB_PASSWORD=bench-db-pw
+REDIS_PORT=16379 DB_PORT=13306 KAFKA_PORT=19092 API_PORT=18080 HELLO_PORT=18099
+NAME=flashsale-bench
+BIN=$ROOT/target/release
+STAMPEDE_RATES=(5000 10000 15000 20000 25000 30000 35000 40000)
+ACCEPT_RATES=(2000 4000 6000 8000 10000 12000 14000 16000)
+EMBEDDED_RATES=(10000 20000 30000 40000 50000 60000)
+DRAIN_ORDERS=100000
+DOC=${BENCH_DOC:-docs/benchmarks.md}
+if [ "${BENCH_QUICK:-}" = 1 ]; then # a few seconds per scenario, to try the script itself
+    STEP_SECS=2 STAMPEDE_RATES=(2000 4000) ACCEPT_RATES=(1000) EMBEDDED_RATES=(2000) DRAIN_ORDERS=4000
+fi
+SERVICE_PID=""
+WORKER_PID=""
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+die() { log "ERROR: $*" >&2; exit 1; }
+
+# ------------------------------------------------------------------ tools and stack
+ensure_tools() {
+    local missing=()
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v redis-benchmark >/dev/null || missing+=(redis-tools)
+    command -v jq >/dev/null || missing+=(jq)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    for image in redis mariadb kafka; do
+        docker image inspect "flashsale-test/$image:latest" >/dev/null 2>&1 \
+            || { log "test images missing: running scripts/test-env.sh"; bash scripts/test-env.sh; break; }
+    done
+}
+
+stack_down() {
+    docker rm -f "$NAME-redis" "$NAME-mariadb" "$NAME-kafka" >/dev/null 2>&1 || true
+}
+
+wait_for() { # wait_for <what> <seconds> <command...>
+    local what=$1 limit=$2 waited=0
+    shift 2
+    until "$@" >/dev/null 2>&1; do
+        [ "$waited" -lt "$limit" ] || die "$what not ready within ${limit}s"
+        sleep 1
+        waited=$((waited + 1))
+    done
+}
+
+kafka_env() { # kafka_env <listener host:port> <internal> <controller>: the KAFKA_* variables
+    printf -- '-e\n%s\n' KAFKA_NODE_ID=1 KAFKA_PROCESS_ROLES=broker,controller \
+        "KAFKA_LISTENERS=PLAINTEXT://$1,INTERNAL://$2,CONTROLLER://$3" \
+        "KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:$KAFKA_PORT,INTERNAL://$2" \
+        KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT \
+        KAFKA_CONTROLLER_LISTENER_NAMES=CONTROLLER "KAFKA_CONTROLLER_QUORUM_VOTERS=1@$3" \
+        KAFKA_INTER_BROKER_LISTENER_NAME=INTERNAL KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR=1 \
+        KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS=1 KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR=1 \
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR=1 KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS=1 \
+        KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0 KAFKA_LOG_DIRS=/tmp/kraft-combined-logs \
+        KAFKA_HEAP_OPTS=-Xmx1g KAFKA_OPTS=-XX:TieredStopAtLevel=4
+}
+
+# Two ways to reach the containers, both on 127.0.0.1 only:
+#   host (default): the containers share the host's network and their servers listen on
+#     127.0.0.1 only. No proxy in the path.
+#   published: bridge network, ports published on 127.0.0.1 (`-p 127.0.0.1:...`). Docker's
+#     userland proxy then relays every loopback connection in user space: on this 2-core
+#     machine it burns about as much CPU as the service itself (measured, docs/benchmarks.md).
+stack_up() {
+    stack_down
+    log "starting Redis, MariaDB, Kafka ($NETWORK network; 127.0.0.1:$REDIS_PORT, :$DB_PORT, :$KAFKA_PORT)"
+    local kafka_env_args
+    mapfile -t kafka_env_args < <(
+        if [ "$NETWORK" = host ]; then
+            kafka_env "127.0.0.1:$KAFKA_PORT" "127.0.0.1:$((KAFKA_PORT + 1))" "127.0.0.1:$((KAFKA_PORT + 2))"
+        else
+            kafka_env 0.0.0.0:9092 localhost:19092 localhost:9093
+        fi
+    )
+    local redis_args=(--bind 0.0.0.0 --port 6379) db_args=()
+    if [ "$NETWORK" = host ]; then
+        redis_args=(--bind 127.0.0.1 --port "$REDIS_PORT")
+        db_args=(--bind-address=127.0.0.1 --port="$DB_PORT")
+    fi
+    run_net() { if [ "$NETWORK" = host ]; then echo --network=host; else echo "-p=127.0.0.1:$1:$2"; fi; }
+    docker run -d --name "$NAME-redis" "$(run_net "$REDIS_PORT" 6379)" flashsale-test/redis:latest \
+        redis-server "${redis_args[@]}" --protected-mode yes --requirepass "$REDIS_PASSWORD" \
+        --save '' --appendonly no >/dev/null
+    # Durable commits (flush at every commit), a buffer pool that holds the benchmark's data.
+    docker run -d --name "$NAME-mariadb" "$(run_net "$DB_PORT" 3306)" \
+        -e MARIADB_ROOT_PASSWORD="$DB_PASSWORD" flashsale-test/mariadb:latest \
+        --innodb-flush-log-at-trx-commit=1 --innodb-buffer-pool-size=512M "${db_args[@]}" >/dev/null
+    # The image's JVM flags favour start-up (C1 only); a broker under load wants the C2 compiler.
+    docker run -d --name "$NAME-kafka" "$(run_net "$KAFKA_PORT" 9092)" "${kafka_env_args[@]}" \
+        flashsale-test/kafka:latest >/dev/null
+    wait_for Redis 60 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning ping
+    wait_for MariaDB 120 mariadb_sql 'SELECT 1'
+    wait_for Kafka 120 sh -c "docker logs $NAME-kafka 2>&1 | grep -Eqi 'Kafka ?Server started|KafkaRaftServer.*started'"
+    log "stack ready"
+}
+
+mariadb_sql() {
+    local port=3306
+    [ "$NETWORK" != host ] || port=$DB_PORT
+    docker exec "$NAME-mariadb" mariadb -uroot -p"$DB_PASSWORD" -h127.0.0.1 -P"$port" -e "$1"
+}
+
+# ------------------------------------------------------------------ the service
+service_env() { # service_env <database> <role>
+    export FLASHSALE_PROFILE=production
+    export FLASHSALE__ROLE=$2
+    export FLASHSALE__AUTH__TOKEN_SECRET=$SECRET
+    export FLASHSALE__HTTP__BIND=127.0.0.1:$API_PORT
+    export FLASHSALE__HTTP__CLIENT_IP_HEADER=x-forwarded-for
+    export FLASHSALE__REDIS__URL="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/"
+    export FLASHSALE__REDIS__KEY_PREFIX="$1:"
+    export FLASHSALE__KAFKA__BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+    export FLASHSALE__KAFKA__TOPIC="$1.orders"
+    export FLASHSALE__KAFKA__DEAD_LETTER_TOPIC="$1.orders.dead-letter"
+    export FLASHSALE__KAFKA__GROUP_ID="$1-workers"
+    export FLASHSALE__MYSQL__URL="mysql://root:$DB_PASSWORD@127.0.0.1:$DB_PORT/$1"
+    # The limits of a real sale: a person (or their retrying app) at most 5 buys a second with
+    # bursts of 10; an address (a household, an office behind NAT) 100 a second, bursts of 200.
+    export FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND=5
+    export FLASHSALE__RATE_LIMIT__PER_USER_BURST=10
+    export FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100
+    export FLASHSALE__RATE_LIMIT__PER_IP_BURST=200
+    export FLASHSALE__REDIS__POOL_SIZE=$REDIS_POOL
+    export FLASHSALE__LOG__FILTER=warn
+    export FLASHSALE_LOAD_MYSQL_URL=$FLASHSALE__MYSQL__URL
+}
+
+create_database() {
+    mariadb_sql "CREATE DATABASE IF NOT EXISTS \`$1\`"
+}
+
+wait_api() {
+    wait_for "the service on :$API_PORT" 60 curl -sf "http://127.0.0.1:$API_PORT/healthz"
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_service() { # start_service <database> <role> <log>
+    port_free "$API_PORT" || die "127.0.0.1:$API_PORT is taken by another process"
+    create_database "$1"
+    (service_env "$1" "$2" && exec "$BIN/flashsale") >"$3" 2>&1 &
+    SERVICE_PID=$!
+    [ "$2" = worker ] || wait_api
+}
+
+start_worker() { # start_worker <database> <log>
+    (service_env "$1" worker && export FLASHSALE__HTTP__BIND=127.0.0.1:0 && exec "$BIN/flashsale") >"$2" 2>&1 &
+    WORKER_PID=$!
+}
+
+stop_pid() { # stop_pid <pid>: SIGTERM, then at most 30 s for the orderly stop
+    local pid=$1 waited=0
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 30 ]; do sleep 1; waited=$((waited + 1)); done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    stop_pid "$WORKER_PID"
+    stop_pid "$SERVICE_PID"
+    [ "${BENCH_KEEP_STACK:-}" = 1 ] || stack_down
+}
+
+# ------------------------------------------------------------------ load runs
+others() { # what else runs on the machine: the load average and other engineers' builds
+    local builds
+    builds=$(ps -eo comm= | grep -cE '^(rustc|cargo|clippy-driver|cc|ld|node|npm|python3?)$' || true)
+    printf 'load %s; %s build/test processes of others' "$(cut -d' ' -f1 /proc/loadavg)" "$builds"
+}
+
+load() { # load <name> <flashsale-load run args...>; result in $OUT/<name>.json
+    local name=$1
+    shift
+    log "run $name: $*"
+    others >"$OUT/$name.env"
+    local rc=0
+    FLASHSALE__AUTH__TOKEN_SECRET=$SECRET timeout 900 "$BIN/flashsale-load" run \
+        --base-url "http://127.0.0.1:$API_PORT" --run-id "$name" \
+        --json "$OUT/$name.json" --html "$OUT/$name.html" "$@" | tee "$OUT/$name.txt" || rc=$?
+    [ "$rc" -ne 1 ] || die "run $name: INVARIANTS VIOLATED (see $OUT/$name.txt)"
+    [ "$rc" -eq 0 ] || die "run $name could not be carried out (exit $rc)"
+}
+
+holds() { # holds <name> <p99 limit ms>: no error and p99 within the limit
+    jq -e --argjson limit "$2" \
+        '.summary.errors == 0 and .summary.latency.p99_ms <= $limit and .invariants.passed' \
+        "$OUT/$1.json" >/dev/null
+}
+
+stampede() { # stampede <prefix> <rates...>: increasing rates until one does not hold
+    local prefix=$1
+    shift
+    for rate in "$@"; do
+        load "$prefix-$rate" --users 10000 --products 100 --stock 50 --model open \
+            --rate "$rate" --requests $((rate * STEP_SECS)) --connections 512
+        holds "$prefix-$rate" 20 || { log "$prefix: $rate/s does not hold"; break; }
+    done
+}
+
+accepted_path() {
+    for rate in "${ACCEPT_RATES[@]}"; do
+        local requests=$((rate * STEP_SECS))
+        [ "$requests" -le 100000 ] || requests=100000
+        load "accept-$rate" --users 100000 --products 1 --stock 10000000 --model open \
+            --rate "$rate" --requests "$requests" --connections 1024
+        holds "accept-$rate" 50 || { log "accepted path: $rate/s does not hold"; break; }
+    done
+}
+
+drain() { # 100,000 orders accepted by an API-only process; the worker starts afterwards
+    local rate=$1 db=bench_drain
+    start_service "$db" api "$OUT/service-drain-api.log"
+    local seconds=$((DRAIN_ORDERS / rate + 3))
+    ( sleep "$seconds"; log "starting the worker"; ) &
+    local timer=$!
+    (
+        service_env "$db" api
+        load drain --users 100000 --products 1 --stock 10000000 --model open \
+            --rate "$rate" --requests "$DRAIN_ORDERS" --connections 1024 --drain-timeout-secs 600
+    ) &
+    local loader=$!
+    wait "$timer"
+    start_worker "$db" "$OUT/service-drain-worker.log"
+    wait "$loader" || die "the drain run failed"
+    stop_pid "$WORKER_PID"
+    WORKER_PID=""
+    stop_pid "$SERVICE_PID"
+    SERVICE_PID=""
+}
+
+# ------------------------------------------------------------------ ceilings
+ceilings() {
+    log "ceiling: poem hello-world under wrk (2 threads, 64 connections, 10 s)"
+    "$BIN/flashsale-load" hello --bind "127.0.0.1:$HELLO_PORT" &
+    local hello=$!
+    wait_for "hello" 20 curl -sf "http://127.0.0.1:$HELLO_PORT/"
+    timeout 60 wrk -t2 -c64 -d10s --latency "http://127.0.0.1:$HELLO_PORT/" | tee "$OUT/wrk-hello.txt"
+    kill -INT "$hello"
+    wait "$hello" || true
+
+    log "ceiling: redis-benchmark of the reserve script (sold-out path, then accepted path)"
+    local cli=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning)
+    local sha
+    sha=$("${cli[@]}" SCRIPT LOAD "$(cat adapters/redis/src/lua/reserve.lua)")
+    "${cli[@]}" HSET '{ceil}:sale' remaining 0 starts 0 ends 99999999999999 limit 1 >/dev/null
+    "${cli[@]}" HSET '{ceil2}:sale' remaining 100000000 starts 0 ends 99999999999999 limit 1 >/dev/null
+    local bench=(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" -c 50 -n 300000 -r 100000000 -q)
+    timeout 120 "${bench[@]}" EVALSHA "$sha" 3 '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' \
+        1000 u__rand_int__ r__rand_int__ 1 | tr '\r' '\n' | tail -n 1 | tee "$OUT/redis-soldout.txt"
+    timeout 120 "${bench[@]}" EVALSHA "$sha" 3 '{ceil2}:sale' '{ceil2}:buyers' '{ceil2}:inflight' \
+        1000 u__rand_int__ r__rand_int__ 1 | tr '\r' '\n' | tail -n 1 | tee "$OUT/redis-accept.txt"
+    "${cli[@]}" DEL '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' '{ceil2}:sale' '{ceil2}:buyers' '{ceil2}:inflight' >/dev/null
+}
+
+describe_machine() {
+    {
+        echo "date:        $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+        echo "cpu:         $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+        echo "memory:      $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+        echo "kernel:      $(uname -sr)"
+        echo "rustc:       $(rustc -V)"
+        echo "docker:      $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
+        echo "redis:       $(docker exec "$NAME-redis" redis-server --version | cut -d' ' -f3)"
+        echo "mariadb:     $(docker exec "$NAME-mariadb" mariadbd --version | cut -d' ' -f4-5)"
+        echo "kafka:       $(docker image inspect flashsale-test/kafka:latest --format '{{index .Config.Labels "flashsale.context-hash"}}' 2>/dev/null | sed 's/.*-//') (image flashsale-test/kafka, Debian OpenJDK 17)"
+        echo "wrk:         $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+        echo "network:     $NETWORK (see scripts/bench.sh)"
+        echo "at start:    $(others)"
+        echo "top CPU users at start:"
+        ps -eo pcpu=,comm= --sort=-pcpu | head -n 6 | sed 's/^/  /'
+    } >"$OUT/machine.txt"
+    {
+        echo "service: release build, production profile, role all (drain: api + worker processes)"
+        env | grep -E '^FLASHSALE' | grep -vE 'SECRET|PASSWORD|_URL' | sort
+        echo "kafka: 1 broker (KRaft), JVM -Xmx1g with C2; topic partitions 12, acks=all, idempotent producer"
+        echo "mariadb: innodb_flush_log_at_trx_commit=1, buffer pool 512M"
+        echo "load generator: flashsale-load on the same machine; open model latency from the due time"
+    } >"$OUT/config.txt"
+}
+
+# ------------------------------------------------------------------ main
+main() {
+    mkdir -p "$OUT"
+    ensure_tools
+    case "${1:-all}" in
+        stack-up) stack_up; return ;;
+        stack-down) stack_down; return ;;
+    esac
+    trap cleanup EXIT
+    log "building release binaries"
+    cargo build --release --locked -p flashsale -p flashsale-load
+    stack_up
+    ceilings
+    [ "${1:-all}" = ceilings ] && return
+
+    start_service bench_main all "$OUT/service-main.log"
+    service_env bench_main all
+    describe_machine
+    # Warm-up, not reported: Kafka's JIT, MariaDB's buffer pool, the service's connections.
+    load warmup --users 20000 --products 10 --stock 1000 --model open --rate 2000 \
+        --requests $((2000 * STEP_SECS)) --connections 512
+    load original --users 500 --products 1 --stock 100 --model closed
+    stampede stampede "${STAMPEDE_RATES[@]}"
+    accepted_path
+    stop_pid "$SERVICE_PID"
+    SERVICE_PID=""
+
+    local best
+    best=$(cd "$OUT" && for f in accept-*.json; do
+        jq -r 'select(.summary.errors == 0 and .summary.latency.p99_ms <= 50) | .summary.target_rate' "$f"
+    done | sort -n | tail -n 1)
+    [ -n "$best" ] || best=${ACCEPT_RATES[0]}
+    drain "${best%.*}"
+
+    log "embedded profile"
+    (
+        unset FLASHSALE_LOAD_MYSQL_URL
+        export FLASHSALE_PROFILE=embedded FLASHSALE__AUTH__TOKEN_SECRET=$SECRET \
+            FLASHSALE__HTTP__BIND=127.0.0.1:$API_PORT FLASHSALE__HTTP__CLIENT_IP_HEADER=x-forwarded-for \
+            FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND=5 FLASHSALE__RATE_LIMIT__PER_USER_BURST=10 \
+            FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100 FLASHSALE__RATE_LIMIT__PER_IP_BURST=200 \
+            FLASHSALE__LOG__FILTER=warn
+        exec "$BIN/flashsale"
+    ) >"$OUT/service-embedded.log" 2>&1 &
+    SERVICE_PID=$!
+    wait_api
+    (unset FLASHSALE_LOAD_MYSQL_URL; stampede embedded "${EMBEDDED_RATES[@]}")
+    stop_pid "$SERVICE_PID"
+    SERVICE_PID=""
+
+    python3 scripts/bench_report.py "$OUT" "$DOC"
+    log "done: results in $OUT, $DOC updated"
+}
+
+main "$@"
