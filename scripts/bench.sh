@@ -33,9 +33,9 @@ DB_PASSWORD=bench-db-pw
 REDIS_PORT=16379 DB_PORT=13306 KAFKA_PORT=19092 API_PORT=18080 HELLO_PORT=18099
 NAME=flashsale-bench
 BIN=$ROOT/target/release
-STAMPEDE_RATES=(5000 10000 15000 20000 25000 30000 35000 40000)
-ACCEPT_RATES=(2000 4000 6000 8000 10000 12000 14000 16000)
-EMBEDDED_RATES=(10000 20000 30000 40000 50000 60000)
+STAMPEDE_RATES=(2500 5000 10000 15000 20000 25000 30000 40000)
+ACCEPT_RATES=(2000 3000 4000 5000 6000 8000 10000 12000)
+EMBEDDED_RATES=(5000 10000 20000 30000 40000 50000 60000)
 DRAIN_ORDERS=100000
 DOC=${BENCH_DOC:-docs/benchmarks.md}
 if [ "${BENCH_QUICK:-}" = 1 ]; then # a few seconds per scenario, to try the script itself
@@ -224,13 +224,23 @@ holds() { # holds <name> <p99 limit ms>: no error and p99 within the limit
         "$OUT/$1.json" >/dev/null
 }
 
-stampede() { # stampede <prefix> <rates...>: increasing rates until one does not hold
+keeps_up() { # keeps_up <name> <rate>: no error, and at least 90% of the offered rate answered
+    jq -e --argjson rate "$2" '.summary.errors == 0 and .summary.throughput_rps >= 0.9 * $rate' \
+        "$OUT/$1.json" >/dev/null
+}
+
+# Increasing rates. The 5,000 units sell in the first moments of each run (an accepted-path
+# burst), then nearly every buy is refused; the overall p99 includes that burst. The ladder goes
+# on while the service keeps up without errors, so the report can show both the overall p99
+# and the p99 once sold out; it stops at the first rate it cannot keep up with.
+stampede() { # stampede <prefix> <rates...>
     local prefix=$1
     shift
     for rate in "$@"; do
         load "$prefix-$rate" --users 10000 --products 100 --stock 50 --model open \
             --rate "$rate" --requests $((rate * STEP_SECS)) --connections 512
-        holds "$prefix-$rate" 20 || { log "$prefix: $rate/s does not hold"; break; }
+        holds "$prefix-$rate" 20 || log "$prefix: $rate/s does not hold p99 <= 20 ms"
+        keeps_up "$prefix-$rate" "$rate" || { log "$prefix: $rate/s is more than it keeps up with"; break; }
     done
 }
 
