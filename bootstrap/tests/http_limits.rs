@@ -3,51 +3,14 @@
 //! request deadline, and neither delays an honest client meanwhile.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
 
+mod embedded_binary;
+
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use embedded_binary::start;
 use flashsale::slow_clients::REQUEST_DEADLINE;
-
-const BIN: &str = env!("CARGO_BIN_EXE_flashsale");
-
-/// The running service; killed when the test ends.
-struct Service(Child, String);
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start() -> Service {
-    let mut child = Command::new(BIN)
-        .env("FLASHSALE__HTTP__BIND", "127.0.0.1:0")
-        .env("FLASHSALE__LOG__FORMAT", "json")
-        .env("FLASHSALE_CONFIG_DIR", "/nonexistent")
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let address = loop {
-        let line = lines.next().expect("a log line").expect("readable");
-        if let Some(at) = line.find("listening on http://") {
-            let rest = &line[at + "listening on http://".len()..];
-            break rest
-                .split([' ', '"', '/'])
-                .next()
-                .expect("address")
-                .to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    Service(child, address)
-}
 
 /// An honest request on a fresh connection; returns the status line and how long it took.
 fn honest_request(address: &str) -> (String, Duration) {
@@ -77,9 +40,9 @@ fn closed(stream: &mut TcpStream) -> bool {
 
 #[test]
 fn a_megabyte_of_headers_is_refused_at_once() {
-    let service = start();
+    let service = start(&[]);
     let started = Instant::now();
-    let mut stream = TcpStream::connect(&service.1).expect("connects");
+    let mut stream = TcpStream::connect(&service.address).expect("connects");
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
@@ -98,24 +61,24 @@ fn a_megabyte_of_headers_is_refused_at_once() {
         "{answer}"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(honest_request(&service.1).0, "HTTP/1.1 200 OK");
+    assert_eq!(honest_request(&service.address).0, "HTTP/1.1 200 OK");
 }
 
 #[test]
 fn a_client_trickling_its_headers_is_cut_off_within_the_deadline_and_delays_nobody() {
-    let service = start();
+    let service = start(&[]);
     // Many idle connections that never send a byte, and one that trickles a header a second.
     let idle: Vec<TcpStream> = (0..200)
-        .map(|_| TcpStream::connect(&service.1).expect("connects"))
+        .map(|_| TcpStream::connect(&service.address).expect("connects"))
         .collect();
     let started = Instant::now();
-    let mut slow = TcpStream::connect(&service.1).expect("connects");
+    let mut slow = TcpStream::connect(&service.address).expect("connects");
     slow.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
     slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: test\r\n")
         .unwrap();
     let mut line = 0;
     let cut_off = loop {
-        let (status, took) = honest_request(&service.1);
+        let (status, took) = honest_request(&service.address);
         assert_eq!(status, "HTTP/1.1 200 OK");
         assert!(
             took < Duration::from_secs(1),

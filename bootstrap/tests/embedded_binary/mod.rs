@@ -1,0 +1,48 @@
+//! The `flashsale` binary run as a child process in the embedded profile, on a free port.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_flashsale");
+
+/// The running service and its `host:port`; killed when dropped.
+pub struct Service {
+    child: Child,
+    pub address: String,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the binary with the built-in defaults plus `env`, and waits until it listens.
+pub fn start(env: &[(&str, &str)]) -> Service {
+    let mut child = Command::new(BIN)
+        .env("FLASHSALE__HTTP__BIND", "127.0.0.1:0")
+        .env("FLASHSALE__LOG__FORMAT", "json")
+        .env("FLASHSALE_CONFIG_DIR", "/nonexistent")
+        .envs(env.iter().copied())
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let address = loop {
+        let line = lines.next().expect("a log line").expect("readable");
+        if let Some(at) = line.find("listening on http://") {
+            let rest = &line[at + "listening on http://".len()..];
+            break rest
+                .split([' ', '"', '/'])
+                .next()
+                .expect("address")
+                .to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    Service { child, address }
+}
