@@ -28,7 +28,18 @@ log() { printf '[fuzz-api] %s\n' "$*"; }
 if [ ! -x "$VENV/bin/st" ]; then
     log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
     rm -rf "$VENV"
-    python3 -m venv "$VENV"
+    if ! python3 -m venv "$VENV" 2>/dev/null; then
+        # Debian ships venv separately; CI runs as root and may install it.
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            log "installing python3-venv"
+            apt-get install -y -qq python3-venv >/dev/null
+            rm -rf "$VENV"
+            python3 -m venv "$VENV"
+        else
+            log "python3 cannot create a venv: install python3-venv"
+            exit 1
+        fi
+    fi
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
