@@ -61,7 +61,9 @@ async fn a_worker_killed_with_sigkill_mid_batch_and_restarted_loses_and_duplicat
         .unwrap();
     wait_for_count(
         &db,
-        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'",
+        "SELECT COUNT(*) FROM information_schema.innodb_trx t \
+         JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id \
+         WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()",
         1,
     )
     .await;
