@@ -244,13 +244,20 @@ stampede() { # stampede <prefix> <rates...>
     done
 }
 
+# Increasing rates until one does not hold p99 <= 50 ms without errors. The machine is shared,
+# so a rate that fails gets one more attempt (both are reported) before the ladder stops.
 accepted_path() {
     for rate in "${ACCEPT_RATES[@]}"; do
-        local requests=$((rate * STEP_SECS))
+        local requests=$((rate * STEP_SECS)) args
         [ "$requests" -le 100000 ] || requests=100000
-        load "accept-$rate" --users 100000 --products 1 --stock 10000000 --model open \
-            --rate "$rate" --requests "$requests" --connections 1024
-        holds "accept-$rate" 50 || { log "accepted path: $rate/s does not hold"; break; }
+        args=(--users 100000 --products 1 --stock 10000000 --model open --rate "$rate"
+            --requests "$requests" --connections 1024)
+        load "accept-$rate" "${args[@]}"
+        holds "accept-$rate" 50 && continue
+        log "accepted path: $rate/s does not hold; one more attempt"
+        load "accept-again-$rate" "${args[@]}"
+        printf ' (second attempt)' >>"$OUT/accept-again-$rate.env"
+        holds "accept-again-$rate" 50 || { log "accepted path: $rate/s does not hold"; break; }
     done
 }
 

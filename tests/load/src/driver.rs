@@ -106,6 +106,20 @@ impl Shared {
     }
 }
 
+/// Opens up to `connections` keep-alive connections before the clock starts (as wrk does), so
+/// the first second does not measure connection set-up: as many concurrent `GET /healthz`.
+async fn open_connections(client: &Client, connections: usize) {
+    let Ok(uri) = client.uri("/healthz") else {
+        return;
+    };
+    let mut probes = JoinSet::new();
+    for _ in 0..connections {
+        let (client, uri) = (client.clone(), uri.clone());
+        probes.spawn(async move { client.send(Method::GET, uri, None, None, None).await });
+    }
+    while probes.join_next().await.is_some() {}
+}
+
 /// Runs the configured model to its end.
 ///
 /// # Errors
@@ -115,6 +129,7 @@ pub async fn drive(
     client: &Client,
     target: &Arc<Target>,
 ) -> Result<Driven, LoadError> {
+    open_connections(client, config.connections).await;
     let start = Instant::now();
     let recorder = Recorder::new(start).map_err(|e| LoadError::Config(e.to_string()))?;
     let shared = Arc::new(Shared {
