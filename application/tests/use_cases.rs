@@ -475,3 +475,55 @@ async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record()
         "a live sale is never reloaded over"
     );
 }
+
+#[tokio::test]
+async fn units_the_store_does_not_have_are_dropped_from_the_gate_not_offered_again() {
+    use flashsale_application::ports::{IdGenerator, NewOrder, OrderStore};
+    let (service, stop, worker) = running_service();
+    service
+        .create_sale(open_sale("p1", 1))
+        .await
+        .expect("created");
+    // The store sells its only unit without the gate knowing: the gate is one unit ahead,
+    // as after a stock gate rebuilt while orders were still queued.
+    let elsewhere = Reservation {
+        request_id: RequestId::parse("elsewhere").expect("valid"),
+        user_id: user(9),
+        product_id: product("p1"),
+        quantity: Quantity::ONE,
+        reserved_at: SystemClock.now(),
+    };
+    let order = NewOrder {
+        order_id: service.ports().ids.order_id(),
+        reservation: elsewhere,
+        created_at: SystemClock.now(),
+    };
+    service
+        .ports()
+        .store
+        .persist(&[order])
+        .await
+        .expect("stored");
+
+    let accepted = service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("the gate still had a unit");
+    drain(stop, worker).await;
+
+    let result = service
+        .query_result(&user(1), &accepted.request_id)
+        .await
+        .expect("kept");
+    assert_eq!(
+        result.state(),
+        &PurchaseState::Failed {
+            reason: FailureReason::SoldOut
+        }
+    );
+    let sales = service.list_sales().await.expect("listed");
+    assert_eq!(
+        sales[0].remaining, 0,
+        "the phantom unit is not offered again"
+    );
+}

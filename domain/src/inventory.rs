@@ -196,6 +196,16 @@ impl Inventory {
 
     /// Gives a reservation's units back, exactly once however often it is called.
     pub fn release(&mut self, reservation: &Reservation) -> Release {
+        self.end(reservation, true)
+    }
+
+    /// Drops a reservation without giving its units back, exactly once: for units the system of
+    /// record does not have (it refused the order as sold out), which must not be offered again.
+    pub fn discard(&mut self, reservation: &Reservation) -> Release {
+        self.end(reservation, false)
+    }
+
+    fn end(&mut self, reservation: &Reservation, restock: bool) -> Release {
         let held_by_this_request = self
             .holders
             .get(&reservation.user_id)
@@ -204,7 +214,9 @@ impl Inventory {
             return Release::NotHeld;
         }
         if let Some(holding) = self.holders.remove(&reservation.user_id) {
-            self.remaining = self.remaining.saturating_add(holding.quantity.get());
+            if restock {
+                self.remaining = self.remaining.saturating_add(holding.quantity.get());
+            }
         }
         Release::Released
     }
@@ -312,6 +324,18 @@ mod tests {
         assert_eq!(inventory.release(&reservation), Release::NotHeld);
         assert_eq!(inventory.remaining(), 1);
         assert_eq!(inventory.buyers(), 0);
+    }
+
+    #[test]
+    fn a_discard_frees_the_buyer_exactly_once_but_returns_no_stock() {
+        let mut inventory = Inventory::open(sale(2));
+        let reservation = inventory
+            .reserve(request("a", 1), at(150))
+            .expect("reserved");
+        assert_eq!(inventory.discard(&reservation), Release::Released);
+        assert_eq!(inventory.discard(&reservation), Release::NotHeld);
+        assert_eq!(inventory.release(&reservation), Release::NotHeld);
+        assert_eq!((inventory.remaining(), inventory.buyers()), (1, 0));
     }
 
     #[test]

@@ -61,6 +61,15 @@ impl StockGate for MemoryStockGate {
         Ok(live.inventory.release(reservation))
     }
 
+    async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let Some(sale) = self.sale(&reservation.product_id)? else {
+            return Ok(Release::NotHeld);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        live.in_flight.remove(&reservation.request_id);
+        Ok(live.inventory.discard(reservation))
+    }
+
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
         for reservation in reservations {
             if let Some(sale) = self.sale(&reservation.product_id)? {

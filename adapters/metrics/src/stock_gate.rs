@@ -42,6 +42,14 @@ fn reserve_label(result: &Result<ReserveOutcome, StockGateError>) -> &'static st
     }
 }
 
+fn release_label(result: &Result<Release, StockGateError>) -> &'static str {
+    match result {
+        Ok(Release::Released) => "released",
+        Ok(Release::NotHeld) => "not_held",
+        Err(error) => error_label(error),
+    }
+}
+
 impl<G: StockGate> StockGate for Measured<G> {
     async fn reserve(
         &self,
@@ -57,12 +65,14 @@ impl<G: StockGate> StockGate for Measured<G> {
     async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
         let start = Instant::now();
         let result = self.inner().release(reservation).await;
-        let outcome = match &result {
-            Ok(Release::Released) => "released",
-            Ok(Release::NotHeld) => "not_held",
-            Err(error) => error_label(error),
-        };
-        record("release", outcome, start);
+        record("release", release_label(&result), start);
+        result
+    }
+
+    async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().discard(reservation).await;
+        record("discard", release_label(&result), start);
         result
     }
 

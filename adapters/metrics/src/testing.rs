@@ -156,6 +156,10 @@ impl StockGate for FakeGate {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }
 
+    async fn discard(&self, _: &Reservation) -> Result<Release, StockGateError> {
+        self.0.map(|_| Release::Released).ok_or_else(unavailable)
+    }
+
     async fn settle(&self, _: &[Reservation]) -> Result<(), StockGateError> {
         self.0.map(|_| ()).ok_or_else(unavailable)
     }

@@ -26,6 +26,36 @@ impl RedisStockGate {
     pub fn new(redis: RedisPool) -> Self {
         Self { redis }
     }
+
+    /// Ends a reservation once (`lua/release.lua`), returning its units when `restock` is set.
+    async fn end(
+        &self,
+        reservation: &Reservation,
+        restock: bool,
+    ) -> Result<Release, StockGateError> {
+        let keys = self.redis.keys();
+        let product = &reservation.product_id;
+        let mut connection = self
+            .redis
+            .connection()
+            .await
+            .map_err(StockGateError::Unavailable)?;
+        let released: i64 = RELEASE
+            .key(keys.sale(product))
+            .key(keys.buyers(product))
+            .key(keys.in_flight(product))
+            .arg(reservation.user_id.as_str())
+            .arg(reservation.request_id.as_str())
+            .arg(if restock { "1" } else { "0" })
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(failed)?;
+        Ok(if released == 1 {
+            Release::Released
+        } else {
+            Release::NotHeld
+        })
+    }
 }
 
 fn failed(error: impl std::fmt::Display) -> StockGateError {
@@ -103,27 +133,11 @@ impl StockGate for RedisStockGate {
     }
 
     async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        let keys = self.redis.keys();
-        let product = &reservation.product_id;
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
-        let released: i64 = RELEASE
-            .key(keys.sale(product))
-            .key(keys.buyers(product))
-            .key(keys.in_flight(product))
-            .arg(reservation.user_id.as_str())
-            .arg(reservation.request_id.as_str())
-            .invoke_async(&mut *connection)
-            .await
-            .map_err(failed)?;
-        Ok(if released == 1 {
-            Release::Released
-        } else {
-            Release::NotHeld
-        })
+        self.end(reservation, true).await
+    }
+
+    async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        self.end(reservation, false).await
     }
 
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {

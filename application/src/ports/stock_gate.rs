@@ -55,6 +55,17 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         reservation: &Reservation,
     ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
 
+    /// Drops a reservation the system of record refused for lack of stock: the buyer's marker
+    /// and the in-flight record go, the units do not come back (the system of record does not
+    /// have them, so offering them again would only lead to more refusals). Exactly once.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
+    fn discard(
+        &self,
+        reservation: &Reservation,
+    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
+
     /// Marks reservations as persisted orders: they leave the in-flight record, the buyers'
     /// markers stay. Idempotent.
     ///

@@ -1,6 +1,6 @@
 //! Process orders: persist a batch of queued reservations idempotently, then publish results.
 
-use flashsale_domain::{Purchase, Reservation};
+use flashsale_domain::{FailureReason, Purchase, Reservation};
 
 use crate::ports::{
     Clock, IdGenerator, NewOrder, OrderStore, OrderStoreError, Persisted, Ports, ResultStore,
@@ -15,7 +15,8 @@ pub struct BatchReport {
     pub created: usize,
     /// Redelivered messages recognised and skipped.
     pub redelivered: usize,
-    /// Reservations refused by the system of record, their stock returned.
+    /// Reservations refused by the system of record: their units returned to the gate, or
+    /// dropped when the system of record had none (sold out).
     pub failed: usize,
 }
 
@@ -36,7 +37,8 @@ pub enum ProcessOrdersError {
 impl<P: Ports> FlashSale<P> {
     /// Persists a batch of reservations as orders in one transaction, then records each buyer's
     /// result. A redelivered message is a no-op; a reservation the store refuses has its stock
-    /// released (exactly once) and its buyer told why.
+    /// released (exactly once; dropped instead when the store had no stock for it, so the gate
+    /// converges on the system of record) and its buyer told why.
     ///
     /// The queue's consumer must acknowledge the batch only after this returns `Ok`.
     ///
@@ -78,7 +80,13 @@ impl<P: Ports> FlashSale<P> {
                 }
                 Persisted::Refused(reason) => {
                     report.failed += 1;
-                    self.ports.gate.release(reservation).await?;
+                    match reason {
+                        // The system of record has no such units: never offer them again.
+                        FailureReason::SoldOut | FailureReason::UnknownSale => {
+                            self.ports.gate.discard(reservation).await?
+                        }
+                        _ => self.ports.gate.release(reservation).await?,
+                    };
                     purchase.fail(reason)
                 }
             };

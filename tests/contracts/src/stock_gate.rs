@@ -14,6 +14,7 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     a_load_never_clobbers_a_live_sale(&gate, &f).await;
     the_rules_apply_in_order(&gate, &f).await;
     a_release_returns_stock_exactly_once(&gate, &f).await;
+    a_discard_frees_the_buyer_but_returns_no_stock(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
     concurrent_buyers_never_oversell(&gate, &f).await;
 }
@@ -143,6 +144,26 @@ async fn a_release_returns_stock_exactly_once<G: StockGate>(gate: &G, f: &Fixtur
         Err(Refusal::AlreadyPurchased),
         "settling keeps the marker"
     );
+}
+
+async fn a_discard_frees_the_buyer_but_returns_no_stock<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("discard", 2);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let reservation = gate
+        .reserve(f.ask(p, 1, "dis-1", 1), now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gate.discard(&reservation).await.unwrap(), Release::Released);
+    assert_eq!(gate.discard(&reservation).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.release(&reservation).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+    assert!(gate.in_flight(p).await.unwrap().is_empty());
+    gate.reserve(f.ask(p, 1, "dis-2", 1), now())
+        .await
+        .unwrap()
+        .unwrap();
 }
 
 async fn a_restored_sale_remembers_its_buyers<G: StockGate>(gate: &G, f: &Fixtures) {

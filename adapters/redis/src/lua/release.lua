@@ -1,7 +1,8 @@
--- Return a reservation's units exactly once: only while the buyer's marker still names this
--- request. The in-flight record goes either way.
+-- End a reservation exactly once: only while the buyer's marker still names this request, the
+-- marker goes and, when ARGV[3] is '1', the units go back into stock (release; '0' discards
+-- them). The in-flight record goes either way.
 -- KEYS[1] sale hash, KEYS[2] buyers hash, KEYS[3] in-flight hash
--- ARGV[1] user, ARGV[2] request id
+-- ARGV[1] user, ARGV[2] request id, ARGV[3] '1' to restock, '0' to discard
 -- Returns 1 released, 0 not held.
 redis.call('HDEL', KEYS[3], ARGV[2])
 local held = redis.call('HGET', KEYS[2], ARGV[1])
@@ -9,7 +10,7 @@ if not held then return 0 end
 local separator = string.find(held, ':', 1, true)
 if string.sub(held, 1, separator - 1) ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('HINCRBY', KEYS[1], 'remaining', tonumber(string.sub(held, separator + 1)))
 end
 return 1
