@@ -527,3 +527,37 @@ async fn units_the_store_does_not_have_are_dropped_from_the_gate_not_offered_aga
         "the phantom unit is not offered again"
     );
 }
+
+#[tokio::test]
+async fn a_result_the_result_store_lost_is_answered_from_the_order_store() {
+    let (service, stop, worker) = running_service();
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let accepted = service
+        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+        .await
+        .expect("accepted");
+    drain(stop, worker).await;
+
+    let (mut adapters, _receiver) = embedded(&settings(unlimited(), 100));
+    adapters.store = service.ports().store.clone();
+    let forgetful = FlashSale::new(adapters);
+    let result = forgetful
+        .query_result(&user(1), &accepted.request_id)
+        .await
+        .expect("found");
+    let order = &service.ports().store.orders_of(&product("p1"))[0];
+    assert_eq!(
+        result.state(),
+        &PurchaseState::Succeeded {
+            order_id: order.id.clone()
+        }
+    );
+    let peek = forgetful.query_result(&user(2), &accepted.request_id).await;
+    assert!(
+        matches!(peek, Err(QueryResultError::NotFound)),
+        "still only for its buyer"
+    );
+}

@@ -162,6 +162,7 @@ impl From<QueryResultError> for Failure {
                 Self::new(ProblemType::NotFound, "No such purchase of yours.")
             }
             QueryResultError::Results(error) => Self::unavailable(&error),
+            QueryResultError::Store(error) => Self::unavailable(&error),
         }
     }
 }

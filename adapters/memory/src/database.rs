@@ -87,6 +87,15 @@ impl OrderStore for MemoryDatabase {
         let mut tables = self.tables();
         Ok(orders.iter().map(|new| tables.persist_one(new)).collect())
     }
+
+    async fn find_order(&self, request_id: &RequestId) -> Result<Option<Order>, OrderStoreError> {
+        let tables = self.tables();
+        Ok(tables
+            .by_request
+            .get(request_id)
+            .and_then(|key| tables.orders.get(key))
+            .cloned())
+    }
 }
 
 impl SaleCatalog for MemoryDatabase {

@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use flashsale_application::ports::{NewOrder, OrderStore, OrderStoreError, Persisted};
-use flashsale_domain::FailureReason;
+use flashsale_domain::{FailureReason, Order, RequestId};
 
 use crate::measured::{seconds_since, Measured};
 use crate::names::{ORDER_STORE_BATCH_SIZE, ORDER_STORE_ORDERS, ORDER_STORE_TRANSACTION_DURATION};
@@ -60,6 +60,10 @@ impl<S: OrderStore> OrderStore for Measured<S> {
             count_outcomes(outcomes);
         }
         result
+    }
+
+    async fn find_order(&self, request_id: &RequestId) -> Result<Option<Order>, OrderStoreError> {
+        self.inner().find_order(request_id).await
     }
 }
 

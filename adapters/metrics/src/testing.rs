@@ -217,6 +217,13 @@ impl OrderStore for FakeStore {
             .clone()
             .ok_or_else(|| OrderStoreError::Unavailable("down".into()))
     }
+
+    async fn find_order(
+        &self,
+        _: &flashsale_domain::RequestId,
+    ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
+        Ok(None)
+    }
 }
 
 /// A limiter alternating: allowed, limited, allowed, ...

@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use flashsale_application::ports::{NewOrder, OrderStore, OrderStoreError, Persisted};
-use flashsale_domain::{Order, ProductId};
+use flashsale_domain::{Order, ProductId, RequestId};
 use sqlx::MySqlConnection;
 
 use crate::allocation::{plan, Known};
@@ -31,6 +31,19 @@ impl OrderStore for MySqlStore {
             tracing::warn!(batch = orders.len(), error = %failure, "order batch rolled back");
         })?;
         Ok(outcomes)
+    }
+
+    async fn find_order(&self, request_id: &RequestId) -> Result<Option<Order>, OrderStoreError> {
+        let statement = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE request_id = ?");
+        let row = sqlx::query_as::<_, OrderRow>(&statement)
+            .bind(request_id.as_str())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(during("reading an order by request"))?;
+        Ok(row
+            .map(OrderRow::into_order)
+            .transpose()
+            .map_err(StoreFailure::from)?)
     }
 }
 

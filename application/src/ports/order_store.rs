@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use flashsale_domain::{FailureReason, Order, OrderId, Reservation, Timestamp};
+use flashsale_domain::{FailureReason, Order, OrderId, RequestId, Reservation, Timestamp};
 
 /// A reservation to persist as an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,4 +50,14 @@ pub trait OrderStore: Clone + Send + Sync + 'static {
         &self,
         orders: &[NewOrder],
     ) -> impl Future<Output = Result<Vec<Persisted>, OrderStoreError>> + Send;
+
+    /// The order created for a purchase request, if any: the truth a buyer's result falls back
+    /// on when the result store no longer has it.
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the database fails.
+    fn find_order(
+        &self,
+        request_id: &RequestId,
+    ) -> impl Future<Output = Result<Option<Order>, OrderStoreError>> + Send;
 }

@@ -1,8 +1,8 @@
 //! Query a result: a buyer reads what became of their own purchase.
 
-use flashsale_domain::{ProductId, Purchase, RequestId, UserId};
+use flashsale_domain::{Order, ProductId, Purchase, RequestId, Reservation, UserId};
 
-use crate::ports::{Ports, ResultStore, ResultStoreError};
+use crate::ports::{OrderStore, OrderStoreError, Ports, ResultStore, ResultStoreError};
 use crate::FlashSale;
 
 /// Why no result can be shown.
@@ -14,10 +14,28 @@ pub enum QueryResultError {
     /// The result store failed.
     #[error(transparent)]
     Results(#[from] ResultStoreError),
+    /// The order store failed (asked when the result store had no record).
+    #[error(transparent)]
+    Store(#[from] OrderStoreError),
+}
+
+/// The succeeded purchase an order stands for.
+fn succeeded(order: Order) -> Purchase {
+    let mut purchase = Purchase::accepted(&Reservation {
+        request_id: order.request_id,
+        user_id: order.user_id,
+        product_id: order.product_id,
+        quantity: order.quantity,
+        reserved_at: order.created_at,
+    });
+    let _fresh_purchases_can_succeed = purchase.succeed(order.id);
+    purchase
 }
 
 impl<P: Ports> FlashSale<P> {
-    /// The buyer's purchase with this request id.
+    /// The buyer's purchase with this request id. When the result store has no record (it
+    /// expired, or the store lost its data) the order store is asked: an order there means the
+    /// purchase succeeded.
     ///
     /// # Errors
     /// [`QueryResultError::NotFound`] when it does not exist, expired, or belongs to someone else.
@@ -26,7 +44,16 @@ impl<P: Ports> FlashSale<P> {
         buyer: &UserId,
         request_id: &RequestId,
     ) -> Result<Purchase, QueryResultError> {
-        match self.ports.results.find(request_id).await? {
+        let purchase = match self.ports.results.find(request_id).await? {
+            Some(purchase) => Some(purchase),
+            None => self
+                .ports
+                .store
+                .find_order(request_id)
+                .await?
+                .map(succeeded),
+        };
+        match purchase {
             Some(purchase) if &purchase.user_id == buyer => Ok(purchase),
             _ => Err(QueryResultError::NotFound),
         }

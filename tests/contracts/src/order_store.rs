@@ -44,6 +44,12 @@ pub async fn order_store_contract<S: OrderStore + SaleCatalog>(store: S, scope: 
     assert_eq!(order.user_id, f.user(1));
     assert_eq!(order.request_id, f.request("1"));
 
+    assert_eq!(
+        store.find_order(&f.request("1")).await.unwrap().as_ref(),
+        Some(order)
+    );
+    assert_eq!(store.find_order(&f.request("none")).await.unwrap(), None);
+
     let redelivered = new_order(&f, f.reservation(&p, 1, "1"), "1b");
     let outcomes = store.persist(&[redelivered]).await.unwrap();
     assert!(

@@ -66,6 +66,13 @@ impl OrderStore for SwitchableStore {
         }
         self.database.persist(orders).await
     }
+
+    async fn find_order(
+        &self,
+        request_id: &flashsale_domain::RequestId,
+    ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
+        self.database.find_order(request_id).await
+    }
 }
 
 /// One test's service, its database, its topics and one open sale.

@@ -44,7 +44,6 @@ pub struct Summary {
     pub accepted: usize,
     pub succeeded: usize,
     pub failed: HashMap<String, usize>,
-    pub results_lost: usize,
     pub refused: HashMap<String, usize>,
     pub unknown: usize,
 }
@@ -53,7 +52,7 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "stock {} | orders {} | remaining db {} gate {} | accepted {} (succeeded {}, failed {:?}, results lost {}) | refused {:?} | unknown {}",
+            "stock {} | orders {} | remaining db {} gate {} | accepted {} (succeeded {}, failed {:?}) | refused {:?} | unknown {}",
             self.stock,
             self.orders,
             self.db_remaining,
@@ -61,7 +60,6 @@ impl fmt::Display for Summary {
             self.accepted,
             self.succeeded,
             self.failed,
-            self.results_lost,
             self.refused,
             self.unknown
         )
@@ -129,14 +127,6 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
                         assert!(!reason.is_empty(), "failed without a reason: {result}");
                         assert!(order.is_none(), "{request_id} failed but has an order");
                         *summary.failed.entry(reason.to_owned()).or_default() += 1;
-                    }
-                    // Its result went with Redis; it was stored before, so its order is there.
-                    Some(None) if limits.redis_lost_data => {
-                        let order = order.unwrap_or_else(|| {
-                            panic!("{request_id}: result lost with Redis and no order")
-                        });
-                        assert_eq!(order.user_id, buy.user);
-                        summary.results_lost += 1;
                     }
                     other => panic!("accepted {request_id} of {} ended as {other:?}", buy.user),
                 }
