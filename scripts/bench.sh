@@ -315,7 +315,7 @@ describe_machine() {
         echo "rustc:       $(rustc -V)"
         echo "docker:      $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
         echo "redis:       $(docker exec "$NAME-redis" redis-server --version | cut -d' ' -f3)"
-        echo "mariadb:     $(docker exec "$NAME-mariadb" mariadbd --version | cut -d' ' -f4-5)"
+        echo "mariadb:     $(docker exec "$NAME-mariadb" mariadbd --version | awk '{print $3}')"
         echo "kafka:       $(docker image inspect flashsale-test/kafka:latest --format '{{index .Config.Labels "flashsale.context-hash"}}' 2>/dev/null | sed 's/.*-//') (image flashsale-test/kafka, Debian OpenJDK 17)"
         echo "wrk:         $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
         echo "network:     $NETWORK (see scripts/bench.sh)"
