@@ -24,7 +24,7 @@ step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast
 
 step "API fuzzing (schemathesis)"
 bash scripts/fuzz-api.sh

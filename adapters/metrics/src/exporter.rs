@@ -1,6 +1,6 @@
 //! The Prometheus recorder: installed once per process, rendered by `GET /metrics`.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -22,6 +22,8 @@ const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// The recorder this process installed, if any.
 static INSTALLED: OnceLock<MetricsHandle> = OnceLock::new();
+/// Serialises installs, so concurrent first calls all get the one recorder that won.
+static INSTALLING: Mutex<()> = Mutex::new(());
 
 /// Renders what the installed recorder holds. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -67,6 +69,7 @@ impl MetricsHandle {
 /// [`MetricsError::AlreadyInstalled`] when another recorder was installed first;
 /// [`MetricsError::Exporter`] when the exporter refuses the buckets.
 pub fn install() -> Result<MetricsHandle, MetricsError> {
+    let _installing = INSTALLING.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(handle) = INSTALLED.get() {
         return Ok(handle.clone());
     }
@@ -74,18 +77,11 @@ pub fn install() -> Result<MetricsHandle, MetricsError> {
     let handle = MetricsHandle {
         handle: recorder.handle(),
     };
-    // Two threads racing here: the loser's recorder is refused, and it takes the winner's.
-    match metrics::set_global_recorder(recorder) {
-        Ok(()) => {
-            names::describe();
-            handle.spawn_upkeep();
-            Ok(INSTALLED.get_or_init(|| handle).clone())
-        }
-        Err(_) => INSTALLED
-            .get()
-            .cloned()
-            .ok_or(MetricsError::AlreadyInstalled),
-    }
+    // Refused only when a recorder that is not ours was installed first.
+    metrics::set_global_recorder(recorder).map_err(|_| MetricsError::AlreadyInstalled)?;
+    names::describe();
+    handle.spawn_upkeep();
+    Ok(INSTALLED.get_or_init(|| handle).clone())
 }
 
 /// The exporter's configuration.
