@@ -4,10 +4,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use flashsale_application::ports::{
-    CatalogError, NewOrder, OrderAudit, OrderStore, OrderStoreError, Persisted, SaleCatalog,
-    SaleRecord, StockSnapshot,
+    plan_batch, CatalogError, KnownOrders, NewOrder, OrderAudit, OrderStore, OrderStoreError,
+    Persisted, SaleCatalog, SaleRecord, StockSnapshot,
 };
-use flashsale_domain::{FailureReason, Order, ProductId, RequestId, Sale, UserId};
+use flashsale_domain::{Order, ProductId, RequestId, Sale, UserId};
 
 #[derive(Default)]
 struct Tables {
@@ -49,43 +49,54 @@ impl MemoryDatabase {
 }
 
 impl Tables {
-    fn persist_one(&mut self, new: &NewOrder) -> Persisted {
-        let reservation = &new.reservation;
-        if let Some(key) = self.by_request.get(&reservation.request_id) {
-            if let Some(order) = self.orders.get(key) {
-                return Persisted::AlreadyPersisted(order.clone());
+    /// What the tables hold that concerns `batch`.
+    fn known(&self, batch: &[NewOrder]) -> KnownOrders {
+        let mut known = KnownOrders::default();
+        for new in batch {
+            let reservation = &new.reservation;
+            let buyer = (reservation.user_id.clone(), reservation.product_id.clone());
+            if let Some(order) = self
+                .by_request
+                .get(&reservation.request_id)
+                .and_then(|key| self.orders.get(key))
+            {
+                known
+                    .by_request
+                    .insert(reservation.request_id.clone(), order.clone());
+            }
+            if self.orders.contains_key(&buyer) {
+                known.buyers.insert(buyer);
+            }
+            if let Some(row) = self.sales.get(&reservation.product_id) {
+                known
+                    .remaining
+                    .insert(reservation.product_id.clone(), row.remaining);
             }
         }
-        let key = (reservation.user_id.clone(), reservation.product_id.clone());
-        if self.orders.contains_key(&key) {
-            return Persisted::Refused(FailureReason::AlreadyPurchased);
+        known
+    }
+
+    /// Decides the batch and applies it, under the one lock: a transaction.
+    fn persist(&mut self, batch: &[NewOrder]) -> Vec<Persisted> {
+        let plan = plan_batch(batch, self.known(batch));
+        for (product, units) in &plan.decrements {
+            if let Some(row) = self.sales.get_mut(product) {
+                row.remaining = row.remaining.saturating_sub(*units);
+            }
         }
-        let Some(row) = self.sales.get_mut(&reservation.product_id) else {
-            return Persisted::Refused(FailureReason::UnknownSale);
-        };
-        let Some(left) = row.remaining.checked_sub(reservation.quantity.get()) else {
-            return Persisted::Refused(FailureReason::SoldOut);
-        };
-        row.remaining = left;
-        let order = Order::new(
-            new.order_id.clone(),
-            reservation.request_id.clone(),
-            reservation.user_id.clone(),
-            reservation.product_id.clone(),
-            reservation.quantity,
-            new.created_at,
-        );
-        self.by_request
-            .insert(reservation.request_id.clone(), key.clone());
-        self.orders.insert(key, order.clone());
-        Persisted::Created(order)
+        for order in plan.created {
+            let key = (order.user_id.clone(), order.product_id.clone());
+            self.by_request
+                .insert(order.request_id.clone(), key.clone());
+            self.orders.insert(key, order);
+        }
+        plan.outcomes
     }
 }
 
 impl OrderStore for MemoryDatabase {
     async fn persist(&self, orders: &[NewOrder]) -> Result<Vec<Persisted>, OrderStoreError> {
-        let mut tables = self.tables();
-        Ok(orders.iter().map(|new| tables.persist_one(new)).collect())
+        Ok(self.tables().persist(orders))
     }
 
     async fn find_order(&self, request_id: &RequestId) -> Result<Option<Order>, OrderStoreError> {

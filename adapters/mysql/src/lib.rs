@@ -4,7 +4,7 @@
 //! connection pool, with the same behaviour as the in-memory database. The schema lives in
 //! `migrations/` at the workspace root and is applied by [`MySqlStore::migrate`]. Layout:
 //! - `settings` and `store`: connecting and migrating.
-//! - `order_store`: one transaction per batch; `allocation` decides the batch in memory
+//! - `order_store`: one transaction per batch; `plan_batch` (application) decides it in memory
 //!   between the reads and the writes.
 //! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read.
 //! - `rows`: rows as read, converted into domain values without ever panicking.
@@ -17,7 +17,6 @@
 //! [`OrderStore`]: flashsale_application::ports::OrderStore
 //! [`SaleCatalog`]: flashsale_application::ports::SaleCatalog
 
-mod allocation;
 mod audit;
 mod catalog;
 mod error;

@@ -5,18 +5,19 @@
 //!    batches queue behind each other instead of deadlocking) and read their remaining stock;
 //! 2. read the orders of the batch's request ids and of its buyers (after the locks, so every
 //!    order of these products committed by another worker is visible);
-//! 3. decide the batch in memory ([`crate::allocation`]);
+//! 3. decide the batch in memory ([`plan_batch`], the rules every order store shares);
 //! 4. take each product's units with one conditional decrement and insert the new orders with
 //!    multi-row inserts, at most [`CHUNK`] values per statement;
 //! 5. commit. Any error drops the transaction, which rolls it back: nothing is stored.
 
 use std::collections::{BTreeSet, HashMap};
 
-use flashsale_application::ports::{NewOrder, OrderStore, OrderStoreError, Persisted};
+use flashsale_application::ports::{
+    plan_batch, KnownOrders, NewOrder, OrderStore, OrderStoreError, Persisted,
+};
 use flashsale_domain::{Order, ProductId, RequestId};
 use sqlx::MySqlConnection;
 
-use crate::allocation::{plan, Known};
 use crate::error::{during, StoreFailure};
 use crate::rows::{status_name, LockedSaleRow, OrderRow, ORDER_COLUMNS};
 use crate::sql::{placeholders, row_placeholders, CHUNK};
@@ -61,9 +62,9 @@ async fn persist_batch(
         .iter()
         .map(|new| new.reservation.product_id.as_str())
         .collect();
-    let mut known = Known {
+    let mut known = KnownOrders {
         remaining: lock_sales(&mut tx, &products).await?,
-        ..Known::default()
+        ..KnownOrders::default()
     };
     let requests: BTreeSet<&str> = batch
         .iter()
@@ -82,7 +83,7 @@ async fn persist_batch(
         .map(|order| (order.user_id, order.product_id))
         .collect();
 
-    let plan = plan(batch, known);
+    let plan = plan_batch(batch, known);
     for (product, units) in &plan.decrements {
         take_stock(&mut tx, product, *units).await?;
     }

@@ -7,6 +7,7 @@
 
 mod clock;
 mod id_generator;
+mod order_batch;
 mod order_queue;
 mod order_store;
 mod rate_limiter;
@@ -16,6 +17,7 @@ mod stock_gate;
 
 pub use clock::Clock;
 pub use id_generator::IdGenerator;
+pub use order_batch::{plan_batch, BatchPlan, KnownOrders};
 pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{NewOrder, OrderStore, OrderStoreError, Persisted};
 pub use rate_limiter::{RateKey, RateLimitError, RateLimiter};

@@ -1,19 +1,19 @@
-//! Deciding a batch: which reservations become orders, with the rules of the in-memory store.
+//! Deciding a batch of orders: the rules every [`super::OrderStore`] applies, written once.
 //!
-//! Given what the database holds for the batch (orders by request, buyers, the locked stock),
-//! [`plan`] walks the batch in order exactly as the in-memory store does, so both adapters give
-//! the same answer: a known request is already persisted; a buyer with an order is refused; an
-//! unknown sale is refused; then stock is taken in input order until it runs out. Reservations
-//! earlier in the batch count as known for later ones (the first of two duplicates wins).
+//! Given what the store holds for the batch (orders by request, buyers, the stock left),
+//! [`plan_batch`] walks the batch in order: a known request is already persisted; a buyer with
+//! an order is refused; an unknown sale is refused; then stock is taken in input order until it
+//! runs out. Reservations earlier in the batch count as known for later ones (the first of two
+//! duplicates wins). The store then writes the plan in one transaction.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use flashsale_application::ports::{NewOrder, Persisted};
+use super::{NewOrder, Persisted};
 use flashsale_domain::{FailureReason, Order, ProductId, RequestId, UserId};
 
-/// What the database holds that concerns one batch.
+/// What the store holds that concerns one batch.
 #[derive(Debug, Default)]
-pub(crate) struct Known {
+pub struct KnownOrders {
     /// Orders of the batch's request ids.
     pub by_request: HashMap<RequestId, Order>,
     /// (user, product) pairs of the batch's buyers that already hold an order.
@@ -24,7 +24,7 @@ pub(crate) struct Known {
 
 /// What to write for a batch, and what to answer.
 #[derive(Debug)]
-pub(crate) struct Plan {
+pub struct BatchPlan {
     /// One outcome per input, in order.
     pub outcomes: Vec<Persisted>,
     /// The orders to insert, in input order.
@@ -34,8 +34,8 @@ pub(crate) struct Plan {
 }
 
 /// Decides every reservation of `batch` against what is `known`.
-pub(crate) fn plan(batch: &[NewOrder], mut known: Known) -> Plan {
-    let mut plan = Plan {
+pub fn plan_batch(batch: &[NewOrder], mut known: KnownOrders) -> BatchPlan {
+    let mut plan = BatchPlan {
         outcomes: Vec::with_capacity(batch.len()),
         created: Vec::new(),
         decrements: BTreeMap::new(),
@@ -47,7 +47,7 @@ pub(crate) fn plan(batch: &[NewOrder], mut known: Known) -> Plan {
     plan
 }
 
-fn decide(new: &NewOrder, known: &mut Known, plan: &mut Plan) -> Persisted {
+fn decide(new: &NewOrder, known: &mut KnownOrders, plan: &mut BatchPlan) -> Persisted {
     let reservation = &new.reservation;
     if let Some(order) = known.by_request.get(&reservation.request_id) {
         return Persisted::AlreadyPersisted(order.clone());
@@ -106,10 +106,10 @@ mod tests {
         ProductId::parse(id).expect("valid")
     }
 
-    fn stock(pairs: &[(&str, u32)]) -> Known {
-        Known {
+    fn stock(pairs: &[(&str, u32)]) -> KnownOrders {
+        KnownOrders {
             remaining: pairs.iter().map(|(p, n)| (product(p), *n)).collect(),
-            ..Known::default()
+            ..KnownOrders::default()
         }
     }
 
@@ -120,7 +120,7 @@ mod tests {
             new_order("r2", "u2", "p", 2),
             new_order("r3", "u3", "p", 1),
         ];
-        let plan = plan(&batch, stock(&[("p", 3)]));
+        let plan = plan_batch(&batch, stock(&[("p", 3)]));
         assert!(matches!(plan.outcomes[0], Persisted::Created(_)));
         assert_eq!(plan.outcomes[1], Persisted::Refused(FailureReason::SoldOut));
         assert!(matches!(plan.outcomes[2], Persisted::Created(_)));
@@ -135,7 +135,7 @@ mod tests {
             new_order("r1", "u1", "p", 1),
             new_order("r2", "u1", "p", 1),
         ];
-        let plan = plan(&batch, stock(&[("p", 5)]));
+        let plan = plan_batch(&batch, stock(&[("p", 5)]));
         let Persisted::Created(first) = &plan.outcomes[0] else {
             panic!("{:?}", plan.outcomes)
         };
@@ -170,7 +170,7 @@ mod tests {
             new_order("r3", "u3", "nowhere", 1),
             new_order("r4", "u4", "p", 1),
         ];
-        let plan = plan(&batch, known);
+        let plan = plan_batch(&batch, known);
         assert_eq!(
             plan.outcomes,
             vec![
