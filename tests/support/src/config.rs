@@ -12,13 +12,13 @@ pub const ENV_KAFKA_IMAGE: &str = "FLASHSALE_KAFKA_IMAGE";
 pub const ENV_SKIP_CONTAINERS: &str = "FLASHSALE_SKIP_CONTAINERS";
 /// `1` leaves the containers running after the test binary ends (for debugging).
 pub const ENV_KEEP_CONTAINERS: &str = "FLASHSALE_KEEP_CONTAINERS";
-/// Seconds each server is given to answer its readiness probe (default 120).
+/// Seconds each server is given to answer its readiness probe (default 60), per container.
 pub const ENV_READY_TIMEOUT: &str = "FLASHSALE_READY_TIMEOUT_SECS";
 
 const DEFAULT_REDIS_IMAGE: &str = "flashsale-test/redis:latest";
 const DEFAULT_MARIADB_IMAGE: &str = "flashsale-test/mariadb:latest";
 const DEFAULT_KAFKA_IMAGE: &str = "flashsale-test/kafka:latest";
-const DEFAULT_READY_TIMEOUT_SECS: u64 = 120;
+const DEFAULT_READY_TIMEOUT_SECS: u64 = 60;
 
 /// The images the stack runs, after environment overrides.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,6 +13,8 @@ use crate::probe::Probe;
 use crate::runtime::on_support_runtime;
 use crate::{StackError, ENV_KAFKA_IMAGE, ENV_MARIADB_IMAGE, ENV_REDIS_IMAGE};
 
+/// Containers started for one service before a readiness failure is final.
+const READY_ATTEMPTS: u32 = 2;
 const PORT_ATTEMPTS: usize = 5;
 
 /// Which server a [`Service`] runs.
@@ -74,13 +76,45 @@ impl std::fmt::Debug for Service {
 
 impl Service {
     /// Starts a container of `image` publishing `container_port` on a free host port, with
-    /// the environment `env(host, host_port)`, then waits for `probe(host, host_port)`.
+    /// the environment `env(host, host_port)`, then waits for `probe(host, host_port)`. A
+    /// container that never becomes ready is removed and replaced once (a fresh port, a fresh
+    /// container); the error then carries the tail of its log.
     pub(crate) async fn launch(
         kind: ServiceKind,
         image: &str,
         container_port: u16,
         env: impl Fn(&str, u16) -> Vec<(String, String)>,
         probe: impl Fn(&str, u16) -> Probe,
+    ) -> Result<Self, StackError> {
+        let mut launches = 0;
+        loop {
+            launches += 1;
+            let service = Self::start_container(kind, image, container_port, &env, &probe).await?;
+            match service.wait_ready().await {
+                Ok(()) => return Ok(service),
+                Err(error) if launches < READY_ATTEMPTS => {
+                    let log = service.log_tail().await;
+                    eprintln!(
+                        "flashsale-test-support: {} not ready ({error}); replacing its container. \
+                         Its log ended with:\n{log}",
+                        kind.name()
+                    );
+                }
+                Err(error) => {
+                    let log = service.log_tail().await;
+                    eprintln!("flashsale-test-support: {} log tail:\n{log}", kind.name());
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    async fn start_container(
+        kind: ServiceKind,
+        image: &str,
+        container_port: u16,
+        env: &impl Fn(&str, u16) -> Vec<(String, String)>,
+        probe: &impl Fn(&str, u16) -> Probe,
     ) -> Result<Self, StackError> {
         let (name, tag) = split_image(image);
         let start_error = |reason: String| StackError::Start {
@@ -108,16 +142,23 @@ impl Service {
                 Err(e) => return Err(start_error(e.to_string())),
             }
         };
-        let service = Self {
+        Ok(Self {
             kind,
             image: image.to_owned(),
             host: HOST.to_owned(),
             port,
             container: Arc::new(container),
             probe: probe(HOST, port),
-        };
-        service.wait_ready().await?;
-        Ok(service)
+        })
+    }
+
+    /// The last lines the container wrote, for a diagnosis; empty when Docker cannot say.
+    async fn log_tail(&self) -> String {
+        let mut log = self.container.stdout_to_vec().await.unwrap_or_default();
+        log.extend(self.container.stderr_to_vec().await.unwrap_or_default());
+        let text = String::from_utf8_lossy(&log);
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
     }
 
     /// Which server this is.
