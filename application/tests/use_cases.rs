@@ -80,6 +80,28 @@ fn open_sale(id: &str, stock: u32) -> Sale {
     sale_around_now(id, stock, -60_000, 3_600_000)
 }
 
+/// A one-unit purchase of product `id` by user `n`, with no client address.
+async fn buy(
+    service: &FlashSale<Embedded>,
+    n: usize,
+    id: &str,
+) -> Result<flashsale_application::Accepted, PlacePurchaseError> {
+    service
+        .place_purchase(&user(n), None, product(id), Quantity::ONE)
+        .await
+}
+
+/// A one-unit reservation of product `id` by user `n`, taken now.
+fn reservation(request: &str, n: usize, id: &str) -> Reservation {
+    Reservation {
+        request_id: RequestId::parse(request).expect("valid"),
+        user_id: user(n),
+        product_id: product(id),
+        quantity: Quantity::ONE,
+        reserved_at: SystemClock.now(),
+    }
+}
+
 async fn drain(stop: oneshot::Sender<()>, worker: tokio::task::JoinHandle<()>) {
     let _ = stop.send(());
     worker.await.expect("worker ends cleanly");
@@ -92,10 +114,7 @@ async fn an_accepted_purchase_succeeds_once_the_worker_persists_it() {
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    let accepted = service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await
-        .expect("accepted");
+    let accepted = buy(&service, 1, "p1").await.expect("accepted");
     drain(stop, worker).await;
     let result = service
         .query_result(&user(1), &accepted.request_id)
@@ -116,13 +135,8 @@ async fn a_second_purchase_by_the_same_buyer_is_refused() {
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await
-        .expect("accepted");
-    let again = service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await;
+    buy(&service, 1, "p1").await.expect("accepted");
+    let again = buy(&service, 1, "p1").await;
     assert!(matches!(
         again,
         Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
@@ -140,12 +154,8 @@ async fn a_sale_refuses_buyers_before_it_starts_and_after_it_ends() {
         .create_sale(sale_around_now("late", 5, -120_000, -60_000))
         .await
         .expect("created");
-    let early = service
-        .place_purchase(&user(1), None, product("early"), Quantity::ONE)
-        .await;
-    let late = service
-        .place_purchase(&user(1), None, product("late"), Quantity::ONE)
-        .await;
+    let early = buy(&service, 1, "early").await;
+    let late = buy(&service, 1, "late").await;
     assert!(matches!(
         early,
         Err(PlacePurchaseError::Refused(Refusal::NotStarted))
@@ -159,9 +169,7 @@ async fn a_sale_refuses_buyers_before_it_starts_and_after_it_ends() {
 #[tokio::test]
 async fn an_unknown_product_is_reported_as_such() {
     let (service, _receiver) = service_with(settings(unlimited(), 100));
-    let outcome = service
-        .place_purchase(&user(1), None, product("nope"), Quantity::ONE)
-        .await;
+    let outcome = buy(&service, 1, "nope").await;
     assert!(matches!(outcome, Err(PlacePurchaseError::UnknownProduct(p)) if p == product("nope")));
 }
 
@@ -172,13 +180,8 @@ async fn when_the_queue_is_unavailable_the_stock_returns_and_the_buyer_may_retry
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await
-        .expect("fills the queue");
-    let refused = service
-        .place_purchase(&user(2), None, product("p1"), Quantity::ONE)
-        .await;
+    buy(&service, 1, "p1").await.expect("fills the queue");
+    let refused = buy(&service, 2, "p1").await;
     assert!(matches!(refused, Err(PlacePurchaseError::QueueUnavailable)));
     let remaining = service
         .ports()
@@ -207,13 +210,7 @@ async fn a_redelivered_batch_creates_no_second_order() {
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    let reservation = Reservation {
-        request_id: RequestId::parse("r-1").expect("valid"),
-        user_id: user(1),
-        product_id: product("p1"),
-        quantity: Quantity::ONE,
-        reserved_at: SystemClock.now(),
-    };
+    let reservation = reservation("r-1", 1, "p1");
     let batch = [reservation];
     let first = service.process_orders(&batch).await.expect("stored");
     let second = service.process_orders(&batch).await.expect("recognised");
@@ -226,13 +223,7 @@ async fn a_redelivered_batch_creates_no_second_order() {
 #[tokio::test]
 async fn a_reservation_the_store_refuses_ends_as_failed_instead_of_hanging() {
     let (service, _receiver) = service_with(settings(unlimited(), 100));
-    let ghost = Reservation {
-        request_id: RequestId::parse("r-ghost").expect("valid"),
-        user_id: user(1),
-        product_id: product("ghost"),
-        quantity: Quantity::ONE,
-        reserved_at: SystemClock.now(),
-    };
+    let ghost = reservation("r-ghost", 1, "ghost");
     let report = service
         .process_orders(std::slice::from_ref(&ghost))
         .await
@@ -257,10 +248,7 @@ async fn a_buyer_cannot_read_another_buyers_result() {
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    let accepted = service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await
-        .expect("accepted");
+    let accepted = buy(&service, 1, "p1").await.expect("accepted");
     let peek = service.query_result(&user(2), &accepted.request_id).await;
     assert!(matches!(peek, Err(QueryResultError::NotFound)));
 }
@@ -302,17 +290,12 @@ async fn preloading_again_keeps_a_live_sale_untouched() {
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await
-        .expect("accepted");
+    buy(&service, 1, "p1").await.expect("accepted");
     let report = service.preload_stock().await.expect("preloaded");
     assert_eq!((report.loaded, report.kept_live), (0, 1));
     let sales = service.list_sales().await.expect("listed");
     assert_eq!(sales[0].remaining, 4);
-    let again = service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await;
+    let again = buy(&service, 1, "p1").await;
     assert!(matches!(
         again,
         Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
@@ -330,9 +313,7 @@ async fn five_hundred_concurrent_buyers_of_one_hundred_units_never_oversell() {
         .map(|n| {
             let service = service.clone();
             tokio::spawn(async move {
-                let outcome = service
-                    .place_purchase(&user(n), None, product("hot"), Quantity::ONE)
-                    .await;
+                let outcome = buy(&service, n, "hot").await;
                 (n, outcome)
             })
         })
@@ -433,10 +414,7 @@ async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record()
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    let first = service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await
-        .expect("accepted");
+    let first = buy(&service, 1, "p1").await.expect("accepted");
     drain(stop, worker).await;
     assert!(service
         .query_result(&user(1), &first.request_id)
@@ -447,9 +425,7 @@ async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record()
     adapters.store = service.ports().store.clone();
     adapters.catalog = service.ports().catalog.clone();
     let amnesic = FlashSale::new(adapters);
-    let lost = amnesic
-        .place_purchase(&user(2), None, product("p1"), Quantity::ONE)
-        .await;
+    let lost = buy(&amnesic, 2, "p1").await;
     assert!(matches!(lost, Err(PlacePurchaseError::UnknownProduct(_))));
 
     let report = amnesic
@@ -459,9 +435,7 @@ async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record()
     assert_eq!(report.reloaded_sales, 1);
     let sales = amnesic.list_sales().await.expect("listed");
     assert_eq!(sales[0].remaining, 4);
-    let again = amnesic
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await;
+    let again = buy(&amnesic, 1, "p1").await;
     assert!(matches!(
         again,
         Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
@@ -486,13 +460,7 @@ async fn units_the_store_does_not_have_are_dropped_from_the_gate_not_offered_aga
         .expect("created");
     // The store sells its only unit without the gate knowing: the gate is one unit ahead,
     // as after a stock gate rebuilt while orders were still queued.
-    let elsewhere = Reservation {
-        request_id: RequestId::parse("elsewhere").expect("valid"),
-        user_id: user(9),
-        product_id: product("p1"),
-        quantity: Quantity::ONE,
-        reserved_at: SystemClock.now(),
-    };
+    let elsewhere = reservation("elsewhere", 9, "p1");
     let order = NewOrder {
         order_id: service.ports().ids.order_id(),
         reservation: elsewhere,
@@ -505,8 +473,7 @@ async fn units_the_store_does_not_have_are_dropped_from_the_gate_not_offered_aga
         .await
         .expect("stored");
 
-    let accepted = service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
+    let accepted = buy(&service, 1, "p1")
         .await
         .expect("the gate still had a unit");
     drain(stop, worker).await;
@@ -535,10 +502,7 @@ async fn a_result_the_result_store_lost_is_answered_from_the_order_store() {
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    let accepted = service
-        .place_purchase(&user(1), None, product("p1"), Quantity::ONE)
-        .await
-        .expect("accepted");
+    let accepted = buy(&service, 1, "p1").await.expect("accepted");
     drain(stop, worker).await;
 
     let (mut adapters, _receiver) = embedded(&settings(unlimited(), 100));
