@@ -2,7 +2,7 @@
 
 use flashsale_domain::{ProductId, Sale};
 
-use crate::ports::{CatalogError, Ports, SaleCatalog, StockGate, StockGateError};
+use crate::ports::{CatalogError, Ports, SaleCatalog, SaleRecord, StockGate, StockGateError};
 use crate::FlashSale;
 
 /// A sale as buyers see it.
@@ -31,19 +31,28 @@ impl<P: Ports> FlashSale<P> {
     /// # Errors
     /// See [`ListSalesError`].
     pub async fn list_sales(&self) -> Result<Vec<SaleView>, ListSalesError> {
+        Ok(self
+            .sales_with_live_stock::<ListSalesError>()
+            .await?
+            .into_iter()
+            .map(|(record, live)| SaleView {
+                remaining: live.unwrap_or(record.remaining),
+                sale: record.sale,
+            })
+            .collect())
+    }
+
+    /// Every sale of the catalog with the gate's live count (`None` where the gate lacks it).
+    pub(crate) async fn sales_with_live_stock<E>(&self) -> Result<Vec<(SaleRecord, Option<u32>)>, E>
+    where
+        E: From<CatalogError> + From<StockGateError>,
+    {
         let records = self.ports.catalog.list().await?;
         let products: Vec<ProductId> = records
             .iter()
             .map(|r| r.sale.product_id().clone())
             .collect();
         let live = self.ports.gate.remaining(&products).await?;
-        Ok(records
-            .into_iter()
-            .zip(live)
-            .map(|(record, live)| SaleView {
-                remaining: live.unwrap_or(record.remaining),
-                sale: record.sale,
-            })
-            .collect())
+        Ok(records.into_iter().zip(live).collect())
     }
 }

@@ -8,8 +8,6 @@
 
 use std::time::Duration;
 
-use flashsale_domain::ProductId;
-
 use crate::ports::{
     CatalogError, Clock, LoadOutcome, OrderQueue, Ports, SaleCatalog, StockGate, StockGateError,
 };
@@ -53,13 +51,8 @@ impl<P: Ports> FlashSale<P> {
         stale_after: Duration,
     ) -> Result<ReconcileReport, ReconcileError> {
         let mut report = ReconcileReport::default();
-        let records = self.ports.catalog.list().await?;
-        let products: Vec<ProductId> = records
-            .iter()
-            .map(|r| r.sale.product_id().clone())
-            .collect();
-        let live = self.ports.gate.remaining(&products).await?;
-        if live.iter().any(Option::is_none) {
+        let sales = self.sales_with_live_stock::<ReconcileError>().await?;
+        if sales.iter().any(|(_, live)| live.is_none()) {
             for snapshot in self.ports.catalog.snapshots().await? {
                 if self.ports.gate.load(&snapshot).await? == LoadOutcome::Loaded {
                     tracing::warn!(product = %snapshot.sale.product_id(), "sale reloaded into the stock gate");
@@ -68,7 +61,8 @@ impl<P: Ports> FlashSale<P> {
             }
         }
         let now = self.ports.clock.now();
-        for product in &products {
+        for (record, _) in &sales {
+            let product = record.sale.product_id();
             for reservation in self.ports.gate.in_flight(product).await? {
                 if now.since(reservation.reserved_at) < stale_after {
                     break;
