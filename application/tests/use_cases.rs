@@ -29,10 +29,7 @@ fn settings(limits: RateLimits, queue_capacity: usize) -> EmbeddedSettings {
 }
 
 fn unlimited() -> RateLimits {
-    RateLimits {
-        per_ip: None,
-        per_user: None,
-    }
+    RateLimits::NONE
 }
 
 fn service_with(settings: EmbeddedSettings) -> (Service, OrderReceiver) {
@@ -257,7 +254,7 @@ async fn a_buyer_cannot_read_another_buyers_result() {
 async fn flooding_from_one_address_is_limited_while_another_address_still_buys() {
     let limits = RateLimits {
         per_ip: Some(RatePolicy::new(1.0, 3).expect("valid")),
-        per_user: None,
+        ..RateLimits::NONE
     };
     let (service, _receiver) = service_with(settings(limits, 1_000));
     service
@@ -376,7 +373,7 @@ async fn a_reservation_that_was_never_queued_is_republished_and_becomes_an_order
     let stranded = service
         .ports()
         .gate
-        .reserve(request, SystemClock.now())
+        .reserve(request, None, SystemClock.now())
         .await
         .expect("answers")
         .expect("reserved");

@@ -114,6 +114,11 @@ fn policy(per_second: f64, burst: u32, name: &str) -> anyhow::Result<Option<Rate
 pub fn rate_limits(section: &RateLimitSection) -> anyhow::Result<RateLimits> {
     Ok(RateLimits {
         per_ip: policy(section.per_ip_per_second, section.per_ip_burst, "per_ip")?,
+        per_ip_product: policy(
+            section.per_ip_product_per_second,
+            section.per_ip_product_burst,
+            "per_ip_product",
+        )?,
         per_user: policy(
             section.per_user_per_second,
             section.per_user_burst,

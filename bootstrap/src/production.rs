@@ -1,6 +1,7 @@
-//! The production profile: Redis stock gate, rate limiter and results; Kafka order queue and
-//! workers; MySQL/MariaDB system of record. Wired from settings and started by role; every
-//! port but the catalog, the clock and the ids is measured (see `docs/metrics.md`).
+//! The production profile: Redis stock gate and results; Kafka order queue and workers;
+//! MySQL/MariaDB system of record; the client limiter in process. Wired from settings and
+//! started by role; every port but the catalog, the clock and the ids is measured (see
+//! `docs/metrics.md`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,12 +9,10 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings};
-use flashsale_memory::{SystemClock, UuidIds};
+use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
 use flashsale_mysql::{MySqlSettings, MySqlStore};
-use flashsale_redis::{
-    RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings, RedisStockGate,
-};
+use flashsale_redis::{RedisPool, RedisResultStore, RedisSettings, RedisStockGate};
 
 use crate::embedded::{http_settings, rate_limits};
 use crate::monitoring;
@@ -30,7 +29,7 @@ impl Ports for Production {
     type Store = Measured<MySqlStore>;
     type Catalog = MySqlStore;
     type Results = Measured<RedisResultStore>;
-    type Limiter = Measured<RedisRateLimiter>;
+    type Limiter = Measured<MemoryRateLimiter<SystemClock>>;
     type Clock = SystemClock;
     type Ids = UuidIds;
 }
@@ -117,7 +116,11 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
     let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
     let limits = rate_limits(&settings.rate_limit)?;
     let adapters = Adapters {
-        gate: Measured::new(RedisStockGate::new(redis.clone())),
+        gate: Measured::new(RedisStockGate::new(
+            redis.clone(),
+            limits.gate(),
+            Duration::from_millis(settings.redis.sold_out_ttl_ms),
+        )),
         queue: Measured::new(queue),
         store: Measured::new(store.clone()),
         catalog: store,
@@ -125,7 +128,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
             redis.clone(),
             Duration::from_secs(settings.redis.result_ttl_secs),
         )),
-        limiter: Measured::new(RedisRateLimiter::new(redis, limits.per_ip, limits.per_user)),
+        limiter: Measured::new(MemoryRateLimiter::new(limits.per_ip, SystemClock)),
         clock: SystemClock,
         ids: UuidIds,
     };

@@ -130,13 +130,17 @@ pub struct AuthSection {
 /// `[rate_limit]`
 #[derive(Debug, Clone, Deserialize)]
 pub struct RateLimitSection {
-    /// Refill per second per client address; 0 turns it off.
+    /// Refill per second per client address, in each API process; 0 turns it off.
     pub per_ip_per_second: f64,
     /// Bucket size per client address.
     pub per_ip_burst: u32,
-    /// Refill per second per user; 0 turns it off.
+    /// Refill per second per (client address, product), in the stock gate; 0 turns it off.
+    pub per_ip_product_per_second: f64,
+    /// Bucket size per (client address, product).
+    pub per_ip_product_burst: u32,
+    /// Refill per second per (user, product), in the stock gate; 0 turns it off.
     pub per_user_per_second: f64,
-    /// Bucket size per user.
+    /// Bucket size per (user, product).
     pub per_user_burst: u32,
 }
 
@@ -171,6 +175,9 @@ pub struct RedisSection {
     pub key_prefix: String,
     /// How long results are kept.
     pub result_ttl_secs: u64,
+    /// Longest an API process answers "sold out" from memory without asking Redis; 0 always
+    /// asks.
+    pub sold_out_ttl_ms: u64,
 }
 
 /// `[kafka]`

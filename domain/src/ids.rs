@@ -1,12 +1,15 @@
 //! Validated identifiers: users, products, purchase requests and orders.
 //!
-//! Every identifier is 1 to 64 characters of ASCII letters, digits, `-`, `_` or `.`. That keeps
-//! them safe inside Redis keys (no `{`, `}` or `:`), SQL, log lines and URLs alike.
+//! Every identifier is 1 to 64 characters of ASCII letters, digits, `-`, `_` or `.` (a request
+//! id up to 128: it carries its product's id, see [`RequestId::for_product`]). That keeps them
+//! safe inside Redis keys (no `{`, `}` or `:`), SQL, log lines and URLs alike.
 
 use std::fmt;
 
-/// Longest identifier accepted.
+/// Longest identifier accepted (request ids excepted).
 pub const MAX_ID_LEN: usize = 64;
+/// Longest request id accepted: a product id, a `.` and a unique part.
+pub const MAX_REQUEST_ID_LEN: usize = 2 * MAX_ID_LEN;
 
 /// Why a string is not a valid identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,11 +20,13 @@ pub enum IdError {
         /// Which identifier was being parsed.
         kind: &'static str,
     },
-    /// The string is longer than [`MAX_ID_LEN`].
-    #[error("{kind} must be at most {MAX_ID_LEN} characters")]
+    /// The string is longer than its kind allows.
+    #[error("{kind} must be at most {max} characters")]
     TooLong {
         /// Which identifier was being parsed.
         kind: &'static str,
+        /// The longest allowed.
+        max: usize,
     },
     /// The string holds a character outside `[A-Za-z0-9._-]`.
     #[error("{kind} may only contain ASCII letters, digits, '-', '_' and '.'")]
@@ -31,12 +36,12 @@ pub enum IdError {
     },
 }
 
-fn check(kind: &'static str, raw: &str) -> Result<(), IdError> {
+fn check(kind: &'static str, max: usize, raw: &str) -> Result<(), IdError> {
     if raw.is_empty() {
         return Err(IdError::Empty { kind });
     }
-    if raw.len() > MAX_ID_LEN {
-        return Err(IdError::TooLong { kind });
+    if raw.len() > max {
+        return Err(IdError::TooLong { kind, max });
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     if !raw.chars().all(allowed) {
@@ -46,7 +51,7 @@ fn check(kind: &'static str, raw: &str) -> Result<(), IdError> {
 }
 
 macro_rules! identifier {
-    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
+    ($(#[$doc:meta])* $name:ident, $kind:literal, $max:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
@@ -58,7 +63,7 @@ macro_rules! identifier {
             /// [`IdError`] when the string is empty, too long or has a forbidden character.
             pub fn parse(raw: impl Into<String>) -> Result<Self, IdError> {
                 let raw = raw.into();
-                check($kind, &raw)?;
+                check($kind, $max, &raw)?;
                 Ok(Self(raw))
             }
 
@@ -85,22 +90,56 @@ macro_rules! identifier {
 identifier!(
     /// A buyer, as named by the `sub` claim of their token.
     UserId,
-    "user id"
+    "user id",
+    MAX_ID_LEN
 );
 identifier!(
     /// A product on sale; one sale per product.
     ProductId,
-    "product id"
+    "product id",
+    MAX_ID_LEN
 );
 identifier!(
     /// One purchase attempt that was accepted; the handle a buyer polls.
     RequestId,
-    "request id"
+    "request id",
+    MAX_REQUEST_ID_LEN
 );
+
+/// Length of the unique part of a request id made by [`RequestId::for_product`].
+const UNIQUE_LEN: usize = 32;
+
+impl RequestId {
+    /// A request id for a purchase of `product`: `<product>.<unique>`, where `unique` is 32
+    /// lowercase hex digits (e.g. a UUID's). The product in the id lets anyone holding only the
+    /// id find the purchase where the product's state lives (the stock gate keeps a pending
+    /// purchase beside its product's stock).
+    ///
+    /// # Errors
+    /// [`IdError::InvalidCharacter`] when `unique` is not 32 lowercase hex digits.
+    pub fn for_product(product: &ProductId, unique: &str) -> Result<Self, IdError> {
+        let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+        if unique.len() != UNIQUE_LEN || !unique.chars().all(hex) {
+            return Err(IdError::InvalidCharacter { kind: "request id" });
+        }
+        Self::parse(format!("{product}.{unique}"))
+    }
+
+    /// The product this request id was made for, when it was made by [`Self::for_product`].
+    pub fn product(&self) -> Option<ProductId> {
+        let (product, unique) = self.0.rsplit_once('.')?;
+        let hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
+        if unique.len() != UNIQUE_LEN || !unique.chars().all(hex) {
+            return None;
+        }
+        ProductId::parse(product).ok()
+    }
+}
 identifier!(
     /// An order persisted in the system of record.
     OrderId,
-    "order id"
+    "order id",
+    MAX_ID_LEN
 );
 
 #[cfg(test)]
@@ -124,10 +163,32 @@ mod tests {
 
     #[test]
     fn an_identifier_of_64_characters_is_accepted_and_65_refused() {
-        assert!(RequestId::parse("a".repeat(64)).is_ok());
+        assert!(OrderId::parse("a".repeat(64)).is_ok());
         assert_eq!(
-            RequestId::parse("a".repeat(65)),
-            Err(IdError::TooLong { kind: "request id" })
+            OrderId::parse("a".repeat(65)),
+            Err(IdError::TooLong {
+                kind: "order id",
+                max: 64
+            })
+        );
+        assert!(RequestId::parse("a".repeat(128)).is_ok());
+        assert!(RequestId::parse("a".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn a_request_id_carries_its_product() {
+        let unique = "0192f3a4b5c6d7e8f90112233445566a";
+        for product in ["phone", "a.b.c", &"p".repeat(64)] {
+            let product = ProductId::parse(product).expect("valid");
+            let id = RequestId::for_product(&product, unique).expect("valid");
+            assert_eq!(id.product(), Some(product));
+        }
+        let phone = ProductId::parse("phone").expect("valid");
+        assert!(RequestId::for_product(&phone, "not-hex").is_err());
+        assert_eq!(RequestId::parse(unique).expect("valid").product(), None);
+        assert_eq!(
+            RequestId::parse("phone.short").expect("valid").product(),
+            None
         );
     }
 

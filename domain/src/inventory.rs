@@ -52,6 +52,12 @@ pub enum Refusal {
     },
     /// Not enough units left.
     SoldOut,
+    /// Too many attempts from this client or buyer for this product: a rate limit of the stock
+    /// gate refused it before any rule above was consulted (the inventory never says this).
+    RateLimited {
+        /// When a token will be there.
+        retry_after: std::time::Duration,
+    },
 }
 
 /// What releasing a reservation did.
@@ -151,6 +157,11 @@ impl Inventory {
     /// Number of buyers holding units.
     pub fn buyers(&self) -> usize {
         self.holders.len()
+    }
+
+    /// The request holding the buyer's units, if the buyer holds any.
+    pub fn holder(&self, user: &UserId) -> Option<&RequestId> {
+        self.holders.get(user).map(|holding| &holding.request_id)
     }
 
     /// Tries to take units for one buyer at `now`.

@@ -107,10 +107,7 @@ fn camel_case(field: &str) -> String {
 impl From<PlacePurchaseError> for Failure {
     fn from(error: PlacePurchaseError) -> Self {
         match error {
-            PlacePurchaseError::RateLimited { retry_after } => {
-                Self::new(ProblemType::RateLimited, "Too many requests; slow down.")
-                    .retry_after(ceil_secs(retry_after))
-            }
+            PlacePurchaseError::RateLimited { retry_after } => rate_limited(retry_after),
             PlacePurchaseError::UnknownProduct(product) => Self::new(
                 ProblemType::NotFound,
                 format!("No sale for product {product}."),
@@ -123,7 +120,6 @@ impl From<PlacePurchaseError> for Failure {
             .retry_after(RETRY_AFTER_UNAVAILABLE),
             PlacePurchaseError::Limiter(error) => Self::unavailable(&error),
             PlacePurchaseError::Gate(error) => Self::unavailable(&error),
-            PlacePurchaseError::Results(error) => Self::unavailable(&error),
         }
     }
 }
@@ -143,7 +139,13 @@ fn refused(refusal: Refusal) -> Failure {
             ProblemType::AboveLimit,
             format!("One buyer may take at most {limit} unit(s) of this product."),
         ),
+        Refusal::RateLimited { retry_after } => rate_limited(retry_after),
     }
+}
+
+fn rate_limited(retry_after: Duration) -> Failure {
+    Failure::new(ProblemType::RateLimited, "Too many requests; slow down.")
+        .retry_after(ceil_secs(retry_after))
 }
 
 fn ceil_secs(duration: Duration) -> u64 {
@@ -163,6 +165,7 @@ impl From<QueryResultError> for Failure {
             }
             QueryResultError::Results(error) => Self::unavailable(&error),
             QueryResultError::Store(error) => Self::unavailable(&error),
+            QueryResultError::Gate(error) => Self::unavailable(&error),
         }
     }
 }
@@ -253,6 +256,9 @@ mod tests {
             Refusal::Ended,
             Refusal::AboveLimit {
                 limit: flashsale_domain::Quantity::ONE,
+            },
+            Refusal::RateLimited {
+                retry_after: Duration::from_secs(1),
             },
         ]
         .map(|r| refused(r).problem.kind);

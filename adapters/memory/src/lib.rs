@@ -5,6 +5,7 @@
 //! queue is a bounded tokio channel drained by a batching worker, and one in-memory database
 //! plays the system of record. [`Embedded`] bundles them as a deployment profile.
 
+mod buckets;
 mod database;
 mod order_queue;
 mod order_worker;
@@ -40,7 +41,8 @@ impl Ports for Embedded {
 /// Settings of the embedded adapters.
 #[derive(Debug, Clone)]
 pub struct EmbeddedSettings {
-    /// Rate limits per client address and per user.
+    /// Rate limits: per client address in the process, per (client, product) and per (buyer,
+    /// product) in the gate.
     pub rate_limits: RateLimits,
     /// Messages the order queue holds before publishing waits.
     pub queue_capacity: usize,
@@ -54,12 +56,12 @@ pub fn embedded(settings: &EmbeddedSettings) -> (Adapters<Embedded>, OrderReceiv
     let database = MemoryDatabase::default();
     let (queue, receiver) = order_queue(settings.queue_capacity, settings.publish_timeout);
     let adapters = Adapters {
-        gate: MemoryStockGate::default(),
+        gate: MemoryStockGate::new(settings.rate_limits.gate()),
         queue,
         store: database.clone(),
         catalog: database,
         results: MemoryResultStore::default(),
-        limiter: MemoryRateLimiter::new(settings.rate_limits, clock),
+        limiter: MemoryRateLimiter::new(settings.rate_limits.per_ip, clock),
         clock,
         ids: UuidIds,
     };

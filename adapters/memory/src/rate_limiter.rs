@@ -1,93 +1,82 @@
-//! The in-memory rate limiter: the domain's token bucket per key, in lock-striped shards.
+//! The in-memory client limiter: the domain's token bucket per client address, in lock-striped
+//! shards, for this process only.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use flashsale_application::ports::{Clock, RateKey, RateLimitError, RateLimiter};
-use flashsale_domain::{RateDecision, RatePolicy, TokenBucket};
+use flashsale_application::ports::{Clock, GateLimits, RateLimitError, RateLimiter};
+use flashsale_domain::{RateDecision, RatePolicy};
+
+use crate::buckets::Buckets;
 
 const SHARDS: usize = 32;
-/// A shard first forgets full buckets once it holds this many; then at twice what it kept.
-const FIRST_SWEEP_AT: usize = 4_096;
 
-struct Shard {
-    buckets: HashMap<RateKey, TokenBucket>,
-    sweep_at: usize,
-}
-
-/// Policies per key kind; `None` turns that limit off.
+/// Every rate limit of a deployment; `None` turns one off.
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimits {
-    /// Per client address.
+    /// Per client address across products, in each API process (the client limiter).
     pub per_ip: Option<RatePolicy>,
-    /// Per authenticated user.
+    /// Per (client address, product), in the stock gate's atomic step.
+    pub per_ip_product: Option<RatePolicy>,
+    /// Per (buyer, product), in the stock gate's atomic step.
     pub per_user: Option<RatePolicy>,
 }
 
-/// Token buckets in memory; buckets that refilled completely are forgotten.
+impl RateLimits {
+    /// No limit at all.
+    pub const NONE: Self = Self {
+        per_ip: None,
+        per_ip_product: None,
+        per_user: None,
+    };
+
+    /// The limits the stock gate applies.
+    pub fn gate(&self) -> GateLimits {
+        GateLimits {
+            per_client: self.per_ip_product,
+            per_buyer: self.per_user,
+        }
+    }
+}
+
+/// Token buckets per client address in memory; buckets that refilled completely are forgotten.
 #[derive(Clone)]
 pub struct MemoryRateLimiter<C: Clock> {
-    limits: RateLimits,
     clock: C,
-    shards: Arc<Vec<Mutex<Shard>>>,
+    shards: Option<Arc<Vec<Mutex<Buckets<IpAddr>>>>>,
 }
 
 impl<C: Clock> MemoryRateLimiter<C> {
-    /// A limiter with these policies, reading time from `clock`.
-    pub fn new(limits: RateLimits, clock: C) -> Self {
-        let shards = (0..SHARDS)
-            .map(|_| {
-                Mutex::new(Shard {
-                    buckets: HashMap::new(),
-                    sweep_at: FIRST_SWEEP_AT,
-                })
-            })
-            .collect();
-        Self {
-            limits,
-            clock,
-            shards: Arc::new(shards),
-        }
-    }
-
-    fn policy(&self, key: &RateKey) -> Option<RatePolicy> {
-        match key {
-            RateKey::Ip(_) => self.limits.per_ip,
-            RateKey::User(_) => self.limits.per_user,
-        }
-    }
-
-    fn shard(&self, key: &RateKey) -> &Mutex<Shard> {
-        let mut hasher = DefaultHasher::new();
-        key.hash(&mut hasher);
-        let index = usize::try_from(hasher.finish() % SHARDS as u64).unwrap_or(0);
-        &self.shards[index]
+    /// A limiter with this policy per client (`None`: no limit), reading time from `clock`.
+    pub fn new(per_client: Option<RatePolicy>, clock: C) -> Self {
+        let shards = per_client.map(|policy| {
+            Arc::new(
+                (0..SHARDS)
+                    .map(|_| Mutex::new(Buckets::new(policy)))
+                    .collect(),
+            )
+        });
+        Self { clock, shards }
     }
 }
 
+fn shard_of(client: &IpAddr) -> usize {
+    let mut hasher = DefaultHasher::new();
+    client.hash(&mut hasher);
+    usize::try_from(hasher.finish() % SHARDS as u64).unwrap_or(0)
+}
+
 impl<C: Clock> RateLimiter for MemoryRateLimiter<C> {
-    async fn check(&self, key: &RateKey) -> Result<RateDecision, RateLimitError> {
-        let Some(policy) = self.policy(key) else {
+    async fn check(&self, client: IpAddr) -> Result<RateDecision, RateLimitError> {
+        let Some(shards) = &self.shards else {
             return Ok(RateDecision::Allowed);
         };
         let now = self.clock.now();
-        let mut shard = self
-            .shard(key)
+        let mut shard = shards[shard_of(&client)]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if shard.buckets.len() >= shard.sweep_at {
-            shard.buckets.retain(|key, bucket| {
-                self.policy(key)
-                    .is_some_and(|policy| !bucket.is_full_at(&policy, now))
-            });
-            shard.sweep_at = (shard.buckets.len() * 2).max(FIRST_SWEEP_AT);
-        }
-        let bucket = shard
-            .buckets
-            .entry(key.clone())
-            .or_insert_with(|| TokenBucket::full(&policy, now));
-        Ok(bucket.take(&policy, now))
+        Ok(shard.take(&client, now))
     }
 }

@@ -12,8 +12,8 @@ struct Records {
     latest: HashMap<(UserId, ProductId), RequestId>,
 }
 
-/// Purchase records for as long as the process lives: at most one per accepted purchase, so
-/// bounded by the stock on sale.
+/// Final purchase records for as long as the process lives: at most one per accepted purchase,
+/// so bounded by the stock on sale (and by the failures).
 #[derive(Clone, Default)]
 pub struct MemoryResultStore {
     records: Arc<Mutex<Records>>,
@@ -28,7 +28,7 @@ impl MemoryResultStore {
 impl ResultStore for MemoryResultStore {
     async fn save(&self, purchases: &[Purchase]) -> Result<(), ResultStoreError> {
         let mut records = self.records();
-        for purchase in purchases {
+        for purchase in purchases.iter().filter(|p| p.is_final()) {
             let keep_stored = records
                 .by_request
                 .get(&purchase.request_id)

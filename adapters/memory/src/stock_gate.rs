@@ -1,18 +1,40 @@
-//! The in-memory stock gate: the domain's inventory rules under one lock per product.
+//! The in-memory stock gate: the product's rate limits and the domain's inventory rules under
+//! one lock per product.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use flashsale_application::ports::{
-    LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
-    Inventory, ProductId, Release, RequestId, Reservation, ReservationRequest, Timestamp,
+    Inventory, ProductId, RateDecision, Refusal, Release, RequestId, Reservation,
+    ReservationRequest, Timestamp, UserId,
 };
+
+use crate::buckets::Buckets;
 
 struct LiveSale {
     inventory: Inventory,
     in_flight: HashMap<RequestId, Reservation>,
+    per_client: Option<Buckets<IpAddr>>,
+    per_buyer: Option<Buckets<UserId>>,
+}
+
+impl LiveSale {
+    /// Takes a token from the client's, then the buyer's bucket for this product.
+    fn admit(&mut self, client: Option<IpAddr>, buyer: &UserId, now: Timestamp) -> RateDecision {
+        if let (Some(buckets), Some(client)) = (self.per_client.as_mut(), client) {
+            if let limited @ RateDecision::Limited { .. } = buckets.take(&client, now) {
+                return limited;
+            }
+        }
+        match self.per_buyer.as_mut() {
+            Some(buckets) => buckets.take(buyer, now),
+            None => RateDecision::Allowed,
+        }
+    }
 }
 
 type Shared = Arc<Mutex<LiveSale>>;
@@ -20,6 +42,7 @@ type Shared = Arc<Mutex<LiveSale>>;
 /// Holds every loaded sale; buyers of different products never wait on each other.
 #[derive(Clone, Default)]
 pub struct MemoryStockGate {
+    limits: GateLimits,
     sales: Arc<RwLock<HashMap<ProductId, Shared>>>,
 }
 
@@ -28,6 +51,14 @@ fn poisoned<T>(_: PoisonError<T>) -> StockGateError {
 }
 
 impl MemoryStockGate {
+    /// A gate applying these rate limits per product.
+    pub fn new(limits: GateLimits) -> Self {
+        Self {
+            limits,
+            sales: Arc::default(),
+        }
+    }
+
     fn sale(&self, product: &ProductId) -> Result<Option<Shared>, StockGateError> {
         Ok(self.sales.read().map_err(poisoned)?.get(product).cloned())
     }
@@ -37,6 +68,7 @@ impl StockGate for MemoryStockGate {
     async fn reserve(
         &self,
         request: ReservationRequest,
+        client: Option<IpAddr>,
         now: Timestamp,
     ) -> Result<ReserveOutcome, StockGateError> {
         let product = request.product_id.clone();
@@ -44,6 +76,9 @@ impl StockGate for MemoryStockGate {
             .sale(&product)?
             .ok_or(StockGateError::UnknownProduct(product))?;
         let mut live = sale.lock().map_err(poisoned)?;
+        if let RateDecision::Limited { retry_after } = live.admit(client, &request.user_id, now) {
+            return Ok(Err(Refusal::RateLimited { retry_after }));
+        }
         let outcome = live.inventory.reserve(request, now);
         if let Ok(reservation) = &outcome {
             live.in_flight
@@ -97,6 +132,8 @@ impl StockGate for MemoryStockGate {
         let live = LiveSale {
             inventory,
             in_flight: HashMap::new(),
+            per_client: self.limits.per_client.map(Buckets::new),
+            per_buyer: self.limits.per_buyer.map(Buckets::new),
         };
         sales.insert(product.clone(), Arc::new(Mutex::new(live)));
         Ok(LoadOutcome::Loaded)
@@ -115,6 +152,38 @@ impl StockGate for MemoryStockGate {
             .collect();
         reservations.sort_by_key(|r| r.reserved_at);
         Ok(reservations)
+    }
+
+    async fn pending(
+        &self,
+        product: &ProductId,
+        request: &RequestId,
+    ) -> Result<Option<Reservation>, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(None);
+        };
+        let live = sale.lock().map_err(poisoned)?;
+        Ok(live.in_flight.get(request).cloned())
+    }
+
+    async fn holder(
+        &self,
+        product: &ProductId,
+        user: &UserId,
+    ) -> Result<Option<RequestId>, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(None);
+        };
+        let live = sale.lock().map_err(poisoned)?;
+        Ok(live.inventory.holder(user).cloned())
+    }
+
+    async fn in_flight_count(&self, product: &ProductId) -> Result<u64, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(0);
+        };
+        let live = sale.lock().map_err(poisoned)?;
+        Ok(live.in_flight.len() as u64)
     }
 
     async fn remaining(&self, products: &[ProductId]) -> Result<Vec<Option<u32>>, StockGateError> {

@@ -3,7 +3,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use flashsale_application::ports::{Clock, IdGenerator};
-use flashsale_domain::{OrderId, RequestId, Timestamp};
+use flashsale_domain::{OrderId, ProductId, RequestId, Timestamp};
 
 /// The system's wall clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,8 +28,9 @@ fn fresh() -> String {
 }
 
 impl IdGenerator for UuidIds {
-    fn request_id(&self) -> RequestId {
-        RequestId::parse(fresh()).unwrap_or_else(|_| unreachable!("32 hex digits are a valid id"))
+    fn request_id(&self, product: &ProductId) -> RequestId {
+        RequestId::for_product(product, &fresh())
+            .unwrap_or_else(|_| unreachable!("a product id and 32 hex digits are a valid id"))
     }
 
     fn order_id(&self) -> OrderId {
@@ -43,10 +44,11 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_valid() {
-        let a = UuidIds.request_id();
-        let b = UuidIds.request_id();
+        let product = ProductId::parse("phone").expect("valid");
+        let a = UuidIds.request_id(&product);
+        let b = UuidIds.request_id(&product);
         assert_ne!(a, b);
-        assert_eq!(a.as_str().len(), 32);
+        assert_eq!(a.product(), Some(product));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The in-memory adapters honour the same port contracts as the Redis and MySQL adapters.
 
+use flashsale_application::ports::GateLimits;
 use flashsale_domain::RatePolicy;
 use flashsale_memory::{
-    MemoryDatabase, MemoryRateLimiter, MemoryResultStore, MemoryStockGate, RateLimits, SystemClock,
+    MemoryDatabase, MemoryRateLimiter, MemoryResultStore, MemoryStockGate, SystemClock,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -22,13 +23,16 @@ async fn the_memory_result_store_honours_the_contract() {
 
 #[tokio::test]
 async fn the_memory_rate_limiter_honours_the_contract() {
+    let limiter = MemoryRateLimiter::new(RatePolicy::new(0.001, 3).ok(), SystemClock);
+    flashsale_contracts::rate_limiter_contract(limiter, 3).await;
+}
+
+#[tokio::test]
+async fn the_memory_stock_gate_honours_the_rate_limits_contract() {
     let policy = RatePolicy::new(0.001, 3).ok();
-    let limiter = MemoryRateLimiter::new(
-        RateLimits {
-            per_ip: policy,
-            per_user: policy,
-        },
-        SystemClock,
-    );
-    flashsale_contracts::rate_limiter_contract(limiter, "mem", 3).await;
+    let gate = MemoryStockGate::new(GateLimits {
+        per_client: policy,
+        per_buyer: policy,
+    });
+    flashsale_contracts::gate_limits_contract(gate, "mem", 3).await;
 }

@@ -1,7 +1,7 @@
 //! Gauges no call reports, polled: reservations in flight and stock remaining, per sale.
 //!
 //! Every `interval` the task lists the sales (the gate's live count, as buyers see it) and asks
-//! the gate for each product's in-flight reservations. It holds the service weakly and ends
+//! the gate to count each product's in-flight reservations (O(1)). It holds the service weakly and ends
 //! once the service is dropped, so stopping the service stops it too.
 
 use std::sync::{Arc, Weak};
@@ -45,10 +45,9 @@ pub async fn poll_gauges<P: Ports>(service: &FlashSale<P>) {
         let product = view.sale.product_id();
         let label = product.as_str().to_owned();
         metrics::gauge!(STOCK_REMAINING, "product" => label.clone()).set(f64::from(view.remaining));
-        match service.ports().gate.in_flight(product).await {
-            Ok(reservations) => {
-                metrics::gauge!(RESERVATIONS_IN_FLIGHT, "product" => label)
-                    .set(reservations.len() as f64);
+        match service.ports().gate.in_flight_count(product).await {
+            Ok(count) => {
+                metrics::gauge!(RESERVATIONS_IN_FLIGHT, "product" => label).set(count as f64);
             }
             Err(error) => {
                 tracing::debug!(%error, %product, "cannot count reservations in flight");
@@ -72,10 +71,7 @@ mod tests {
     #[test]
     fn the_gauges_show_stock_left_and_reservations_in_flight_per_sale() {
         let (adapters, _receiver) = embedded(&EmbeddedSettings {
-            rate_limits: RateLimits {
-                per_ip: None,
-                per_user: None,
-            },
+            rate_limits: RateLimits::NONE,
             queue_capacity: 16,
             publish_timeout: Duration::from_millis(10),
         });

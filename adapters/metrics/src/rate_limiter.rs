@@ -1,22 +1,21 @@
-//! The rate limiter, timed and counted: `flashsale_rate_limiter_duration_seconds{key}` and
-//! `flashsale_rate_limiter_decisions_total{key, decision}`.
+//! The client limiter, timed and counted: `flashsale_rate_limiter_duration_seconds{key}` and
+//! `flashsale_rate_limiter_decisions_total{key, decision}` (key `ip`; the per-product limits are
+//! counted by the stock gate's `rate_limited` outcome).
 
+use std::net::IpAddr;
 use std::time::Instant;
 
-use flashsale_application::ports::{RateKey, RateLimitError, RateLimiter};
+use flashsale_application::ports::{RateLimitError, RateLimiter};
 use flashsale_domain::RateDecision;
 
 use crate::measured::{seconds_since, Measured};
 use crate::names::{RATE_LIMITER_DECISIONS, RATE_LIMITER_DURATION};
 
 impl<L: RateLimiter> RateLimiter for Measured<L> {
-    async fn check(&self, key: &RateKey) -> Result<RateDecision, RateLimitError> {
+    async fn check(&self, client: IpAddr) -> Result<RateDecision, RateLimitError> {
         let start = Instant::now();
-        let result = self.inner().check(key).await;
-        let kind = match key {
-            RateKey::Ip(_) => "ip",
-            RateKey::User(_) => "user",
-        };
+        let result = self.inner().check(client).await;
+        let kind = "ip";
         let decision = match &result {
             Ok(RateDecision::Allowed) => "allowed",
             Ok(RateDecision::Limited { .. }) => "limited",
@@ -31,7 +30,7 @@ impl<L: RateLimiter> RateLimiter for Measured<L> {
 
 #[cfg(test)]
 mod tests {
-    use std::net::{IpAddr, Ipv4Addr};
+    use std::net::Ipv4Addr;
 
     use super::*;
     use crate::testing::{capture, counter_value, histogram_count, FakeLimiter};
@@ -39,10 +38,10 @@ mod tests {
     #[test]
     fn decisions_are_counted_by_key_kind() {
         let limiter = Measured::new(FakeLimiter::default());
-        let ip = RateKey::Ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
         let (_, snapshot) = capture(async {
-            limiter.check(&ip).await.expect("decides");
-            limiter.check(&ip).await.expect("decides");
+            limiter.check(ip).await.expect("decides");
+            limiter.check(ip).await.expect("decides");
         });
         let decided = |decision| {
             counter_value(

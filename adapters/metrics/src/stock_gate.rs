@@ -1,11 +1,14 @@
 //! The stock gate, timed: `flashsale_stock_gate_duration_seconds{op, outcome}`.
 
+use std::net::IpAddr;
 use std::time::Instant;
 
 use flashsale_application::ports::{
     LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
-use flashsale_domain::{ProductId, Refusal, Release, Reservation, ReservationRequest, Timestamp};
+use flashsale_domain::{
+    ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp, UserId,
+};
 
 use crate::measured::{seconds_since, Measured};
 use crate::names::STOCK_GATE_DURATION;
@@ -38,6 +41,7 @@ fn reserve_label(result: &Result<ReserveOutcome, StockGateError>) -> &'static st
         Ok(Err(Refusal::AlreadyPurchased)) => "already_purchased",
         Ok(Err(Refusal::AboveLimit { .. })) => "above_limit",
         Ok(Err(Refusal::SoldOut)) => "sold_out",
+        Ok(Err(Refusal::RateLimited { .. })) => "rate_limited",
         Err(error) => error_label(error),
     }
 }
@@ -54,10 +58,11 @@ impl<G: StockGate> StockGate for Measured<G> {
     async fn reserve(
         &self,
         request: ReservationRequest,
+        client: Option<IpAddr>,
         now: Timestamp,
     ) -> Result<ReserveOutcome, StockGateError> {
         let start = Instant::now();
-        let result = self.inner().reserve(request, now).await;
+        let result = self.inner().reserve(request, client, now).await;
         record("reserve", reserve_label(&result), start);
         result
     }
@@ -108,6 +113,35 @@ impl<G: StockGate> StockGate for Measured<G> {
         record("remaining", plain(&result), start);
         result
     }
+
+    async fn pending(
+        &self,
+        product: &ProductId,
+        request: &RequestId,
+    ) -> Result<Option<Reservation>, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().pending(product, request).await;
+        record("pending", plain(&result), start);
+        result
+    }
+
+    async fn holder(
+        &self,
+        product: &ProductId,
+        user: &UserId,
+    ) -> Result<Option<RequestId>, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().holder(product, user).await;
+        record("holder", plain(&result), start);
+        result
+    }
+
+    async fn in_flight_count(&self, product: &ProductId) -> Result<u64, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().in_flight_count(product).await;
+        record("in_flight_count", plain(&result), start);
+        result
+    }
 }
 
 #[cfg(test)]
@@ -129,7 +163,7 @@ mod tests {
     #[test]
     fn a_refused_reservation_is_timed_with_its_refusal() {
         let gate = Measured::new(FakeGate::refusing(Refusal::SoldOut));
-        let (result, snapshot) = capture(gate.reserve(request(), Timestamp::from_millis(0)));
+        let (result, snapshot) = capture(gate.reserve(request(), None, Timestamp::from_millis(0)));
         assert_eq!(result, Ok(Err(Refusal::SoldOut)));
         let labels = [("op", "reserve"), ("outcome", "sold_out")];
         assert_eq!(histogram_count(&snapshot, STOCK_GATE_DURATION, &labels), 1);
@@ -147,7 +181,7 @@ mod tests {
     #[test]
     fn a_reservation_is_timed_as_reserved() {
         let gate = Measured::new(FakeGate::reserving());
-        let (result, snapshot) = capture(gate.reserve(request(), Timestamp::from_millis(0)));
+        let (result, snapshot) = capture(gate.reserve(request(), None, Timestamp::from_millis(0)));
         assert!(matches!(result, Ok(Ok(_))));
         let labels = [("op", "reserve"), ("outcome", "reserved")];
         assert_eq!(histogram_count(&snapshot, STOCK_GATE_DURATION, &labels), 1);

@@ -2,12 +2,13 @@
 //! fake ports with fixed answers.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::ports::{
-    LoadOutcome, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError, RateKey,
+    LoadOutcome, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError,
     RateLimitError, RateLimiter, ReserveOutcome, ResultStore, ResultStoreError, StockGate,
     StockGateError, StockSnapshot,
 };
@@ -143,6 +144,7 @@ impl StockGate for FakeGate {
     async fn reserve(
         &self,
         _: ReservationRequest,
+        _: Option<IpAddr>,
         _: Timestamp,
     ) -> Result<ReserveOutcome, StockGateError> {
         match self.0 {
@@ -178,6 +180,24 @@ impl StockGate for FakeGate {
         self.0
             .map(|_| products.iter().map(|_| Some(7)).collect())
             .ok_or_else(unavailable)
+    }
+
+    async fn pending(
+        &self,
+        _: &ProductId,
+        _: &RequestId,
+    ) -> Result<Option<Reservation>, StockGateError> {
+        self.0.map(|_| Some(reservation())).ok_or_else(unavailable)
+    }
+
+    async fn holder(&self, _: &ProductId, _: &UserId) -> Result<Option<RequestId>, StockGateError> {
+        self.0
+            .map(|_| Some(reservation().request_id))
+            .ok_or_else(unavailable)
+    }
+
+    async fn in_flight_count(&self, _: &ProductId) -> Result<u64, StockGateError> {
+        self.0.map(|_| 2).ok_or_else(unavailable)
     }
 }
 
@@ -231,7 +251,7 @@ impl OrderStore for FakeStore {
 pub struct FakeLimiter(Arc<AtomicBool>);
 
 impl RateLimiter for FakeLimiter {
-    async fn check(&self, _: &RateKey) -> Result<RateDecision, RateLimitError> {
+    async fn check(&self, _: IpAddr) -> Result<RateDecision, RateLimitError> {
         if self.0.fetch_xor(true, Ordering::Relaxed) {
             Ok(RateDecision::Limited {
                 retry_after: Duration::from_secs(1),

@@ -34,6 +34,7 @@ pub struct RedisSettings {
 /// Multiplexed Redis connections plus the key layout. Cloning shares them.
 #[derive(Clone)]
 pub struct RedisPool {
+    client: redis::Client,
     connections: Arc<[ConnectionManager]>,
     next: Arc<AtomicUsize>,
     keys: Keys,
@@ -73,6 +74,7 @@ impl RedisPool {
                 .push(ConnectionManager::new_with_config(client.clone(), config.clone()).await?);
         }
         let pool = Self {
+            client,
             connections: connections.into(),
             next: Arc::new(AtomicUsize::new(0)),
             keys,
@@ -100,6 +102,11 @@ impl RedisPool {
             .cloned()
             .map(PooledConnection)
             .ok_or_else(|| unavailable("no Redis connection"))
+    }
+
+    /// A client for dedicated connections (pub/sub).
+    pub fn client(&self) -> redis::Client {
+        self.client.clone()
     }
 
     /// The key layout.

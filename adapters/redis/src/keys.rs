@@ -40,24 +40,32 @@ impl Keys {
         format!("{}{{{product}}}:inflight", self.prefix)
     }
 
-    /// A buyer's latest accepted request for a product.
+    /// A buyer's latest final request for a product.
     pub fn latest_request(&self, product: &ProductId, user: &UserId) -> String {
         format!("{}{{{product}}}:latest:{user}", self.prefix)
+    }
+
+    /// A client address's token bucket for one product.
+    pub fn client_bucket(&self, product: &ProductId, ip: Option<&IpAddr>) -> String {
+        match ip {
+            Some(ip) => format!("{}{{{product}}}:rate:ip:{ip}", self.prefix),
+            None => format!("{}{{{product}}}:rate:ip:unknown", self.prefix),
+        }
+    }
+
+    /// A buyer's token bucket for one product.
+    pub fn buyer_bucket(&self, product: &ProductId, user: &UserId) -> String {
+        format!("{}{{{product}}}:rate:user:{user}", self.prefix)
+    }
+
+    /// The pub/sub channel announcing products whose units came back (a release, a load).
+    pub fn stock_returned_channel(&self) -> String {
+        format!("{}stock-returned", self.prefix)
     }
 
     /// A purchase result, by request.
     pub fn purchase(&self, request: &RequestId) -> String {
         format!("{}purchase:{{{request}}}", self.prefix)
-    }
-
-    /// A client address's token bucket.
-    pub fn ip_bucket(&self, ip: &IpAddr) -> String {
-        format!("{}rate:ip:{{{ip}}}", self.prefix)
-    }
-
-    /// A user's token bucket.
-    pub fn user_bucket(&self, user: &UserId) -> String {
-        format!("{}rate:user:{{{user}}}", self.prefix)
     }
 }
 
@@ -76,11 +84,15 @@ mod tests {
         let keys = Keys::new("fs:").expect("valid");
         let product = ProductId::parse("phone").expect("valid");
         let user = UserId::parse("alice").expect("valid");
+        let ip: IpAddr = "::1".parse().expect("valid");
         for key in [
             keys.sale(&product),
             keys.buyers(&product),
             keys.in_flight(&product),
             keys.latest_request(&product, &user),
+            keys.client_bucket(&product, Some(&ip)),
+            keys.client_bucket(&product, None),
+            keys.buyer_bucket(&product, &user),
         ] {
             assert!(key.starts_with("fs:"));
             assert_eq!(slot_tag(&key), "phone", "{key}");

@@ -1,24 +1,25 @@
-//! Redis adapters: the Lua stock gate, the token-bucket rate limiter and the result store.
+//! Redis adapters: the Lua stock gate (one script per buy, its rate limits included) and the
+//! result store.
 //!
 //! Every Lua script is loaded once and called by EVALSHA (reloaded on NOSCRIPT), and every key
 //! one script touches shares the product's hash tag (`{product}`), so the adapters run on a
 //! Redis Cluster unchanged. Layout:
 //! - `keys`: the key layout, the only place key names are built.
 //! - `scripts`: the Lua sources (in `lua/`) and their invocation.
-//! - [`RedisStockGate`], [`RedisRateLimiter`], [`RedisResultStore`]: the ports.
+//! - `sold_out`: the in-process memory of sold-out products, kept true by pub/sub.
+//! - [`RedisStockGate`], [`RedisResultStore`]: the ports.
 
 mod connection;
 mod error;
 mod keys;
 mod purchase_codec;
-mod rate_limiter;
 mod result_store;
 mod scripts;
+mod sold_out;
 mod stock_gate;
 
 pub use connection::{RedisPool, RedisSettings};
 pub use error::RedisError;
 pub use keys::Keys;
-pub use rate_limiter::RedisRateLimiter;
 pub use result_store::RedisResultStore;
 pub use stock_gate::RedisStockGate;

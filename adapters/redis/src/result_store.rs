@@ -1,5 +1,6 @@
-//! The Redis result store: records by request, plus each buyer's latest request per product,
-//! kept for a configured time.
+//! The Redis result store: final records by request, plus each buyer's latest final request
+//! per product, kept for a configured time. Pending purchases are not here: the stock gate's
+//! in-flight record is their state.
 
 use std::time::Duration;
 
@@ -9,7 +10,6 @@ use redis::AsyncCommands;
 
 use crate::error::unavailable;
 use crate::purchase_codec::{decode, encode};
-use crate::scripts::{load_all, SAVE_RESULT};
 use crate::RedisPool;
 
 /// Purchase results in Redis.
@@ -28,20 +28,21 @@ impl RedisResultStore {
         }
     }
 
-    fn pipeline(&self, purchases: &[Purchase]) -> redis::Pipeline {
+    /// `SET NX` per record (the first final state wins), and the buyer's latest request.
+    fn pipeline(&self, purchases: &[&Purchase]) -> redis::Pipeline {
         let keys = self.redis.keys();
         let mut pipe = redis::pipe();
         for purchase in purchases {
-            let mut save = SAVE_RESULT.prepare_invoke();
-            save.key(keys.purchase(&purchase.request_id))
+            pipe.cmd("SET")
+                .arg(keys.purchase(&purchase.request_id))
                 .arg(encode(purchase))
-                .arg(self.ttl_secs);
-            pipe.invoke_script(&save).ignore();
-            if !purchase.is_final() {
-                let latest = keys.latest_request(&purchase.product_id, &purchase.user_id);
-                pipe.set_ex(latest, purchase.request_id.as_str(), self.ttl_secs)
-                    .ignore();
-            }
+                .arg("NX")
+                .arg("EX")
+                .arg(self.ttl_secs)
+                .ignore();
+            let latest = keys.latest_request(&purchase.product_id, &purchase.user_id);
+            pipe.set_ex(latest, purchase.request_id.as_str(), self.ttl_secs)
+                .ignore();
         }
         pipe
     }
@@ -53,26 +54,19 @@ fn failed(error: impl std::fmt::Display) -> ResultStoreError {
 
 impl ResultStore for RedisResultStore {
     async fn save(&self, purchases: &[Purchase]) -> Result<(), ResultStoreError> {
-        if purchases.is_empty() {
+        let finals: Vec<&Purchase> = purchases.iter().filter(|p| p.is_final()).collect();
+        if finals.is_empty() {
             return Ok(());
         }
-        let pipe = self.pipeline(purchases);
+        let pipe = self.pipeline(&finals);
         let mut connection = self
             .redis
             .connection()
             .await
             .map_err(ResultStoreError::Unavailable)?;
-        match pipe.query_async::<()>(&mut *connection).await {
-            Err(error)
-                if error.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
-            {
-                load_all(&mut *connection).await.map_err(failed)?;
-                pipe.query_async::<()>(&mut *connection)
-                    .await
-                    .map_err(failed)
-            }
-            other => other.map_err(failed),
-        }
+        pipe.query_async::<()>(&mut *connection)
+            .await
+            .map_err(failed)
     }
 
     async fn find(&self, request_id: &RequestId) -> Result<Option<Purchase>, ResultStoreError> {

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use redis::aio::ConnectionLike;
 use redis::{RedisResult, Script};
 
-/// Atomic reservation: `lua/reserve.lua`.
+/// One buy, atomically (rate limits, rules, reservation): `lua/reserve.lua`.
 pub static RESERVE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/reserve.lua")));
 /// Exactly-once release: `lua/release.lua`.
@@ -13,19 +13,13 @@ pub static RELEASE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/release.lua")));
 /// Load unless live: `lua/load.lua`.
 pub static LOAD: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/load.lua")));
-/// Token bucket on the server clock: `lua/token_bucket.lua`.
-pub static TOKEN_BUCKET: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("lua/token_bucket.lua")));
-/// Result storing that never regresses: `lua/save_result.lua`.
-pub static SAVE_RESULT: LazyLock<Script> =
-    LazyLock::new(|| Script::new(include_str!("lua/save_result.lua")));
 
 /// Loads every script, so the hot path only ever sends EVALSHA.
 ///
 /// # Errors
 /// When the server refuses a script.
 pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
-    for script in [&*RESERVE, &*RELEASE, &*LOAD, &*TOKEN_BUCKET, &*SAVE_RESULT] {
+    for script in [&*RESERVE, &*RELEASE, &*LOAD] {
         script.prepare_invoke().load_async(connection).await?;
     }
     Ok(())

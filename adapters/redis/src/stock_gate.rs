@@ -1,30 +1,52 @@
-//! The Redis stock gate: the domain's reservation rules as one atomic Lua script per call.
+//! The Redis stock gate: one atomic Lua script per buy (the product's rate limits, the
+//! domain's reservation rules, the reservation), and "sold out" answered from memory once seen.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::time::Duration;
 
 use flashsale_application::ports::{
-    LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
-    ProductId, Quantity, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp,
-    UserId,
+    ProductId, Quantity, RatePolicy, Refusal, Release, RequestId, Reservation, ReservationRequest,
+    Timestamp, UserId,
 };
 use redis::AsyncCommands;
 
 use crate::error::unavailable;
 use crate::scripts::{LOAD, RELEASE, RESERVE};
+use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
 /// Reservations in Redis; one hash tag per product.
 #[derive(Clone)]
 pub struct RedisStockGate {
     redis: RedisPool,
+    limits: GateLimits,
+    sold_out: SoldOutMemo,
+}
+
+/// A policy as the script's two arguments: tokens per second (0: no limit) and burst.
+fn policy_args(policy: Option<RatePolicy>) -> (f64, u32) {
+    policy.map_or((0.0, 0), |p| (p.per_second(), p.burst()))
 }
 
 impl RedisStockGate {
-    /// A gate over this pool.
-    pub fn new(redis: RedisPool) -> Self {
-        Self { redis }
+    /// A gate over this pool, applying `limits` per product, answering "sold out" from memory
+    /// for at most `sold_out_ttl` after the gate said so (zero: always ask Redis). Spawns the
+    /// sold-out memo's listener on the current tokio runtime.
+    pub fn new(redis: RedisPool, limits: GateLimits, sold_out_ttl: Duration) -> Self {
+        let sold_out = SoldOutMemo::listen(
+            redis.client(),
+            redis.keys().stock_returned_channel(),
+            sold_out_ttl,
+        );
+        Self {
+            redis,
+            limits,
+            sold_out,
+        }
     }
 
     /// Ends a reservation once (`lua/release.lua`), returning its units when `restock` is set.
@@ -47,6 +69,8 @@ impl RedisStockGate {
             .arg(reservation.user_id.as_str())
             .arg(reservation.request_id.as_str())
             .arg(if restock { "1" } else { "0" })
+            .arg(keys.stock_returned_channel())
+            .arg(product.as_str())
             .invoke_async(&mut *connection)
             .await
             .map_err(failed)?;
@@ -65,7 +89,7 @@ fn failed(error: impl std::fmt::Display) -> StockGateError {
 fn refusal_of(code: &[i64]) -> Result<Option<Refusal>, StockGateError> {
     Ok(match code {
         [1] => None,
-        [0] => Some(Refusal::SoldOut),
+        [0, ..] => Some(Refusal::SoldOut),
         [-1] => Some(Refusal::AlreadyPurchased),
         [-2] => Some(Refusal::NotStarted),
         [-3] => Some(Refusal::Ended),
@@ -76,6 +100,9 @@ fn refusal_of(code: &[i64]) -> Result<Option<Refusal>, StockGateError> {
                 .ok_or_else(|| failed(format!("stored limit {limit} is not a quantity")))?;
             Some(Refusal::AboveLimit { limit })
         }
+        [-6, wait_ms] => Some(Refusal::RateLimited {
+            retry_after: Duration::from_millis(u64::try_from(*wait_ms).unwrap_or(1).max(1)),
+        }),
         other => return Err(failed(format!("unexpected reserve reply {other:?}"))),
     })
 }
@@ -97,10 +124,17 @@ impl StockGate for RedisStockGate {
     async fn reserve(
         &self,
         request: ReservationRequest,
+        client: Option<IpAddr>,
         now: Timestamp,
     ) -> Result<ReserveOutcome, StockGateError> {
-        let keys = self.redis.keys();
         let product = &request.product_id;
+        if self.sold_out.is_sold_out(product, now) {
+            return Ok(Err(Refusal::SoldOut));
+        }
+        let epoch = self.sold_out.epoch();
+        let keys = self.redis.keys();
+        let (client_rate, client_burst) = policy_args(self.limits.per_client);
+        let (buyer_rate, buyer_burst) = policy_args(self.limits.per_buyer);
         let mut connection = self
             .redis
             .connection()
@@ -110,15 +144,26 @@ impl StockGate for RedisStockGate {
             .key(keys.sale(product))
             .key(keys.buyers(product))
             .key(keys.in_flight(product))
+            .key(keys.client_bucket(product, client.as_ref()))
+            .key(keys.buyer_bucket(product, &request.user_id))
             .arg(now.as_millis())
             .arg(request.user_id.as_str())
             .arg(request.request_id.as_str())
             .arg(request.quantity.get())
+            .arg(client_rate)
+            .arg(client_burst)
+            .arg(buyer_rate)
+            .arg(buyer_burst)
             .invoke_async(&mut *connection)
             .await
             .map_err(failed)?;
-        if reply.as_slice() == [-5] {
-            return Err(StockGateError::UnknownProduct(request.product_id));
+        match reply.as_slice() {
+            [-5] => return Err(StockGateError::UnknownProduct(request.product_id)),
+            [0, ends_at, 0] => {
+                self.sold_out
+                    .remember(product, Timestamp::from_millis(*ends_at), epoch);
+            }
+            _ => {}
         }
         Ok(match refusal_of(&reply)? {
             Some(refusal) => Err(refusal),
@@ -130,6 +175,66 @@ impl StockGate for RedisStockGate {
                 reserved_at: now,
             }),
         })
+    }
+
+    async fn pending(
+        &self,
+        product: &ProductId,
+        request: &RequestId,
+    ) -> Result<Option<Reservation>, StockGateError> {
+        let mut connection = self
+            .redis
+            .connection()
+            .await
+            .map_err(StockGateError::Unavailable)?;
+        let record: Option<String> = connection
+            .hget(self.redis.keys().in_flight(product), request.as_str())
+            .await
+            .map_err(failed)?;
+        record
+            .map(|record| {
+                in_flight_record(product, request.as_str(), &record)
+                    .ok_or_else(|| failed(format!("unreadable in-flight record {request}")))
+            })
+            .transpose()
+    }
+
+    async fn holder(
+        &self,
+        product: &ProductId,
+        user: &UserId,
+    ) -> Result<Option<RequestId>, StockGateError> {
+        let mut connection = self
+            .redis
+            .connection()
+            .await
+            .map_err(StockGateError::Unavailable)?;
+        let marker: Option<String> = connection
+            .hget(self.redis.keys().buyers(product), user.as_str())
+            .await
+            .map_err(failed)?;
+        // The marker is `request:quantity`, as written by lua/reserve.lua and lua/load.lua.
+        marker
+            .map(|marker| {
+                marker
+                    .split(':')
+                    .next()
+                    .and_then(|request| RequestId::parse(request).ok())
+                    .ok_or_else(|| failed(format!("unreadable buyer marker of {user}")))
+            })
+            .transpose()
+    }
+
+    async fn in_flight_count(&self, product: &ProductId) -> Result<u64, StockGateError> {
+        let mut connection = self
+            .redis
+            .connection()
+            .await
+            .map_err(StockGateError::Unavailable)?;
+        connection
+            .hlen(self.redis.keys().in_flight(product))
+            .await
+            .map_err(failed)
     }
 
     async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
@@ -178,7 +283,9 @@ impl StockGate for RedisStockGate {
             .arg(snapshot.remaining)
             .arg(sale.window().starts_at().as_millis())
             .arg(sale.window().ends_at().as_millis())
-            .arg(sale.per_user_limit().get());
+            .arg(sale.per_user_limit().get())
+            .arg(keys.stock_returned_channel())
+            .arg(product.as_str());
         for (user, request, quantity) in &snapshot.buyers {
             invocation
                 .arg(user.as_str())

@@ -20,10 +20,10 @@ pub use id_generator::IdGenerator;
 pub use order_batch::{plan_batch, BatchPlan, KnownOrders};
 pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{NewOrder, OrderStore, OrderStoreError, Persisted};
-pub use rate_limiter::{RateKey, RateLimitError, RateLimiter};
+pub use rate_limiter::{RateLimitError, RateLimiter};
 pub use result_store::{ResultStore, ResultStoreError};
 pub use sale_catalog::{CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot};
-pub use stock_gate::{LoadOutcome, ReserveOutcome, StockGate, StockGateError};
+pub use stock_gate::{GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError};
 
 /// One concrete adapter per port: what a deployment profile chooses.
 pub trait Ports: Send + Sync + 'static {
@@ -37,7 +37,7 @@ pub trait Ports: Send + Sync + 'static {
     type Catalog: SaleCatalog;
     /// Purchase results buyers poll.
     type Results: ResultStore;
-    /// Request rate limiting.
+    /// Per-client rate limiting in this process, before the gate.
     type Limiter: RateLimiter;
     /// The time.
     type Clock: Clock;

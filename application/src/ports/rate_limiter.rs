@@ -1,18 +1,14 @@
-//! The rate limiter: a token bucket per client address and per user.
+//! The client limiter: a token bucket per client address, kept in each API process, that sheds
+//! a flooding client before its requests reach the stock gate.
+//!
+//! Per-product limits (per client and per buyer) live in the stock gate's atomic step
+//! ([`super::GateLimits`]); this one is global across products and local to the process, so a
+//! client spread over N API processes by a load balancer gets up to N times its rate.
 
 use std::future::Future;
 use std::net::IpAddr;
 
-use flashsale_domain::{RateDecision, UserId};
-
-/// Whose bucket a request draws from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RateKey {
-    /// The client's address.
-    Ip(IpAddr),
-    /// The authenticated buyer.
-    User(UserId),
-}
+use flashsale_domain::RateDecision;
 
 /// Why the limiter could not decide.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,14 +18,14 @@ pub enum RateLimitError {
     Unavailable(String),
 }
 
-/// Decides whether a request may pass; each key kind has its own configured policy.
+/// Decides whether a client's request may pass.
 pub trait RateLimiter: Clone + Send + Sync + 'static {
-    /// Takes one token from the key's bucket, if there is one.
+    /// Takes one token from the client's bucket, if there is one.
     ///
     /// # Errors
     /// [`RateLimitError::Unavailable`] when the backing store fails.
     fn check(
         &self,
-        key: &RateKey,
+        client: IpAddr,
     ) -> impl Future<Output = Result<RateDecision, RateLimitError>> + Send;
 }

@@ -12,10 +12,12 @@ pub enum ResultStoreError {
     Unavailable(String),
 }
 
-/// Keeps purchase records by request id and by (user, product), for a limited time.
+/// Keeps final purchase records by request id and by (user, product), for a limited time. A
+/// pending purchase is not here: the stock gate's in-flight record is its pending state.
 pub trait ResultStore: Clone + Send + Sync + 'static {
-    /// Stores records. A record in a final state is never replaced by a pending one, and the
-    /// first final state stored wins (see [`Purchase::supersedes`]).
+    /// Stores final records (pending ones are ignored); the first final state stored for a
+    /// request wins (see [`Purchase::supersedes`]), and it becomes the buyer's latest record for
+    /// the product.
     ///
     /// # Errors
     /// [`ResultStoreError::Unavailable`] when the backing store fails; saving again is safe.
@@ -33,7 +35,7 @@ pub trait ResultStore: Clone + Send + Sync + 'static {
         request_id: &RequestId,
     ) -> impl Future<Output = Result<Option<Purchase>, ResultStoreError>> + Send;
 
-    /// The latest record of a buyer for a product, if still kept.
+    /// The latest final record of a buyer for a product, if still kept.
     ///
     /// # Errors
     /// [`ResultStoreError::Unavailable`] when the backing store fails.

@@ -1,8 +1,12 @@
 //! The stock gate: the one place where units are taken, atomically, under a stampede.
 
 use std::future::Future;
+use std::net::IpAddr;
 
-use flashsale_domain::{ProductId, Refusal, Release, Reservation, ReservationRequest, Timestamp};
+use flashsale_domain::{
+    ProductId, RatePolicy, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp,
+    UserId,
+};
 
 use super::StockSnapshot;
 
@@ -18,6 +22,16 @@ pub enum LoadOutcome {
     KeptLive,
 }
 
+/// The rate limits a gate applies inside its atomic step, per product: a bucket per (client
+/// address, product) and one per (buyer, product). `None` turns one off.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GateLimits {
+    /// Attempts per client address on one product.
+    pub per_client: Option<RatePolicy>,
+    /// Attempts per buyer on one product.
+    pub per_buyer: Option<RatePolicy>,
+}
+
 /// Why the gate could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StockGateError {
@@ -31,9 +45,15 @@ pub enum StockGateError {
 
 /// Atomic stock reservation, with the same rules as [`flashsale_domain::Inventory`].
 pub trait StockGate: Clone + Send + Sync + 'static {
-    /// In one atomic step: checks the sale window at `now`, the buyer's marker, the per-user
-    /// limit and the stock; on success takes the units, sets the marker and records the
-    /// reservation as in flight.
+    /// In one atomic step, all at the caller's clock `now` (the only clock that decides): takes
+    /// a token from the (client, product) and (buyer, product) buckets of the gate's
+    /// [`GateLimits`] ([`Refusal::RateLimited`] when one is empty), then checks the sale window,
+    /// the buyer's marker, the per-user limit and the stock; on success takes the units, sets
+    /// the marker and records the reservation as in flight. That in-flight record is the
+    /// purchase's pending state ([`StockGate::pending`]); nothing else is written.
+    ///
+    /// A gate may answer [`Refusal::SoldOut`] from its own memory once it saw the product sold
+    /// out, until units can come back (a release, a reload) or a short safety bound passes.
     ///
     /// # Errors
     /// [`StockGateError::UnknownProduct`] when no sale is loaded for the product;
@@ -42,8 +62,39 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     fn reserve(
         &self,
         request: ReservationRequest,
+        client: Option<IpAddr>,
         now: Timestamp,
     ) -> impl Future<Output = Result<ReserveOutcome, StockGateError>> + Send;
+
+    /// The in-flight reservation of this request, if it is in flight: a purchase accepted and
+    /// not yet settled, released or discarded.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn pending(
+        &self,
+        product: &ProductId,
+        request: &RequestId,
+    ) -> impl Future<Output = Result<Option<Reservation>, StockGateError>> + Send;
+
+    /// The request holding the buyer's marker for the product (in flight or persisted), if any.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn holder(
+        &self,
+        product: &ProductId,
+        user: &UserId,
+    ) -> impl Future<Output = Result<Option<RequestId>, StockGateError>> + Send;
+
+    /// How many reservations of the product are in flight, counted in O(1).
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn in_flight_count(
+        &self,
+        product: &ProductId,
+    ) -> impl Future<Output = Result<u64, StockGateError>> + Send;
 
     /// Returns a reservation's units and clears the buyer's marker, exactly once however often
     /// it is called for the same reservation.

@@ -1,4 +1,5 @@
-//! Place a purchase: rate limit, atomic reservation, then queue the order.
+//! Place a purchase: the process's client limiter, one atomic step of the stock gate (its rate
+//! limits, the sale's rules, the reservation), then queue the order.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -9,8 +10,8 @@ use flashsale_domain::{
 };
 
 use crate::ports::{
-    Clock, IdGenerator, OrderQueue, Ports, RateKey, RateLimitError, RateLimiter, ResultStore,
-    ResultStoreError, StockGate, StockGateError,
+    Clock, IdGenerator, OrderQueue, Ports, RateLimitError, RateLimiter, ResultStore, StockGate,
+    StockGateError,
 };
 use crate::FlashSale;
 
@@ -26,7 +27,8 @@ pub struct Accepted {
 /// Why a purchase was not accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum PlacePurchaseError {
-    /// The client or the buyer sends too many requests.
+    /// The client or the buyer sends too many requests (the process's client limiter, or a
+    /// rate limit of the gate for this product).
     #[error("too many requests; retry after {retry_after:?}")]
     RateLimited {
         /// When a token will be there.
@@ -35,7 +37,8 @@ pub enum PlacePurchaseError {
     /// No sale for this product.
     #[error("no sale for product {0}")]
     UnknownProduct(ProductId),
-    /// The sale's rules refused the attempt; no stock was taken.
+    /// The sale's rules refused the attempt; no stock was taken. Never
+    /// [`Refusal::RateLimited`], which is [`PlacePurchaseError::RateLimited`].
     #[error("refused: {0:?}")]
     Refused(Refusal),
     /// The order could not be queued; the reservation was released and the buyer may retry.
@@ -47,17 +50,15 @@ pub enum PlacePurchaseError {
     /// The stock gate failed.
     #[error(transparent)]
     Gate(StockGateError),
-    /// The result store failed before the order was queued; the reservation was released.
-    #[error(transparent)]
-    Results(#[from] ResultStoreError),
 }
 
 impl<P: Ports> FlashSale<P> {
     /// Places a purchase for `buyer`, coming from `client` when its address is known.
     ///
-    /// The order of checks is fixed: the client's bucket, the buyer's bucket, then one atomic
-    /// reservation (window, duplicate, limit, stock), then the pending record, then the queue.
-    /// If queueing fails, the reservation is released and the record marked failed.
+    /// The order of checks is fixed: the client's bucket in this process, then one atomic step
+    /// of the gate (the product's client and buyer buckets, window, duplicate, limit, stock,
+    /// and the in-flight record that is the purchase's pending state), then the queue. If
+    /// queueing fails, the reservation is released and the result recorded as failed.
     ///
     /// # Errors
     /// See [`PlacePurchaseError`]; every variant leaves the stock as it was.
@@ -69,19 +70,20 @@ impl<P: Ports> FlashSale<P> {
         quantity: Quantity,
     ) -> Result<Accepted, PlacePurchaseError> {
         if let Some(ip) = client {
-            self.admit(&RateKey::Ip(ip)).await?;
+            self.admit(ip).await?;
         }
-        self.admit(&RateKey::User(buyer.clone())).await?;
-
         let request = ReservationRequest {
-            request_id: self.ports.ids.request_id(),
+            request_id: self.ports.ids.request_id(&product_id),
             user_id: buyer.clone(),
             product_id,
             quantity,
         };
         let now = self.ports.clock.now();
-        let reservation = match self.ports.gate.reserve(request, now).await {
+        let reservation = match self.ports.gate.reserve(request, client, now).await {
             Ok(Ok(reservation)) => reservation,
+            Ok(Err(Refusal::RateLimited { retry_after })) => {
+                return Err(PlacePurchaseError::RateLimited { retry_after })
+            }
             Ok(Err(refusal)) => return Err(PlacePurchaseError::Refused(refusal)),
             Err(StockGateError::UnknownProduct(product)) => {
                 return Err(PlacePurchaseError::UnknownProduct(product))
@@ -89,23 +91,13 @@ impl<P: Ports> FlashSale<P> {
             Err(other) => return Err(PlacePurchaseError::Gate(other)),
         };
 
-        let pending = Purchase::accepted(&reservation);
-        if let Err(error) = self
-            .ports
-            .results
-            .save(std::slice::from_ref(&pending))
-            .await
-        {
-            self.undo(&reservation, None).await;
-            return Err(error.into());
-        }
-        // Fault injection: the process "dies" here, with the units reserved and the pending
-        // record written but nothing queued (see docs/guarantees.md).
+        // Fault injection: the process "dies" here, with the units reserved (the purchase
+        // pending) but nothing queued (see docs/guarantees.md).
         #[cfg(feature = "failpoints")]
         fail::fail_point!("place_purchase::before_publish");
         if let Err(error) = self.ports.queue.publish(&reservation).await {
             tracing::warn!(%error, request_id = %reservation.request_id, "publish failed; releasing");
-            self.undo(&reservation, Some(pending)).await;
+            self.undo(&reservation).await;
             return Err(PlacePurchaseError::QueueUnavailable);
         }
         Ok(Accepted {
@@ -114,8 +106,8 @@ impl<P: Ports> FlashSale<P> {
         })
     }
 
-    async fn admit(&self, key: &RateKey) -> Result<(), PlacePurchaseError> {
-        match self.ports.limiter.check(key).await? {
+    async fn admit(&self, client: IpAddr) -> Result<(), PlacePurchaseError> {
+        match self.ports.limiter.check(client).await? {
             RateDecision::Allowed => Ok(()),
             RateDecision::Limited { retry_after } => {
                 Err(PlacePurchaseError::RateLimited { retry_after })
@@ -123,18 +115,18 @@ impl<P: Ports> FlashSale<P> {
         }
     }
 
-    /// Gives the units back and, when a pending record was written, ends it as failed. Failures
-    /// here are logged: the reservation stays in flight for reconciliation to settle.
-    async fn undo(&self, reservation: &Reservation, pending: Option<Purchase>) {
+    /// Records the purchase as failed, then gives the units back (in that order, so a poll
+    /// never finds the purchase neither pending nor ended). Failures here are logged: the
+    /// reservation stays in flight for reconciliation to settle.
+    async fn undo(&self, reservation: &Reservation) {
+        let mut purchase = Purchase::accepted(reservation);
+        if purchase.fail(FailureReason::QueueUnavailable).is_ok() {
+            if let Err(error) = self.ports.results.save(&[purchase]).await {
+                tracing::error!(%error, request_id = %reservation.request_id, "result not saved");
+            }
+        }
         if let Err(error) = self.ports.gate.release(reservation).await {
             tracing::error!(%error, request_id = %reservation.request_id, "release failed");
-        }
-        if let Some(mut purchase) = pending {
-            if purchase.fail(FailureReason::QueueUnavailable).is_ok() {
-                if let Err(error) = self.ports.results.save(&[purchase]).await {
-                    tracing::error!(%error, request_id = %reservation.request_id, "result not saved");
-                }
-            }
         }
     }
 }

@@ -65,6 +65,7 @@ impl<P: Ports> FlashSale<P> {
         let mut report = BatchReport::default();
         let mut results = Vec::with_capacity(batch.len());
         let mut settled = Vec::with_capacity(batch.len());
+        let mut refused = Vec::new();
         for (reservation, outcome) in batch.iter().zip(outcomes) {
             let mut purchase = Purchase::accepted(reservation);
             let ended = match outcome {
@@ -80,20 +81,25 @@ impl<P: Ports> FlashSale<P> {
                 }
                 Persisted::Refused(reason) => {
                     report.failed += 1;
-                    match reason {
-                        // The system of record has no such units: never offer them again.
-                        FailureReason::SoldOut | FailureReason::UnknownSale => {
-                            self.ports.gate.discard(reservation).await?
-                        }
-                        _ => self.ports.gate.release(reservation).await?,
-                    };
+                    refused.push((reservation, reason));
                     purchase.fail(reason)
                 }
             };
             debug_assert!(ended.is_ok(), "a fresh purchase is pending");
             results.push(purchase);
         }
+        // Results first, then the gate: the in-flight record (the pending state) goes only once
+        // the final state is there to be polled.
         self.ports.results.save(&results).await?;
+        for (reservation, reason) in refused {
+            match reason {
+                // The system of record has no such units: never offer them again.
+                FailureReason::SoldOut | FailureReason::UnknownSale => {
+                    self.ports.gate.discard(reservation).await?
+                }
+                _ => self.ports.gate.release(reservation).await?,
+            };
+        }
         self.ports.gate.settle(&settled).await?;
         Ok(report)
     }

@@ -2,7 +2,9 @@
 
 use flashsale_domain::{Order, ProductId, Purchase, RequestId, Reservation, UserId};
 
-use crate::ports::{OrderStore, OrderStoreError, Ports, ResultStore, ResultStoreError};
+use crate::ports::{
+    OrderStore, OrderStoreError, Ports, ResultStore, ResultStoreError, StockGate, StockGateError,
+};
 use crate::FlashSale;
 
 /// Why no result can be shown.
@@ -17,6 +19,9 @@ pub enum QueryResultError {
     /// The order store failed (asked when the result store had no record).
     #[error(transparent)]
     Store(#[from] OrderStoreError),
+    /// The stock gate failed (asked for a pending purchase).
+    #[error(transparent)]
+    Gate(#[from] StockGateError),
 }
 
 /// The succeeded purchase an order stands for.
@@ -33,9 +38,9 @@ fn succeeded(order: Order) -> Purchase {
 }
 
 impl<P: Ports> FlashSale<P> {
-    /// The buyer's purchase with this request id. When the result store has no record (it
-    /// expired, or the store lost its data) the order store is asked: an order there means the
-    /// purchase succeeded.
+    /// The buyer's purchase with this request id, wherever its state lives: a final record in
+    /// the result store; else the gate's in-flight record (pending; the request id names its
+    /// product); else an order in the order store (the result expired, or the store lost it).
     ///
     /// # Errors
     /// [`QueryResultError::NotFound`] when it does not exist, expired, or belongs to someone else.
@@ -44,22 +49,15 @@ impl<P: Ports> FlashSale<P> {
         buyer: &UserId,
         request_id: &RequestId,
     ) -> Result<Purchase, QueryResultError> {
-        let purchase = match self.ports.results.find(request_id).await? {
-            Some(purchase) => Some(purchase),
-            None => self
-                .ports
-                .store
-                .find_order(request_id)
-                .await?
-                .map(succeeded),
-        };
-        match purchase {
+        match self.find_purchase(request_id).await? {
             Some(purchase) if &purchase.user_id == buyer => Ok(purchase),
             _ => Err(QueryResultError::NotFound),
         }
     }
 
-    /// The buyer's latest purchase of a product.
+    /// The buyer's latest purchase of a product: the one holding the buyer's marker in the gate
+    /// (pending or succeeded), else the latest final record (e.g. a failure whose units went
+    /// back).
     ///
     /// # Errors
     /// [`QueryResultError::NotFound`] when the buyer has none that is still kept.
@@ -68,10 +66,40 @@ impl<P: Ports> FlashSale<P> {
         buyer: &UserId,
         product_id: &ProductId,
     ) -> Result<Purchase, QueryResultError> {
+        if let Some(request_id) = self.ports.gate.holder(product_id, buyer).await? {
+            if let Some(purchase) = self.find_purchase(&request_id).await? {
+                return Ok(purchase);
+            }
+        }
         self.ports
             .results
             .find_for_buyer(buyer, product_id)
             .await?
             .ok_or(QueryResultError::NotFound)
+    }
+
+    /// A purchase by request id, whoever owns it. The result store is read again after the
+    /// gate: a purchase that ends between the two reads is found final rather than missed.
+    async fn find_purchase(
+        &self,
+        request_id: &RequestId,
+    ) -> Result<Option<Purchase>, QueryResultError> {
+        if let Some(purchase) = self.ports.results.find(request_id).await? {
+            return Ok(Some(purchase));
+        }
+        if let Some(product) = request_id.product() {
+            if let Some(reservation) = self.ports.gate.pending(&product, request_id).await? {
+                return Ok(Some(Purchase::accepted(&reservation)));
+            }
+            if let Some(purchase) = self.ports.results.find(request_id).await? {
+                return Ok(Some(purchase));
+            }
+        }
+        Ok(self
+            .ports
+            .store
+            .find_order(request_id)
+            .await?
+            .map(succeeded))
     }
 }

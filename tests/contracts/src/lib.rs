@@ -7,12 +7,14 @@
 #![allow(clippy::cloned_ref_to_slice_refs)] // `&[id.clone()]` reads better in assertions
 
 mod fixtures;
+mod gate_limits;
 mod order_store;
 mod rate_limiter;
 mod result_store;
 mod stock_gate;
 
 pub use fixtures::Fixtures;
+pub use gate_limits::gate_limits_contract;
 pub use order_store::order_store_contract;
 pub use rate_limiter::rate_limiter_contract;
 pub use result_store::result_store_contract;

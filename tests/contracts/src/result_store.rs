@@ -1,5 +1,5 @@
-//! The result store contract: by request and by buyer; final states are never overwritten by
-//! pending ones.
+//! The result store contract: final records by request and by buyer; pending ones are not kept
+//! (the stock gate holds them), and the first final state wins.
 
 use flashsale_application::ports::ResultStore;
 use flashsale_domain::{FailureReason, OrderId, Purchase, PurchaseState};
@@ -16,7 +16,8 @@ pub async fn result_store_contract<R: ResultStore>(results: R, scope: &str) {
     results.save(std::slice::from_ref(&pending)).await.unwrap();
     assert_eq!(
         results.find(&f.request("1")).await.unwrap(),
-        Some(pending.clone())
+        None,
+        "a pending record is not kept"
     );
 
     let mut done = pending.clone();
@@ -25,11 +26,16 @@ pub async fn result_store_contract<R: ResultStore>(results: R, scope: &str) {
     let mut failed = Purchase::accepted(&f.reservation(&p, 2, "2"));
     failed.fail(FailureReason::SoldOut).unwrap();
     results.save(&[done.clone(), failed.clone()]).await.unwrap();
-    results.save(std::slice::from_ref(&pending)).await.unwrap();
+    let mut late_failure = pending.clone();
+    late_failure.fail(FailureReason::Abandoned).unwrap();
+    results
+        .save(&[pending.clone(), late_failure])
+        .await
+        .unwrap();
     assert_eq!(
         results.find(&f.request("1")).await.unwrap(),
         Some(done.clone()),
-        "final stays"
+        "the first final state stays"
     );
     assert_eq!(
         results.find_for_buyer(&f.user(1), &p).await.unwrap(),
@@ -41,5 +47,10 @@ pub async fn result_store_contract<R: ResultStore>(results: R, scope: &str) {
         &PurchaseState::Failed {
             reason: FailureReason::SoldOut
         }
+    );
+    assert_eq!(
+        results.find_for_buyer(&f.user(2), &p).await.unwrap(),
+        Some(stored),
+        "a final record is the buyer's latest"
     );
 }

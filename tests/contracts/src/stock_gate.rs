@@ -1,7 +1,9 @@
 //! The stock gate contract: the inventory rules, atomic under concurrency, release exactly once,
-//! preload never clobbering a live sale.
+//! preload never clobbering a live sale, the in-flight record as the pending state, and a unit
+//! returned after a sell-out sold again.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use flashsale_application::ports::{LoadOutcome, StockGate, StockGateError, StockSnapshot};
 use flashsale_domain::{Quantity, Refusal, Release};
@@ -16,12 +18,84 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     a_release_returns_stock_exactly_once(&gate, &f).await;
     a_discard_frees_the_buyer_but_returns_no_stock(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
+    the_in_flight_record_is_the_pending_state(&gate, &f).await;
+    a_unit_returned_after_a_sell_out_sells_again(&gate, &f).await;
     concurrent_buyers_never_oversell(&gate, &f).await;
+}
+
+async fn the_in_flight_record_is_the_pending_state<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("pending", 5);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let reservation = gate
+        .reserve(f.ask(p, 1, "pend-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    let request = &reservation.request_id;
+    assert_eq!(
+        gate.pending(p, request).await.unwrap(),
+        Some(reservation.clone())
+    );
+    assert_eq!(
+        gate.holder(p, &f.user(1)).await.unwrap(),
+        Some(request.clone())
+    );
+    assert_eq!(gate.holder(p, &f.user(2)).await.unwrap(), None);
+    assert_eq!(gate.in_flight_count(p).await.unwrap(), 1);
+    gate.settle(std::slice::from_ref(&reservation))
+        .await
+        .unwrap();
+    assert_eq!(gate.pending(p, request).await.unwrap(), None);
+    assert_eq!(gate.in_flight_count(p).await.unwrap(), 0);
+    assert_eq!(
+        gate.holder(p, &f.user(1)).await.unwrap(),
+        Some(request.clone()),
+        "a settled purchase keeps the marker"
+    );
+    let ghost = f.product("no-such-sale");
+    assert_eq!(gate.pending(&ghost, request).await.unwrap(), None);
+    assert_eq!(gate.in_flight_count(&ghost).await.unwrap(), 0);
+}
+
+/// However the gate remembers a sell-out, a unit released afterwards is sold again within a few
+/// seconds (a bound far below any memory's safety bound the suite configures).
+async fn a_unit_returned_after_a_sell_out_sells_again<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("comeback", 1);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let first = gate
+        .reserve(f.ask(p, 1, "back-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    for n in 2..5 {
+        let refused = gate.reserve(f.ask(p, n, "back-x", 1), None, now()).await;
+        assert_eq!(refused, Ok(Err(Refusal::SoldOut)));
+    }
+    assert_eq!(gate.release(&first).await.unwrap(), Release::Released);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match gate
+            .reserve(f.ask(p, 9, "back-9", 1), None, now())
+            .await
+            .unwrap()
+        {
+            Ok(_) => break,
+            Err(Refusal::SoldOut) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(other) => panic!("the returned unit was not sold again: {other:?}"),
+        }
+    }
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
 }
 
 async fn unknown_products_are_reported<G: StockGate>(gate: &G, f: &Fixtures) {
     let ghost = f.product("ghost");
-    let outcome = gate.reserve(f.ask(&ghost, 1, "ghost", 1), now()).await;
+    let outcome = gate
+        .reserve(f.ask(&ghost, 1, "ghost", 1), None, now())
+        .await;
     assert_eq!(outcome, Err(StockGateError::UnknownProduct(ghost.clone())));
     assert_eq!(gate.remaining(&[ghost]).await.unwrap(), vec![None]);
     let release = gate
@@ -38,7 +112,7 @@ async fn a_load_never_clobbers_a_live_sale<G: StockGate>(gate: &G, f: &Fixtures)
         gate.load(&Fixtures::fresh(&sale)).await.unwrap(),
         LoadOutcome::Loaded
     );
-    gate.reserve(f.ask(&product, 1, "live-1", 1), now())
+    gate.reserve(f.ask(&product, 1, "live-1", 1), None, now())
         .await
         .unwrap()
         .unwrap();
@@ -53,7 +127,7 @@ async fn a_load_never_clobbers_a_live_sale<G: StockGate>(gate: &G, f: &Fixtures)
         vec![Some(4)]
     );
     let repeat = gate
-        .reserve(f.ask(&product, 1, "live-2", 1), now())
+        .reserve(f.ask(&product, 1, "live-2", 1), None, now())
         .await
         .unwrap();
     assert_eq!(
@@ -71,18 +145,21 @@ async fn the_rules_apply_in_order<G: StockGate>(gate: &G, f: &Fixtures) {
         gate.load(&Fixtures::fresh(sale)).await.unwrap();
     }
     let not_started = gate
-        .reserve(f.ask(early.product_id(), 1, "e", 1), now())
+        .reserve(f.ask(early.product_id(), 1, "e", 1), None, now())
         .await
         .unwrap();
     assert_eq!(not_started, Err(Refusal::NotStarted));
     let ended = gate
-        .reserve(f.ask(late.product_id(), 1, "l", 1), now())
+        .reserve(f.ask(late.product_id(), 1, "l", 1), None, now())
         .await
         .unwrap();
     assert_eq!(ended, Err(Refusal::Ended));
 
     let p = limited.product_id();
-    let above = gate.reserve(f.ask(p, 1, "a", 3), now()).await.unwrap();
+    let above = gate
+        .reserve(f.ask(p, 1, "a", 3), None, now())
+        .await
+        .unwrap();
     assert_eq!(
         above,
         Err(Refusal::AboveLimit {
@@ -90,21 +167,30 @@ async fn the_rules_apply_in_order<G: StockGate>(gate: &G, f: &Fixtures) {
         })
     );
     let two = gate
-        .reserve(f.ask(p, 1, "b", 2), now())
+        .reserve(f.ask(p, 1, "b", 2), None, now())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(two.quantity.get(), 2);
     assert_eq!(two.user_id, f.user(1));
-    let repeat = gate.reserve(f.ask(p, 1, "c", 1), now()).await.unwrap();
+    let repeat = gate
+        .reserve(f.ask(p, 1, "c", 1), None, now())
+        .await
+        .unwrap();
     assert_eq!(repeat, Err(Refusal::AlreadyPurchased));
-    let too_many = gate.reserve(f.ask(p, 2, "d", 2), now()).await.unwrap();
+    let too_many = gate
+        .reserve(f.ask(p, 2, "d", 2), None, now())
+        .await
+        .unwrap();
     assert_eq!(too_many, Err(Refusal::SoldOut));
-    gate.reserve(f.ask(p, 2, "e", 1), now())
+    gate.reserve(f.ask(p, 2, "e", 1), None, now())
         .await
         .unwrap()
         .unwrap();
-    let none_left = gate.reserve(f.ask(p, 3, "f", 1), now()).await.unwrap();
+    let none_left = gate
+        .reserve(f.ask(p, 3, "f", 1), None, now())
+        .await
+        .unwrap();
     assert_eq!(none_left, Err(Refusal::SoldOut));
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
 }
@@ -114,7 +200,7 @@ async fn a_release_returns_stock_exactly_once<G: StockGate>(gate: &G, f: &Fixtur
     let p = sale.product_id();
     gate.load(&Fixtures::fresh(&sale)).await.unwrap();
     let reservation = gate
-        .reserve(f.ask(p, 1, "rel-1", 1), now())
+        .reserve(f.ask(p, 1, "rel-1", 1), None, now())
         .await
         .unwrap()
         .unwrap();
@@ -123,7 +209,7 @@ async fn a_release_returns_stock_exactly_once<G: StockGate>(gate: &G, f: &Fixtur
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
 
     let retry = gate
-        .reserve(f.ask(p, 1, "rel-2", 1), now())
+        .reserve(f.ask(p, 1, "rel-2", 1), None, now())
         .await
         .unwrap()
         .unwrap();
@@ -138,7 +224,10 @@ async fn a_release_returns_stock_exactly_once<G: StockGate>(gate: &G, f: &Fixtur
         gate.in_flight(p).await.unwrap().is_empty(),
         "settling clears the in-flight record"
     );
-    let after_settle = gate.reserve(f.ask(p, 1, "rel-3", 1), now()).await.unwrap();
+    let after_settle = gate
+        .reserve(f.ask(p, 1, "rel-3", 1), None, now())
+        .await
+        .unwrap();
     assert_eq!(
         after_settle,
         Err(Refusal::AlreadyPurchased),
@@ -151,7 +240,7 @@ async fn a_discard_frees_the_buyer_but_returns_no_stock<G: StockGate>(gate: &G, 
     let p = sale.product_id();
     gate.load(&Fixtures::fresh(&sale)).await.unwrap();
     let reservation = gate
-        .reserve(f.ask(p, 1, "dis-1", 1), now())
+        .reserve(f.ask(p, 1, "dis-1", 1), None, now())
         .await
         .unwrap()
         .unwrap();
@@ -160,7 +249,7 @@ async fn a_discard_frees_the_buyer_but_returns_no_stock<G: StockGate>(gate: &G, 
     assert_eq!(gate.release(&reservation).await.unwrap(), Release::NotHeld);
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
     assert!(gate.in_flight(p).await.unwrap().is_empty());
-    gate.reserve(f.ask(p, 1, "dis-2", 1), now())
+    gate.reserve(f.ask(p, 1, "dis-2", 1), None, now())
         .await
         .unwrap()
         .unwrap();
@@ -179,9 +268,12 @@ async fn a_restored_sale_remembers_its_buyers<G: StockGate>(gate: &G, f: &Fixtur
     };
     assert_eq!(gate.load(&snapshot).await.unwrap(), LoadOutcome::Loaded);
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(8)]);
-    let repeat = gate.reserve(f.ask(&p, 2, "new-2", 1), now()).await.unwrap();
+    let repeat = gate
+        .reserve(f.ask(&p, 2, "new-2", 1), None, now())
+        .await
+        .unwrap();
     assert_eq!(repeat, Err(Refusal::AlreadyPurchased));
-    gate.reserve(f.ask(&p, 3, "new-3", 1), now())
+    gate.reserve(f.ask(&p, 3, "new-3", 1), None, now())
         .await
         .unwrap()
         .unwrap();
@@ -195,7 +287,7 @@ async fn concurrent_buyers_never_oversell<G: StockGate>(gate: &G, f: &Fixtures) 
         .map(|n| {
             let gate = gate.clone();
             let ask = f.ask(&p, n, &format!("s{n}"), 1);
-            tokio::spawn(async move { gate.reserve(ask, now()).await })
+            tokio::spawn(async move { gate.reserve(ask, None, now()).await })
         })
         .collect();
     let mut winners = HashSet::new();

@@ -20,8 +20,7 @@ use flashsale_kafka::dead_letter::{
 };
 use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings};
 use flashsale_memory::{
-    MemoryDatabase, MemoryRateLimiter, MemoryResultStore, MemoryStockGate, RateLimits, SystemClock,
-    UuidIds,
+    MemoryDatabase, MemoryRateLimiter, MemoryResultStore, MemoryStockGate, SystemClock, UuidIds,
 };
 use flashsale_test_support::{require_stack, unique_topic, Stack};
 use rdkafka::consumer::{Consumer, StreamConsumer};
@@ -136,13 +135,7 @@ async fn harness_with(settings: KafkaSettings, stock: u32) -> Harness {
         store: store.clone(),
         catalog: database.clone(),
         results: MemoryResultStore::default(),
-        limiter: MemoryRateLimiter::new(
-            RateLimits {
-                per_ip: None,
-                per_user: None,
-            },
-            clock,
-        ),
+        limiter: MemoryRateLimiter::new(None, clock),
         clock,
         ids: UuidIds,
     };

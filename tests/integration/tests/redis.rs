@@ -1,19 +1,17 @@
 //! The Redis adapters against a real Redis: the port contracts, script reloading, expiring
-//! rate-limit state and in-flight records.
+//! rate-limit state, in-flight records, and "sold out" answered from memory.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use flashsale_application::ports::Clock;
-use flashsale_application::ports::{StockGate, StockSnapshot};
+use flashsale_application::ports::{GateLimits, StockGate, StockGateError, StockSnapshot};
 use flashsale_domain::{
-    ProductId, Quantity, RatePolicy, RequestId, ReservationRequest, Sale, SaleWindow, Timestamp,
-    UserId,
+    ProductId, Quantity, RatePolicy, Refusal, RequestId, ReservationRequest, Sale, SaleWindow,
+    Timestamp, UserId,
 };
 use flashsale_memory::SystemClock;
-use flashsale_redis::{
-    RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings, RedisStockGate,
-};
+use flashsale_redis::{RedisPool, RedisResultStore, RedisSettings, RedisStockGate};
 use flashsale_test_support::{key_prefix, require_stack, Stack};
 
 async fn pool(stack: &Stack) -> RedisPool {
@@ -27,10 +25,28 @@ async fn pool(stack: &Stack) -> RedisPool {
     RedisPool::connect(&settings).await.expect("redis answers")
 }
 
+/// A gate without rate limits whose sold-out memory lasts far longer than any test waits: a
+/// unit sold again quickly was announced over pub/sub, not forgotten by the safety bound.
+fn gate(pool: RedisPool) -> RedisStockGate {
+    RedisStockGate::new(pool, GateLimits::default(), Duration::from_secs(60))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_redis_stock_gate_honours_the_contract() {
     let stack = require_stack!();
-    flashsale_contracts::stock_gate_contract(RedisStockGate::new(pool(stack).await), "redis").await;
+    flashsale_contracts::stock_gate_contract(gate(pool(stack).await), "redis").await;
+}
+
+#[tokio::test]
+async fn the_redis_stock_gate_honours_the_rate_limits_contract() {
+    let stack = require_stack!();
+    let policy = RatePolicy::new(0.001, 3).ok();
+    let limits = GateLimits {
+        per_client: policy,
+        per_buyer: policy,
+    };
+    let gate = RedisStockGate::new(pool(stack).await, limits, Duration::from_secs(60));
+    flashsale_contracts::gate_limits_contract(gate, "redis", 3).await;
 }
 
 #[tokio::test]
@@ -38,14 +54,6 @@ async fn the_redis_result_store_honours_the_contract() {
     let stack = require_stack!();
     let store = RedisResultStore::new(pool(stack).await, Duration::from_secs(600));
     flashsale_contracts::result_store_contract(store, "redis").await;
-}
-
-#[tokio::test]
-async fn the_redis_rate_limiter_honours_the_contract() {
-    let stack = require_stack!();
-    let policy = RatePolicy::new(0.001, 3).ok();
-    let limiter = RedisRateLimiter::new(pool(stack).await, policy, policy);
-    flashsale_contracts::rate_limiter_contract(limiter, "redis", 3).await;
 }
 
 fn open_sale(product: &str, stock: u32) -> Sale {
@@ -62,7 +70,7 @@ fn open_sale(product: &str, stock: u32) -> Sale {
 async fn scripts_are_reloaded_after_the_server_forgot_them() {
     let stack = require_stack!();
     let pool = pool(stack).await;
-    let gate = RedisStockGate::new(pool.clone());
+    let gate = gate(pool.clone());
     let sale = open_sale("reload", 5);
     gate.load(&StockSnapshot {
         remaining: 5,
@@ -86,7 +94,10 @@ async fn scripts_are_reloaded_after_the_server_forgot_them() {
         product_id: sale.product_id().clone(),
         quantity: Quantity::ONE,
     };
-    let reserved = gate.reserve(request, SystemClock.now()).await.unwrap();
+    let reserved = gate
+        .reserve(request, None, SystemClock.now())
+        .await
+        .unwrap();
     assert!(
         reserved.is_ok(),
         "EVALSHA fell back to loading the script: {reserved:?}"
@@ -97,17 +108,35 @@ async fn scripts_are_reloaded_after_the_server_forgot_them() {
 async fn rate_limit_buckets_expire_once_they_would_be_full() {
     let stack = require_stack!();
     let pool = pool(stack).await;
-    let prefix = pool.keys().user_bucket(&UserId::parse("ttl").unwrap());
-    let limiter = RedisRateLimiter::new(pool, None, RatePolicy::new(10.0, 5).ok());
-    use flashsale_application::ports::{RateKey, RateLimiter};
-    limiter
-        .check(&RateKey::User(UserId::parse("ttl").unwrap()))
+    let limits = GateLimits {
+        per_client: None,
+        per_buyer: RatePolicy::new(10.0, 5).ok(),
+    };
+    let gate = RedisStockGate::new(pool.clone(), limits, Duration::ZERO);
+    let sale = open_sale("bucket-ttl", 5);
+    gate.load(&StockSnapshot {
+        remaining: 5,
+        sale: sale.clone(),
+        buyers: Vec::new(),
+    })
+    .await
+    .unwrap();
+    let user = UserId::parse("ttl").unwrap();
+    let request = ReservationRequest {
+        request_id: RequestId::parse("ttl-1").unwrap(),
+        user_id: user.clone(),
+        product_id: sale.product_id().clone(),
+        quantity: Quantity::ONE,
+    };
+    gate.reserve(request, None, SystemClock.now())
         .await
+        .unwrap()
         .unwrap();
+    let bucket = pool.keys().buyer_bucket(sale.product_id(), &user);
     let client = redis::Client::open(stack.redis_url()).unwrap();
     let mut direct = client.get_multiplexed_async_connection().await.unwrap();
     let ttl: i64 = redis::cmd("PTTL")
-        .arg(&prefix)
+        .arg(&bucket)
         .query_async(&mut direct)
         .await
         .unwrap();
@@ -117,10 +146,131 @@ async fn rate_limit_buckets_expire_once_they_would_be_full() {
     );
 }
 
+fn ask(product: &ProductId, user: &str) -> ReservationRequest {
+    ReservationRequest {
+        request_id: RequestId::parse(format!("{product}-{user}")).unwrap(),
+        user_id: UserId::parse(user).unwrap(),
+        product_id: product.clone(),
+        quantity: Quantity::ONE,
+    }
+}
+
+/// Sells the only unit of a fresh sale, then has the gate say "sold out" once.
+async fn sell_out(gate: &RedisStockGate, product: &str) -> Sale {
+    let sale = open_sale(product, 1);
+    gate.load(&StockSnapshot {
+        remaining: 1,
+        sale: sale.clone(),
+        buyers: Vec::new(),
+    })
+    .await
+    .unwrap();
+    let p = sale.product_id();
+    gate.reserve(ask(p, "winner"), None, SystemClock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = gate.reserve(ask(p, "late"), None, SystemClock.now()).await;
+    assert_eq!(refused, Ok(Err(Refusal::SoldOut)));
+    sale
+}
+
+#[tokio::test]
+async fn a_known_sell_out_is_answered_without_redis_until_stock_is_announced() {
+    let stack = require_stack!();
+    let pool = pool(stack).await;
+    let gate = gate(pool.clone());
+    // The memory is used once the listener is subscribed; give it a moment after start.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sale = sell_out(&gate, "memo").await;
+    let p = sale.product_id();
+    // Behind the gate's back, the sale disappears from Redis: asking Redis would now answer
+    // "unknown product", so "sold out" can only come from the process's memory.
+    let client = redis::Client::open(stack.redis_url()).unwrap();
+    let mut direct = client.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("DEL")
+        .arg(pool.keys().sale(p))
+        .query_async(&mut direct)
+        .await
+        .unwrap();
+    for n in 0..100 {
+        let refused = gate
+            .reserve(ask(p, &format!("mem-{n}")), None, SystemClock.now())
+            .await;
+        assert_eq!(refused, Ok(Err(Refusal::SoldOut)), "answered from memory");
+    }
+    // A load announces the product: the next buys ask Redis again.
+    gate.load(&StockSnapshot {
+        remaining: 1,
+        sale: sale.clone(),
+        buyers: Vec::new(),
+    })
+    .await
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match gate.reserve(ask(p, "after"), None, SystemClock.now()).await {
+            Ok(Ok(_)) => break,
+            Ok(Err(Refusal::SoldOut)) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            other => panic!("the reloaded unit was not sold: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_unit_returned_without_an_announcement_sells_again_within_the_safety_bound() {
+    let stack = require_stack!();
+    let pool = pool(stack).await;
+    let bound = Duration::from_millis(500);
+    let gate = RedisStockGate::new(pool.clone(), GateLimits::default(), bound);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sale = sell_out(&gate, "bound").await;
+    let p = sale.product_id();
+    // A unit comes back with no announcement (as if the message were lost).
+    let client = redis::Client::open(stack.redis_url()).unwrap();
+    let mut direct = client.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("HINCRBY")
+        .arg(pool.keys().sale(p))
+        .arg("remaining")
+        .arg(1)
+        .query_async(&mut direct)
+        .await
+        .unwrap();
+    let returned_at = Instant::now();
+    loop {
+        match gate.reserve(ask(p, "again"), None, SystemClock.now()).await {
+            Ok(Ok(_)) => break,
+            Ok(Err(Refusal::SoldOut)) => {
+                assert!(
+                    returned_at.elapsed() < bound * 4,
+                    "still sold out long after the safety bound"
+                );
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            other => panic!("unexpected: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_product_is_reported_not_remembered() {
+    let stack = require_stack!();
+    let gate = gate(pool(stack).await);
+    let ghost = ProductId::parse("ghost-product").unwrap();
+    for _ in 0..2 {
+        let outcome = gate
+            .reserve(ask(&ghost, "u"), None, SystemClock.now())
+            .await;
+        assert_eq!(outcome, Err(StockGateError::UnknownProduct(ghost.clone())));
+    }
+}
+
 #[tokio::test]
 async fn a_reservation_leaves_an_in_flight_record_until_settled() {
     let stack = require_stack!();
-    let gate = RedisStockGate::new(pool(stack).await);
+    let gate = gate(pool(stack).await);
     let sale = open_sale("inflight", 5);
     let product = sale.product_id().clone();
     gate.load(&StockSnapshot {
@@ -137,7 +287,7 @@ async fn a_reservation_leaves_an_in_flight_record_until_settled() {
         quantity: Quantity::ONE,
     };
     let reservation = gate
-        .reserve(request, SystemClock.now())
+        .reserve(request, None, SystemClock.now())
         .await
         .unwrap()
         .unwrap();

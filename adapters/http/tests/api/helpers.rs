@@ -56,13 +56,7 @@ pub fn spawn_app_with(limits: RateLimits, client_ip_header: Option<&str>) -> Tes
 }
 
 pub fn spawn_app() -> TestApp {
-    spawn_app_with(
-        RateLimits {
-            per_ip: None,
-            per_user: None,
-        },
-        None,
-    )
+    spawn_app_with(RateLimits::NONE, None)
 }
 
 pub fn token(user: &str) -> String {

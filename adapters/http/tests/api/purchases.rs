@@ -115,7 +115,7 @@ async fn one_user_cannot_read_another_users_result() {
 async fn flooding_from_one_address_gets_429_while_another_address_still_buys() {
     let limits = RateLimits {
         per_ip: Some(RatePolicy::new(0.5, 2).unwrap()),
-        per_user: None,
+        ..RateLimits::NONE
     };
     let app = spawn_app_with(limits, Some("x-forwarded-for"));
     app.open_sale("phone", 100).await;
@@ -146,10 +146,10 @@ async fn flooding_from_one_address_gets_429_while_another_address_still_buys() {
 }
 
 #[tokio::test]
-async fn a_user_buying_too_fast_is_limited_per_user() {
+async fn a_user_buying_too_fast_is_limited_per_product() {
     let limits = RateLimits {
-        per_ip: None,
         per_user: Some(RatePolicy::new(0.5, 1).unwrap()),
+        ..RateLimits::NONE
     };
     let app = spawn_app_with(limits, None);
     app.open_sale("a", 5).await;
@@ -157,5 +157,36 @@ async fn a_user_buying_too_fast_is_limited_per_user() {
     app.buy("a", "alice")
         .await
         .assert_status(poem::http::StatusCode::ACCEPTED);
-    assert_problem(app.buy("b", "alice").await, 429, "rate-limited").await;
+    assert_problem(app.buy("a", "alice").await, 429, "rate-limited").await;
+    app.buy("b", "alice")
+        .await
+        .assert_status(poem::http::StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn many_buyers_behind_one_address_are_limited_per_product() {
+    let limits = RateLimits {
+        per_ip_product: Some(RatePolicy::new(0.5, 2).unwrap()),
+        ..RateLimits::NONE
+    };
+    let app = spawn_app_with(limits, Some("x-forwarded-for"));
+    app.open_sale("a", 50).await;
+    app.open_sale("b", 50).await;
+    let from = |product: &'static str, user: &'static str| {
+        app.client
+            .post(format!("/api/v1/sales/{product}/purchases"))
+            .header("authorization", bearer(&token(user)))
+            .header("x-forwarded-for", "10.9.9.9")
+            .body_json(&serde_json::json!({}))
+            .send()
+    };
+    for user in ["u1", "u2"] {
+        from("a", user)
+            .await
+            .assert_status(poem::http::StatusCode::ACCEPTED);
+    }
+    assert_problem(from("a", "u3").await, 429, "rate-limited").await;
+    from("b", "u3")
+        .await
+        .assert_status(poem::http::StatusCode::ACCEPTED);
 }

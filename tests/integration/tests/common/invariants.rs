@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::time::Duration;
 
-use flashsale_application::ports::StockGate;
+use flashsale_application::ports::{GateLimits, StockGate};
 use flashsale_domain::ProductId;
 use flashsale_redis::{RedisPool, RedisSettings, RedisStockGate};
 use serde_json::Value;
@@ -232,7 +232,7 @@ pub async fn gate(app: &App) -> RedisStockGate {
     })
     .await
     .unwrap();
-    RedisStockGate::new(pool)
+    RedisStockGate::new(pool, GateLimits::default(), Duration::ZERO)
 }
 
 async fn sale_row(db: &MySqlPool, product: &str) -> (i64, i64) {
