@@ -1,24 +1,40 @@
 #!/usr/bin/env bash
 # Benchmarks of flashsale on this machine (see docs/benchmarks.md, whose results section this
 # script rewrites):
-#   ceilings: a bare poem hello-world under wrk, and redis-benchmark of a Lua script like the
-#             stock gate's;
+#   ceilings: a bare poem hello-world under wrk, and redis-benchmark of the reserve script
+#             (both per-product buckets on); the stampede goal rate is 0.25 x the wrk req/s,
+#             rounded up to the next 1,000;
 #   1. the original scenario: 500 concurrent buyers, one product of 100 units (closed model);
-#   2. stampede: 10,000 buyers, 100 products x 50 units, open model at increasing rates until
-#      p99 > 20 ms or an error; the highest rate that holds;
+#   2. stampede: 10,000 buyers, 100 products x 50 units, open model at increasing rates (the
+#      goal rate among them, and run even when the ladder stopped below it) until p99 > 20 ms
+#      or an error; the highest rate that holds, and whether the goal rate held;
 #   3. accepted path: 100,000 distinct buyers of a large stock, open model at increasing rates
 #      until p99 > 50 ms or an error; then the drain: 100,000 orders accepted by an API-only
 #      process, a worker started afterwards, timed until every order is in MariaDB;
-#   4. the embedded profile under scenario 2.
+#   4. the embedded profile under scenario 2;
+#   5. Redis commands per buy: short runs, each bracketed by two `INFO commandstats` snapshots
+#      and paired with a 1-request run of the same shape (set-up and checks cancel out):
+#      accepted buys; refusals with the in-process sold-out memory off
+#      (FLASHSALE__REDIS__SOLD_OUT_TTL_MS=0); refusals of a product known to be sold out (memory
+#      on, default TTL). Gauge poller and reconciler off in these runs;
+#   6. connection set-ups side by side: the goal-rate stampede and one accepted-path rate with
+#      FLASHSALE__REDIS__CONNECTION=bb8 and =manager (a fresh service and database each; skipped,
+#      with a log line, when the build does not know the setting);
+#   7. Kafka linger side by side: the accepted path at one rate with FLASHSALE__KAFKA__LINGER_MS
+#      = 0, 1 and 5 (a fresh service and database each).
 # Production stack: the test images (scripts/test-env.sh) via `docker run`, ports published on
 # 127.0.0.1 only; the service in release mode, production profile, configured by environment.
 # Every run's invariants are checked by flashsale-load; any violation fails the script.
-# All traffic goes to 127.0.0.1. Every loop is bounded in count and time.
+# All traffic goes to 127.0.0.1. Every loop is bounded in count and time (about 20-25 minutes
+# in all with BENCH_STEP_SECS=8).
 #
 # Usage: scripts/bench.sh [all|ceilings|stack-up|stack-down]   (default: all)
-# Variables: BENCH_STEP_SECS (8), BENCH_OUT (target/bench/<UTC time>), BENCH_KEEP_STACK=1,
-# BENCH_NETWORK (host | published, see stack_up), BENCH_REDIS_POOL (2: Redis connections),
-# BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the script).
+# Variables: BENCH_STEP_SECS (8: seconds per measured run), BENCH_OUT (target/bench/<UTC time>),
+# BENCH_KEEP_STACK=1, BENCH_NETWORK (host | published, see stack_up), BENCH_REDIS_POOL
+# (2: Redis connections), BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the
+# script), BENCH_CMDS_REQUESTS (10000) and BENCH_CMDS_RATE (2000: the commands-per-buy runs),
+# BENCH_SIDE_STAMPEDE_RATE (the goal rate) and BENCH_SIDE_ACCEPT_RATE (the highest accepted rate
+# that held): the connection set-ups' fixed rates, BENCH_LINGER_RATE (BENCH_SIDE_ACCEPT_RATE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -28,8 +44,8 @@ NETWORK=${BENCH_NETWORK:-host}
 REDIS_POOL=${BENCH_REDIS_POOL:-2}
 OUT=${BENCH_OUT:-$ROOT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 SECRET=bench-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-REDIS_PASSWORD=bench-redis-pw
-DB_PASSWORD=bench-db-pw
+REDIS_PASSWORD='bench-redis-pw'
+DB_PASSWORD='bench-db-pw'
 REDIS_PORT=16379 DB_PORT=13306 KAFKA_PORT=19092 API_PORT=18080 HELLO_PORT=18099
 NAME=flashsale-bench
 BIN=$ROOT/target/release
@@ -37,10 +53,17 @@ STAMPEDE_RATES=(2500 5000 10000 15000 20000 25000 30000 40000)
 ACCEPT_RATES=(2000 3000 4000 5000 6000 8000 10000 12000)
 EMBEDDED_RATES=(5000 10000 20000 30000 40000 50000 60000)
 DRAIN_ORDERS=100000
+CMDS_REQUESTS=${BENCH_CMDS_REQUESTS:-10000}
+CMDS_RATE=${BENCH_CMDS_RATE:-2000}
+LINGERS=(0 1 5)
+WARM_SECS=3 # the warm-up of each freshly started service in parts 6 and 7
+QUICK=${BENCH_QUICK:-0}
 DOC=${BENCH_DOC:-docs/benchmarks.md}
-if [ "${BENCH_QUICK:-}" = 1 ]; then # a few seconds per scenario, to try the script itself
+if [ "$QUICK" = 1 ]; then # a few seconds per scenario, to try the script itself
     STEP_SECS=2 STAMPEDE_RATES=(2000 4000) ACCEPT_RATES=(1000) EMBEDDED_RATES=(2000) DRAIN_ORDERS=4000
+    CMDS_REQUESTS=1000 CMDS_RATE=1000 WARM_SECS=1
 fi
+QUICK_CAP=5000 # with BENCH_QUICK=1, no run sends more requests than this
 SERVICE_PID=""
 WORKER_PID=""
 
@@ -149,10 +172,14 @@ service_env() { # service_env <database> <role>
     export FLASHSALE__KAFKA__DEAD_LETTER_TOPIC="$1.orders.dead-letter"
     export FLASHSALE__KAFKA__GROUP_ID="$1-workers"
     export FLASHSALE__MYSQL__URL="mysql://root:$DB_PASSWORD@127.0.0.1:$DB_PORT/$1"
-    # The limits of a real sale: a person (or their retrying app) at most 5 buys a second with
-    # bursts of 10; an address (a household, an office behind NAT) 100 a second, bursts of 200.
+    # The limits of a real sale: a person (or their retrying app) at most 5 buys of a product a
+    # second with bursts of 10, and an address (a household, an office behind NAT) 20 buys of a
+    # product a second, bursts of 40: both inside the reserve script. Across products, an address
+    # at most 100 a second, bursts of 200: in the API process, before Redis.
     export FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND=5
     export FLASHSALE__RATE_LIMIT__PER_USER_BURST=10
+    export FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_PER_SECOND=20
+    export FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_BURST=40
     export FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100
     export FLASHSALE__RATE_LIMIT__PER_IP_BURST=200
     export FLASHSALE__REDIS__POOL_SIZE=$REDIS_POOL
@@ -170,13 +197,39 @@ wait_api() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-start_service() { # start_service <database> <role> <log>
+use_database() { # use_database <database>: the system of record flashsale-load checks against
+    export FLASHSALE_LOAD_MYSQL_URL="mysql://root:$DB_PASSWORD@127.0.0.1:$DB_PORT/$1"
+}
+
+# try_start_service <database> <role> <log> [NAME=value...]: the service with service_env plus
+# the given variables; returns 1 (and leaves nothing running) when its API is not up within 60 s.
+try_start_service() {
     port_free "$API_PORT" || die "127.0.0.1:$API_PORT is taken by another process"
     create_database "$1"
-    (service_env "$1" "$2" && exec "$BIN/flashsale") >"$3" 2>&1 &
+    local extra=("${@:4}")
+    (
+        service_env "$1" "$2"
+        [ ${#extra[@]} -eq 0 ] || export "${extra[@]}"
+        exec "$BIN/flashsale"
+    ) >"$3" 2>&1 &
     SERVICE_PID=$!
-    [ "$2" = worker ] || wait_api
+    [ "$2" != worker ] || return 0
+    local waited=0
+    until curl -sf "http://127.0.0.1:$API_PORT/healthz" >/dev/null 2>&1; do
+        if ! kill -0 "$SERVICE_PID" 2>/dev/null || [ "$waited" -ge 60 ]; then
+            stop_service
+            return 1
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
 }
+
+start_service() { # start_service <database> <role> <log> [NAME=value...]
+    try_start_service "$@" || die "the service did not start (see $3: $(tail -n 3 "$3" | tr '\n' ' '))"
+}
+
+stop_service() { stop_pid "$SERVICE_PID"; SERVICE_PID=""; }
 
 start_worker() { # start_worker <database> <log>
     (service_env "$1" worker && export FLASHSALE__HTTP__BIND=127.0.0.1:0 && exec "$BIN/flashsale") >"$2" 2>&1 &
@@ -229,6 +282,29 @@ keeps_up() { # keeps_up <name> <rate>: no error, and at least 90% of the offered
         "$OUT/$1.json" >/dev/null
 }
 
+requests_for() { # requests_for <rate> [cap]: rate x STEP_SECS requests, at most cap (and tiny when quick)
+    local n=$(($1 * STEP_SECS)) cap=${2:-0}
+    [ "$cap" -eq 0 ] || [ "$n" -le "$cap" ] || n=$cap
+    [ "$QUICK" != 1 ] || [ "$n" -le "$QUICK_CAP" ] || n=$QUICK_CAP
+    echo "$n"
+}
+
+stampede_run() { # stampede_run <name> <rate>: scenario 2 at one rate
+    load "$1" --users 10000 --products 100 --stock 50 --model open \
+        --rate "$2" --requests "$(requests_for "$2")" --connections 512
+}
+
+accept_run() { # accept_run <name> <rate>: scenario 3 at one rate
+    load "$1" --users 100000 --products 1 --stock 10000000 --model open --rate "$2" \
+        --requests "$(requests_for "$2" 100000)" --connections 1024
+}
+
+warm() { # warm <name>: a freshly started service's warm-up (connections, producer), not reported
+    local rate=2000
+    load "warmup-$1" --users 20000 --products 10 --stock 1000 --model open --rate "$rate" \
+        --requests $((rate * WARM_SECS)) --connections 512
+}
+
 # Increasing rates. The 5,000 units sell in the first moments of each run (an accepted-path
 # burst), then nearly every buy is refused; the overall p99 includes that burst. The ladder goes
 # on while the service keeps up without errors, so the report can show both the overall p99
@@ -237,27 +313,167 @@ stampede() { # stampede <prefix> <rates...>
     local prefix=$1
     shift
     for rate in "$@"; do
-        load "$prefix-$rate" --users 10000 --products 100 --stock 50 --model open \
-            --rate "$rate" --requests $((rate * STEP_SECS)) --connections 512
+        stampede_run "$prefix-$rate" "$rate"
         holds "$prefix-$rate" 20 || log "$prefix: $rate/s does not hold p99 <= 20 ms"
         keeps_up "$prefix-$rate" "$rate" || { log "$prefix: $rate/s is more than it keeps up with"; break; }
     done
+}
+
+goal_rate() { # the stampede goal: 0.25 x the hello-world ceiling (wrk req/s), rounded up to 1,000
+    local rps
+    rps=$(sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p' "$OUT/wrk-hello.txt")
+    [ -n "$rps" ] || die "no Requests/sec in $OUT/wrk-hello.txt: the ceiling was not measured"
+    awk -v rps="$rps" 'BEGIN { t = rps * 0.25; n = int(t / 1000); if (n * 1000 < t) n++; print n * 1000 }'
+}
+
+# The ladder with the goal rate in it; the goal rate is run even when the ladder stopped below
+# it (a rate the service cannot keep up with fails, and the report says so).
+stampede_with_goal() { # stampede_with_goal <goal rate>
+    local goal=$1 rates
+    mapfile -t rates < <(printf '%s\n' "${STAMPEDE_RATES[@]}" "$goal" | sort -n -u)
+    stampede stampede "${rates[@]}"
+    if [ ! -f "$OUT/stampede-$goal.json" ]; then
+        log "stampede: the ladder stopped below the goal rate; running the goal rate $goal/s anyway"
+        stampede_run "stampede-$goal" "$goal"
+    fi
+    if holds "stampede-$goal" 20; then
+        log "stampede goal $goal/s (0.25 x ceiling): HOLDS (no error, p99 <= 20 ms)"
+    else
+        log "stampede goal $goal/s (0.25 x ceiling): DOES NOT HOLD ($(jq -r \
+            '"errors \(.summary.errors), p99 \(.summary.latency.p99_ms) ms"' "$OUT/stampede-$goal.json"))"
+    fi
 }
 
 # Increasing rates until one does not hold p99 <= 50 ms without errors. The machine is shared,
 # so a rate that fails gets one more attempt (both are reported) before the ladder stops.
 accepted_path() {
     for rate in "${ACCEPT_RATES[@]}"; do
-        local requests=$((rate * STEP_SECS)) args
-        [ "$requests" -le 100000 ] || requests=100000
-        args=(--users 100000 --products 1 --stock 10000000 --model open --rate "$rate"
-            --requests "$requests" --connections 1024)
-        load "accept-$rate" "${args[@]}"
+        accept_run "accept-$rate" "$rate"
         holds "accept-$rate" 50 && continue
         log "accepted path: $rate/s does not hold; one more attempt"
-        load "accept-again-$rate" "${args[@]}"
+        accept_run "accept-again-$rate" "$rate"
         printf ' (second attempt)' >>"$OUT/accept-again-$rate.env"
         holds "accept-again-$rate" 50 || { log "accepted path: $rate/s does not hold"; break; }
+    done
+}
+
+best_accept_rate() { # the highest accepted-path rate that held (p99 <= 50 ms, no error)
+    local best
+    best=$(cd "$OUT" && for f in accept-*.json; do
+        [ -f "$f" ] || continue
+        jq -r 'select(.summary.errors == 0 and .summary.latency.p99_ms <= 50) | .summary.target_rate' "$f"
+    done | sort -n | tail -n 1)
+    [ -n "$best" ] || best=${ACCEPT_RATES[0]}
+    echo "${best%.*}"
+}
+
+# ------------------------------------------------------------------ Redis commands per buy
+redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning "$@"; }
+
+commandstats() { # commandstats <name> <before|after>: INFO commandstats into $OUT/<name>.cmdstats-<when>
+    redis_cli INFO commandstats | tr -d '\r' >"$OUT/$1.cmdstats-$2"
+}
+
+counted() { # counted <name> <run function> <rate>: the run, bracketed by INFO commandstats
+    commandstats "$1" before
+    "$2" "$1" "$3"
+    sleep 1 # the worker's results and settle, written just after the orders reach MariaDB
+    commandstats "$1" after
+}
+
+# One buy shape, twice: the measured run and a 1-request run of the same shape (same set-up of
+# one sale through the admin API, same drain wait, same audit, same snapshots). The report
+# subtracts the second's commands from the first's and divides by the difference in answers.
+# No result polling (--no-check-results): polls are GETs of their own, not the buy's.
+cmds_pair() { # cmds_pair <name> <stock>
+    local shape=(--users "$CMDS_REQUESTS" --products 1 --stock "$2" --model open --rate "$CMDS_RATE"
+        --connections 256 --no-check-results)
+    commandstats "$1-base" before
+    load "$1-base" "${shape[@]}" --requests 1
+    sleep 1
+    commandstats "$1-base" after
+    commandstats "$1" before
+    load "$1" "${shape[@]}" --requests "$CMDS_REQUESTS"
+    sleep 1
+    commandstats "$1" after
+}
+
+commands_per_buy() {
+    local db=bench_cmds
+    # Only the buys' traffic: no per-sale gauge poll, no reconciliation pass during the runs.
+    local quiet=(FLASHSALE__METRICS__GAUGE_INTERVAL_SECS=0 FLASHSALE__RECONCILER__ENABLED=false)
+    local ttl
+    ttl=$(sed -n 's/^sold_out_ttl_ms[[:space:]]*=[[:space:]]*\([0-9]*\).*/\1/p' config/default.toml)
+    {
+        echo "requests=$CMDS_REQUESTS"
+        echo "rate=$CMDS_RATE"
+        echo "default_sold_out_ttl_ms=${ttl:-unknown}"
+        echo "quiet=${quiet[*]}"
+    } >"$OUT/cmds.meta"
+    grep -oh "redis.call('[A-Za-z]*'" adapters/redis/src/lua/*.lua | cut -d"'" -f2 \
+        | tr '[:upper:]' '[:lower:]' | sort -u >"$OUT/lua-commands.txt"
+    use_database "$db"
+    log "Redis commands per buy (default sold-out TTL ${ttl:-?} ms; gauges and reconciler off)"
+    start_service "$db" all "$OUT/service-cmds.log" "${quiet[@]}"
+    cmds_pair cmds-accept 10000000 # (a) accepted: distinct buyers, large stock
+    cmds_pair cmds-memo 1          # (c) one unit, then refusals of a product known to be sold out
+    stop_service
+    log "Redis commands per buy: refusals with the sold-out memory off (TTL 0)"
+    start_service "$db" all "$OUT/service-cmds-ttl0.log" "${quiet[@]}" FLASHSALE__REDIS__SOLD_OUT_TTL_MS=0
+    cmds_pair cmds-refuse 1        # (b) one unit, then refusals that all ask Redis
+    stop_service
+}
+
+# ------------------------------------------------------------------ side by side
+# Whether this build reads FLASHSALE__REDIS__CONNECTION: unknown keys are ignored by the settings
+# loader, so a build that knows the setting is recognised by refusing an invalid value (checked
+# with `flashsale mint-token`, which loads the settings and starts nothing), or, for a setting
+# checked only at start-up, by its entry in config/default.toml.
+connection_setting_known() {
+    local answer
+    if answer=$( (service_env bench_probe all
+        FLASHSALE__REDIS__CONNECTION=bench-probe-invalid exec "$BIN/flashsale" mint-token --sub probe) 2>&1); then
+        sed -n '/^\[redis\]/,/^\[/p' config/default.toml | grep -Eq '^[[:space:]]*connection[[:space:]]*='
+    else
+        grep -qi 'connection' <<<"$answer"
+    fi
+}
+
+connection_setups() { # connection_setups <stampede rate> <accepted-path rate>
+    local srate=$1 arate=$2
+    echo "stampede_rate=$srate accept_rate=$arate" >"$OUT/conn.meta"
+    if ! connection_setting_known; then
+        echo "this build does not read FLASHSALE__REDIS__CONNECTION (an invalid value is not refused and config/default.toml has no redis.connection)" >"$OUT/conn-skipped.txt"
+        log "connection set-ups side by side SKIPPED: $(cat "$OUT/conn-skipped.txt")"
+        return 0
+    fi
+    for setup in bb8 manager; do
+        local db=bench_conn_$setup
+        use_database "$db"
+        log "connection set-up $setup: stampede at $srate/s, accepted path at $arate/s"
+        if ! try_start_service "$db" all "$OUT/service-conn-$setup.log" "FLASHSALE__REDIS__CONNECTION=$setup"; then
+            echo "$setup: the service did not start: $(tail -n 3 "$OUT/service-conn-$setup.log" | tr '\n' ' ')" >>"$OUT/conn-skipped.txt"
+            log "connection set-up $setup SKIPPED: the service did not start (see $OUT/service-conn-$setup.log)"
+            continue
+        fi
+        warm "conn-$setup"
+        counted "conn-$setup-stampede" stampede_run "$srate"
+        counted "conn-$setup-accept" accept_run "$arate"
+        stop_service
+    done
+}
+
+linger_side_by_side() { # linger_side_by_side <accepted-path rate>
+    local rate=$1
+    echo "rate=$rate" >"$OUT/linger.meta"
+    for linger in "${LINGERS[@]}"; do
+        local db=bench_linger_$linger
+        use_database "$db"
+        log "Kafka linger $linger ms: accepted path at $rate/s"
+        start_service "$db" all "$OUT/service-linger-$linger.log" "FLASHSALE__KAFKA__LINGER_MS=$linger"
+        warm "linger-$linger"
+        accept_run "linger-$linger" "$rate"
+        stop_service
     done
 }
 
@@ -292,18 +508,29 @@ ceilings() {
     kill -INT "$hello"
     wait "$hello" || true
 
+    # The reserve script as a buy calls it (5 keys, 8 arguments), both per-product buckets on
+    # with a random client and buyer per call: every call takes a token from two fresh buckets.
     log "ceiling: redis-benchmark of the reserve script (sold-out path, then accepted path)"
-    local cli=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" --no-auth-warning)
     local sha
-    sha=$("${cli[@]}" SCRIPT LOAD "$(cat adapters/redis/src/lua/reserve.lua)")
-    "${cli[@]}" HSET '{ceil}:sale' remaining 0 starts 0 ends 99999999999999 limit 1 >/dev/null
-    "${cli[@]}" HSET '{ceil2}:sale' remaining 100000000 starts 0 ends 99999999999999 limit 1 >/dev/null
+    sha=$(redis_cli SCRIPT LOAD "$(cat adapters/redis/src/lua/reserve.lua)")
+    redis_cli HSET '{ceil}:sale' remaining 0 starts 0 ends 99999999999999 limit 1 >/dev/null
+    redis_cli HSET '{ceil2}:sale' remaining 100000000 starts 0 ends 99999999999999 limit 1 >/dev/null
+    # An error reply is counted as a call by redis-benchmark: check one call's reply first.
+    local reply
+    reply=$(redis_cli EVALSHA "$sha" 5 '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' '{ceil}:c:check' \
+        '{ceil}:u:check' 1000 u r 1 20 40 5 10 2>&1 | head -n 1)
+    [ "$reply" = 0 ] || log "WARNING: reserve.lua answered '$reply' (not sold out) to the benchmark's call; changed signature?"
     local bench=(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" -c 50 -n 300000 -r 100000000 -q)
-    timeout 120 "${bench[@]}" EVALSHA "$sha" 3 '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' \
-        1000 u__rand_int__ r__rand_int__ 1 | tr '\r' '\n' | tail -n 1 | tee "$OUT/redis-soldout.txt"
-    timeout 120 "${bench[@]}" EVALSHA "$sha" 3 '{ceil2}:sale' '{ceil2}:buyers' '{ceil2}:inflight' \
-        1000 u__rand_int__ r__rand_int__ 1 | tr '\r' '\n' | tail -n 1 | tee "$OUT/redis-accept.txt"
-    "${cli[@]}" DEL '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' '{ceil2}:sale' '{ceil2}:buyers' '{ceil2}:inflight' >/dev/null
+    local tag
+    for tag in ceil ceil2; do
+        local file=redis-soldout.txt
+        [ "$tag" = ceil ] || file=redis-accept.txt
+        timeout 120 "${bench[@]}" EVALSHA "$sha" 5 "{$tag}:sale" "{$tag}:buyers" "{$tag}:inflight" \
+            "{$tag}:c:__rand_int__" "{$tag}:u:__rand_int__" \
+            1000 u__rand_int__ r__rand_int__ 1 20 40 5 10 | tr '\r' '\n' | tail -n 1 | tee "$OUT/$file"
+    done
+    # The buckets expire by themselves (a few seconds).
+    redis_cli DEL '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' '{ceil2}:sale' '{ceil2}:buyers' '{ceil2}:inflight' >/dev/null
 }
 
 describe_machine() {
@@ -328,6 +555,9 @@ describe_machine() {
         env | grep -E '^FLASHSALE' | grep -vE 'SECRET|PASSWORD|_URL' | sort
         echo "kafka: 1 broker (KRaft), JVM -Xmx1g with C2; topic partitions 12, acks=all, idempotent producer"
         echo "mariadb: innodb_flush_log_at_trx_commit=1, buffer pool 512M"
+        echo "redis connection set-up: FLASHSALE__REDIS__CONNECTION ${FLASHSALE__REDIS__CONNECTION:-not set, the build default}; Kafka linger: FLASHSALE__KAFKA__LINGER_MS ${FLASHSALE__KAFKA__LINGER_MS:-not set, the build default}"
+        echo "commands per buy: database bench_cmds, the settings above plus FLASHSALE__METRICS__GAUGE_INTERVAL_SECS=0 FLASHSALE__RECONCILER__ENABLED=false (and FLASHSALE__REDIS__SOLD_OUT_TTL_MS=0 for the refusals that ask Redis)"
+        echo "side by side: a fresh service and database per variant, warmed up ${WARM_SECS} s at 2,000/s, then the measured runs; only the variable compared differs"
         echo "load generator: flashsale-load on the same machine; open model latency from the due time"
     } >"$OUT/config.txt"
 }
@@ -347,24 +577,31 @@ main() {
     ceilings
     [ "${1:-all}" = ceilings ] && return
 
+    local goal
+    goal=$(goal_rate)
+    echo "goal_rate=$goal" >"$OUT/stampede-goal.meta"
+    log "stampede goal rate: $goal/s (0.25 x the hello-world ceiling, rounded up to 1,000)"
+
+    use_database bench_main
     start_service bench_main all "$OUT/service-main.log"
     service_env bench_main all
     describe_machine
     # Warm-up, not reported: Kafka's JIT, MariaDB's buffer pool, the service's connections.
     load warmup --users 20000 --products 10 --stock 1000 --model open --rate 2000 \
-        --requests $((2000 * STEP_SECS)) --connections 512
+        --requests "$(requests_for 2000)" --connections 512
     load original --users 500 --products 1 --stock 100 --model closed
-    stampede stampede "${STAMPEDE_RATES[@]}"
+    stampede_with_goal "$goal"
     accepted_path
-    stop_pid "$SERVICE_PID"
-    SERVICE_PID=""
+    stop_service
 
     local best
-    best=$(cd "$OUT" && for f in accept-*.json; do
-        jq -r 'select(.summary.errors == 0 and .summary.latency.p99_ms <= 50) | .summary.target_rate' "$f"
-    done | sort -n | tail -n 1)
-    [ -n "$best" ] || best=${ACCEPT_RATES[0]}
-    drain "${best%.*}"
+    best=$(best_accept_rate)
+    commands_per_buy
+    connection_setups "${BENCH_SIDE_STAMPEDE_RATE:-$goal}" "${BENCH_SIDE_ACCEPT_RATE:-$best}"
+    linger_side_by_side "${BENCH_LINGER_RATE:-${BENCH_SIDE_ACCEPT_RATE:-$best}}"
+
+    use_database bench_drain
+    drain "$best"
 
     log "embedded profile"
     (
@@ -373,14 +610,14 @@ main() {
             FLASHSALE__HTTP__BIND=127.0.0.1:$API_PORT FLASHSALE__HTTP__CLIENT_IP_HEADER=x-forwarded-for \
             FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND=5 FLASHSALE__RATE_LIMIT__PER_USER_BURST=10 \
             FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100 FLASHSALE__RATE_LIMIT__PER_IP_BURST=200 \
+            FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_PER_SECOND=20 FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_BURST=40 \
             FLASHSALE__LOG__FILTER=warn
         exec "$BIN/flashsale"
     ) >"$OUT/service-embedded.log" 2>&1 &
     SERVICE_PID=$!
     wait_api
     (unset FLASHSALE_LOAD_MYSQL_URL; stampede embedded "${EMBEDDED_RATES[@]}")
-    stop_pid "$SERVICE_PID"
-    SERVICE_PID=""
+    stop_service
 
     python3 scripts/bench_report.py "$OUT" "$DOC"
     log "done: results in $OUT, $DOC updated"

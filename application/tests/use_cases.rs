@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::ports::{Clock, StockGate};
+use flashsale_application::ports::{Clock, ResultStore, StockGate};
 use flashsale_application::{FlashSale, PlacePurchaseError, QueryResultError};
 use flashsale_domain::{
     FailureReason, ProductId, PurchaseState, Quantity, RatePolicy, Refusal, RequestId, Reservation,
@@ -123,6 +123,38 @@ async fn an_accepted_purchase_succeeds_once_the_worker_persists_it() {
         .await
         .expect("found");
     assert_eq!(by_product, result);
+}
+
+#[tokio::test]
+async fn a_queued_purchase_is_pending_from_the_gate_with_nothing_written_elsewhere() {
+    let (service, _receiver) = service_with(settings(unlimited(), 100));
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let accepted = buy(&service, 1, "p1").await.expect("accepted");
+    assert_eq!(accepted.request_id.product(), Some(product("p1")));
+    let results = &service.ports().results;
+    assert_eq!(
+        results.find(&accepted.request_id).await.expect("answers"),
+        None,
+        "the buy path writes no pending record"
+    );
+    let pending = service
+        .query_result(&user(1), &accepted.request_id)
+        .await
+        .expect("found in the gate");
+    assert_eq!(pending.state(), &PurchaseState::Pending);
+    assert_eq!(pending.request_id, accepted.request_id);
+    let by_product = service
+        .query_result_for_product(&user(1), &product("p1"))
+        .await
+        .expect("found through the buyer's marker");
+    assert_eq!(by_product, pending);
+    assert!(matches!(
+        service.query_result(&user(2), &accepted.request_id).await,
+        Err(QueryResultError::NotFound)
+    ));
 }
 
 #[tokio::test]

@@ -72,7 +72,8 @@ impl From<FailureReason> for PurchaseFailure {
 #[derive(Debug, Clone, Object)]
 #[oai(rename_all = "camelCase", example)]
 pub struct PurchaseAccepted {
-    /// The id to poll the result with.
+    /// The id to poll the result with: `<productId>.<32 hex digits>`, up to 128 characters.
+    /// Treat it as opaque.
     pub request_id: String,
     /// The product bought.
     pub product_id: String,
@@ -100,7 +101,7 @@ impl PurchaseAccepted {
 }
 
 /// The request id of the response examples.
-const EXAMPLE_REQUEST_ID: &str = "4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f";
+const EXAMPLE_REQUEST_ID: &str = "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f";
 
 /// When the example sale opens: 2026-12-01T10:00:00Z.
 fn example_start() -> DateTime<Utc> {

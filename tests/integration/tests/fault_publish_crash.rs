@@ -1,8 +1,8 @@
 //! Fault: the API dies between the reservation and the publish. A `fail` crate failpoint
 //! (feature `failpoints` of flashsale-application, enabled for this suite) panics the request's
-//! task right there: the units are taken and the pending record written, nothing is queued, the
-//! buyer gets no answer. The reconciler finds the reservations once they are stale and queues
-//! them again; they become orders and the invariants hold.
+//! task right there: the units are taken (the in-flight record is the pending state), nothing
+//! is queued, the buyer gets no answer. The reconciler finds the reservations once they are
+//! stale and queues them again; they become orders and the invariants hold.
 //! Its own test binary: failpoints are global to the process.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
