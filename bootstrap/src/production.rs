@@ -12,7 +12,8 @@ use flashsale_memory::{SystemClock, UuidIds};
 use flashsale_metrics::Measured;
 use flashsale_mysql::{MySqlSettings, MySqlStore};
 use flashsale_redis::{
-    RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings, RedisStockGate,
+    RedisConnectionKind, RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings,
+    RedisStockGate,
 };
 
 use crate::embedded::{http_settings, rate_limits};
@@ -72,6 +73,7 @@ fn redis_settings(settings: &Settings) -> RedisSettings {
         url: section.url.expose().to_owned(),
         pool_size: section.pool_size,
         connection_timeout: Duration::from_millis(section.connection_timeout_ms),
+        connection: RedisConnectionKind::default(),
         key_prefix: section.key_prefix.clone(),
         result_ttl: Duration::from_secs(section.result_ttl_secs),
     }

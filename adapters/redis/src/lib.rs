@@ -3,6 +3,8 @@
 //! Every Lua script is loaded once and called by EVALSHA (reloaded on NOSCRIPT), and every key
 //! one script touches shares the product's hash tag (`{product}`), so the adapters run on a
 //! Redis Cluster unchanged. Layout:
+//! - `connection`: [`RedisPool`], a few multiplexed connections shared by every request, taken
+//!   from a `bb8` pool and replaced after a connection error (or `ConnectionManager`s).
 //! - `keys`: the key layout, the only place key names are built.
 //! - `scripts`: the Lua sources (in `lua/`) and their invocation.
 //! - [`RedisStockGate`], [`RedisRateLimiter`], [`RedisResultStore`]: the ports.
@@ -16,7 +18,7 @@ mod result_store;
 mod scripts;
 mod stock_gate;
 
-pub use connection::{RedisPool, RedisSettings};
+pub use connection::{RedisConnectionKind, RedisPool, RedisSettings};
 pub use error::RedisError;
 pub use keys::Keys;
 pub use rate_limiter::RedisRateLimiter;

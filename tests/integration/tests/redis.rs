@@ -12,7 +12,8 @@ use flashsale_domain::{
 };
 use flashsale_memory::SystemClock;
 use flashsale_redis::{
-    RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings, RedisStockGate,
+    RedisConnectionKind, RedisPool, RedisRateLimiter, RedisResultStore, RedisSettings,
+    RedisStockGate,
 };
 use flashsale_test_support::{key_prefix, require_stack, Stack};
 
@@ -21,6 +22,7 @@ async fn pool(stack: &Stack) -> RedisPool {
         url: stack.redis_url(),
         pool_size: 8,
         connection_timeout: Duration::from_secs(5),
+        connection: RedisConnectionKind::default(),
         key_prefix: key_prefix(),
         result_ttl: Duration::from_secs(600),
     };
