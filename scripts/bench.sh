@@ -18,6 +18,7 @@
 # Usage: scripts/bench.sh [all|ceilings|stack-up|stack-down]   (default: all)
 # Variables: BENCH_STEP_SECS (8), BENCH_OUT (target/bench/<UTC time>), BENCH_KEEP_STACK=1,
 # BENCH_NETWORK (host | published, see stack_up), BENCH_REDIS_POOL (2: Redis connections),
+# BENCH_REDIS_CONNECTION (bb8 | manager: the Redis connection set-up, redis.connection),
 # BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the script).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ ROOT=$PWD
 STEP_SECS=${BENCH_STEP_SECS:-8}
 NETWORK=${BENCH_NETWORK:-host}
 REDIS_POOL=${BENCH_REDIS_POOL:-2}
+REDIS_CONNECTION=${BENCH_REDIS_CONNECTION:-bb8}
 OUT=${BENCH_OUT:-$ROOT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 SECRET=bench-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 REDIS_PASSWORD=bench-redis-pw
@@ -156,6 +158,7 @@ service_env() { # service_env <database> <role>
     export FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100
     export FLASHSALE__RATE_LIMIT__PER_IP_BURST=200
     export FLASHSALE__REDIS__POOL_SIZE=$REDIS_POOL
+    export FLASHSALE__REDIS__CONNECTION=$REDIS_CONNECTION
     export FLASHSALE__LOG__FILTER=warn
     export FLASHSALE_LOAD_MYSQL_URL=$FLASHSALE__MYSQL__URL
 }
