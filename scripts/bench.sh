@@ -34,7 +34,8 @@
 # (2: Redis connections), BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the
 # script), BENCH_CMDS_REQUESTS (10000) and BENCH_CMDS_RATE (2000: the commands-per-buy runs),
 # BENCH_SIDE_STAMPEDE_RATE (the goal rate) and BENCH_SIDE_ACCEPT_RATE (the highest accepted rate
-# that held): the connection set-ups' fixed rates, BENCH_LINGER_RATE (BENCH_SIDE_ACCEPT_RATE).
+# that held): the connection set-ups' fixed rates, BENCH_LINGER_RATE (BENCH_SIDE_ACCEPT_RATE),
+# BENCH_REDIS_CONNECTION (bb8 | manager: the set-up of every other run, redis.connection).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -42,6 +43,7 @@ ROOT=$PWD
 STEP_SECS=${BENCH_STEP_SECS:-8}
 NETWORK=${BENCH_NETWORK:-host}
 REDIS_POOL=${BENCH_REDIS_POOL:-2}
+REDIS_CONNECTION=${BENCH_REDIS_CONNECTION:-bb8}
 OUT=${BENCH_OUT:-$ROOT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
 SECRET=bench-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 REDIS_PASSWORD='bench-redis-pw'
@@ -183,6 +185,7 @@ service_env() { # service_env <database> <role>
     export FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100
     export FLASHSALE__RATE_LIMIT__PER_IP_BURST=200
     export FLASHSALE__REDIS__POOL_SIZE=$REDIS_POOL
+    export FLASHSALE__REDIS__CONNECTION=$REDIS_CONNECTION
     export FLASHSALE__LOG__FILTER=warn
     export FLASHSALE_LOAD_MYSQL_URL=$FLASHSALE__MYSQL__URL
 }

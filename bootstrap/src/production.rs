@@ -12,13 +12,15 @@ use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaS
 use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
 use flashsale_mysql::{MySqlSettings, MySqlStore};
-use flashsale_redis::{RedisPool, RedisResultStore, RedisSettings, RedisStockGate};
+use flashsale_redis::{
+    RedisConnectionKind, RedisPool, RedisResultStore, RedisSettings, RedisStockGate,
+};
 
 use crate::embedded::{http_settings, rate_limits};
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running};
-use crate::settings::{Settings, DEVELOPMENT_TOKEN_SECRET};
+use crate::settings::{RedisConnection, Settings, DEVELOPMENT_TOKEN_SECRET};
 
 /// The production adapters, measured.
 pub struct Production;
@@ -71,6 +73,10 @@ fn redis_settings(settings: &Settings) -> RedisSettings {
         url: section.url.expose().to_owned(),
         pool_size: section.pool_size,
         connection_timeout: Duration::from_millis(section.connection_timeout_ms),
+        connection: match section.connection {
+            RedisConnection::Bb8 => RedisConnectionKind::Bb8,
+            RedisConnection::Manager => RedisConnectionKind::Manager,
+        },
         key_prefix: section.key_prefix.clone(),
         result_ttl: Duration::from_secs(section.result_ttl_secs),
     }

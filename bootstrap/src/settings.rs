@@ -167,9 +167,11 @@ pub struct WorkerSection {
 pub struct RedisSection {
     /// `redis://[:password@]host:port/[db]`.
     pub url: Secret,
-    /// Pooled connections.
+    /// Connections shared by every request.
     pub pool_size: u32,
-    /// Wait for a connection.
+    /// How the connections are held.
+    pub connection: RedisConnection,
+    /// Connecting, and each request, fail after this long.
     pub connection_timeout_ms: u64,
     /// Prepended to every key.
     pub key_prefix: String,
@@ -178,6 +180,17 @@ pub struct RedisSection {
     /// Longest an API process answers "sold out" from memory without asking Redis; 0 always
     /// asks.
     pub sold_out_ttl_ms: u64,
+}
+
+/// `redis.connection`: how the Redis connections are held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RedisConnection {
+    /// Taken once from a bb8 pool; given back to be checked and replaced after a connection
+    /// error only.
+    Bb8,
+    /// redis-rs `ConnectionManager`s, which reconnect by themselves.
+    Manager,
 }
 
 /// `[kafka]`
@@ -335,6 +348,17 @@ mod tests {
         let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
         assert!(settings.metrics.enabled);
         assert_eq!(settings.metrics.gauge_interval_secs, 5);
+    }
+
+    #[test]
+    fn redis_connections_come_from_bb8_unless_the_manager_is_chosen() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::load(Profile::Production, dir.path()).expect("loads");
+        assert_eq!(settings.redis.connection, RedisConnection::Bb8);
+        let chosen = "[redis]\nconnection = \"manager\"\n";
+        std::fs::write(dir.path().join("production.toml"), chosen).expect("write");
+        let settings = Settings::load(Profile::Production, dir.path()).expect("loads");
+        assert_eq!(settings.redis.connection, RedisConnection::Manager);
     }
 
     #[test]

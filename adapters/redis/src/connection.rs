@@ -1,59 +1,108 @@
-//! The connections: a few multiplexed, self-reconnecting connections shared by every request,
-//! and their settings.
+//! The connections: `pool_size` multiplexed connections shared by every request, in one of
+//! two set-ups chosen by [`RedisConnectionKind`]. Layout:
+//! - `settings`: [`RedisSettings`] and [`RedisConnectionKind`].
+//! - `pool` and `slots`: the `Bb8` set-up (the default). Connections are taken once from a
+//!   `bb8-redis` pool and shared; one that fails with a connection error (`failure`) is given
+//!   back and replaced, so bb8's validity check runs then and only then, not per request.
+//! - `managers`: the `Manager` set-up, `redis::aio::ConnectionManager`s that reconnect by
+//!   themselves.
 //!
-//! Each connection is a [`ConnectionManager`]: requests from many tasks are pipelined on it (one
-//! write and one read carry many commands), nothing is checked out or pinged per request, and a
-//! dropped connection is re-established in the background (the requests in flight at that
-//! moment fail; the ports turn that into `Unavailable`).
+//! Either way requests from many tasks are pipelined on each connection (one write and one
+//! read carry many commands) and nothing is checked out or pinged per request; the requests
+//! in flight when a connection drops fail, and the ports turn that into `Unavailable`.
+
+mod failure;
+#[cfg(test)]
+mod fake_redis;
+mod managers;
+mod pool;
+mod settings;
+mod slots;
+#[cfg(test)]
+mod tests;
 
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::{ConnectionLike, ConnectionManager};
+use redis::{Cmd, Pipeline, RedisFuture, Value};
 
 use crate::error::{unavailable, RedisError};
 use crate::keys::Keys;
-
-/// How to reach Redis.
-#[derive(Debug, Clone)]
-pub struct RedisSettings {
-    /// `redis://[:password@]host:port/[db]`.
-    pub url: String,
-    /// Connections opened; requests are spread over them, each pipelining many requests.
-    pub pool_size: u32,
-    /// How long connecting, and each request, may take before failing.
-    pub connection_timeout: Duration,
-    /// Prepended to every key, to share one server between deployments or tests.
-    pub key_prefix: String,
-    /// How long purchase results are kept.
-    pub result_ttl: Duration,
-}
+use managers::Managers;
+pub use settings::{RedisConnectionKind, RedisSettings};
+use slots::Slots;
 
 /// Multiplexed Redis connections plus the key layout. Cloning shares them.
 #[derive(Clone)]
 pub struct RedisPool {
+    /// A client for dedicated connections (pub/sub).
     client: redis::Client,
-    connections: Arc<[ConnectionManager]>,
-    next: Arc<AtomicUsize>,
+    /// The shared connections.
+    connections: Connections,
+    /// The key layout.
     keys: Keys,
 }
 
-/// A connection to use for one request: a handle on one of the shared connections.
-pub struct PooledConnection(ConnectionManager);
+/// The shared connections of one set-up.
+#[derive(Clone)]
+enum Connections {
+    Bb8(Arc<Slots>),
+    Manager(Arc<Managers>),
+}
+
+/// A connection for one request: a handle on one of the shared connections. Pass
+/// `&mut *connection` to redis-rs.
+pub struct PooledConnection(SharedConnection);
+
+/// A handle on one shared connection (what [`PooledConnection`] dereferences to).
+pub struct SharedConnection(Handle);
+
+/// A handle of one set-up.
+enum Handle {
+    Bb8(slots::Handle),
+    Manager(ConnectionManager),
+}
 
 impl Deref for PooledConnection {
-    type Target = ConnectionManager;
+    type Target = SharedConnection;
 
-    fn deref(&self) -> &ConnectionManager {
+    fn deref(&self) -> &SharedConnection {
         &self.0
     }
 }
 
 impl DerefMut for PooledConnection {
-    fn deref_mut(&mut self) -> &mut ConnectionManager {
+    fn deref_mut(&mut self) -> &mut SharedConnection {
         &mut self.0
+    }
+}
+
+impl ConnectionLike for SharedConnection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match &mut self.0 {
+            Handle::Bb8(handle) => handle.req_packed_command(cmd),
+            Handle::Manager(manager) => manager.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match &mut self.0 {
+            Handle::Bb8(handle) => handle.req_packed_commands(pipeline, offset, count),
+            Handle::Manager(manager) => manager.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match &self.0 {
+            Handle::Bb8(handle) => handle.get_db(),
+            Handle::Manager(manager) => manager.get_db(),
+        }
     }
 }
 
@@ -65,18 +114,23 @@ impl RedisPool {
     pub async fn connect(settings: &RedisSettings) -> Result<Self, RedisError> {
         let keys = Keys::new(&settings.key_prefix).map_err(RedisError::Settings)?;
         let client = redis::Client::open(settings.url.as_str())?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(settings.connection_timeout))
-            .set_response_timeout(Some(settings.connection_timeout));
-        let mut connections = Vec::new();
-        for _ in 0..settings.pool_size.max(1) {
-            connections
-                .push(ConnectionManager::new_with_config(client.clone(), config.clone()).await?);
-        }
+        let connections = match settings.connection {
+            RedisConnectionKind::Bb8 => {
+                let pool = pool::build(settings).await?;
+                let count = settings.pool_size.max(1) as usize;
+                let slots = Slots::take(pool, count).await.map_err(|e| match e {
+                    bb8::RunError::User(error) => RedisError::Unreachable(error),
+                    bb8::RunError::TimedOut => RedisError::TimedOut,
+                })?;
+                Connections::Bb8(slots)
+            }
+            RedisConnectionKind::Manager => {
+                Connections::Manager(Arc::new(Managers::connect(settings).await?))
+            }
+        };
         let pool = Self {
             client,
-            connections: connections.into(),
-            next: Arc::new(AtomicUsize::new(0)),
+            connections,
             keys,
         };
         let mut connection = pool
@@ -93,15 +147,27 @@ impl RedisPool {
     /// A connection for one request, taken in turn from the shared ones.
     ///
     /// # Errors
-    /// Never today (connecting happens in the background); kept fallible for the ports'
-    /// `Unavailable` variants.
+    /// A message for the ports' `Unavailable` variants when every shared connection is being
+    /// replaced after a connection error (`Bb8` set-up): the request fails at once rather
+    /// than wait.
     pub async fn connection(&self) -> Result<PooledConnection, String> {
-        let index = self.next.fetch_add(1, Ordering::Relaxed) % self.connections.len();
-        self.connections
-            .get(index)
-            .cloned()
-            .map(PooledConnection)
-            .ok_or_else(|| unavailable("no Redis connection"))
+        let handle = match &self.connections {
+            Connections::Bb8(slots) => slots.handle().map(Handle::Bb8),
+            Connections::Manager(managers) => managers.next().map(Handle::Manager),
+        };
+        handle
+            .map(|handle| PooledConnection(SharedConnection(handle)))
+            .ok_or_else(|| unavailable("every connection is being replaced"))
+    }
+
+    /// How many times the `Bb8` set-up gave a connection back after a connection error and
+    /// took another from the pool (the same one, when bb8's check found it still answers).
+    /// Always 0 for `Manager`, whose reconnections are not counted.
+    pub fn replacements(&self) -> u64 {
+        match &self.connections {
+            Connections::Bb8(slots) => slots.replacements(),
+            Connections::Manager(_) => 0,
+        }
     }
 
     /// A client for dedicated connections (pub/sub).

@@ -9,6 +9,9 @@ pub enum RedisError {
     /// The server did not answer.
     #[error("Redis is unreachable: {0}")]
     Unreachable(#[from] redis::RedisError),
+    /// No connection could be had within the connection timeout.
+    #[error("no Redis connection within the connection timeout")]
+    TimedOut,
 }
 
 /// The message of an infrastructure failure, for the ports' `Unavailable` variants.

@@ -4,6 +4,8 @@
 //! Every Lua script is loaded once and called by EVALSHA (reloaded on NOSCRIPT), and every key
 //! one script touches shares the product's hash tag (`{product}`), so the adapters run on a
 //! Redis Cluster unchanged. Layout:
+//! - `connection`: [`RedisPool`], a few multiplexed connections shared by every request, taken
+//!   from a `bb8` pool and replaced after a connection error (or `ConnectionManager`s).
 //! - `keys`: the key layout, the only place key names are built.
 //! - `scripts`: the Lua sources (in `lua/`) and their invocation.
 //! - `sold_out`: the in-process memory of sold-out products, kept true by pub/sub.
@@ -18,7 +20,7 @@ mod scripts;
 mod sold_out;
 mod stock_gate;
 
-pub use connection::{RedisPool, RedisSettings};
+pub use connection::{RedisConnectionKind, RedisPool, RedisSettings};
 pub use error::RedisError;
 pub use keys::Keys;
 pub use result_store::RedisResultStore;

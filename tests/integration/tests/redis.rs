@@ -11,7 +11,9 @@ use flashsale_domain::{
     Timestamp, UserId,
 };
 use flashsale_memory::SystemClock;
-use flashsale_redis::{RedisPool, RedisResultStore, RedisSettings, RedisStockGate};
+use flashsale_redis::{
+    RedisConnectionKind, RedisPool, RedisResultStore, RedisSettings, RedisStockGate,
+};
 use flashsale_test_support::{key_prefix, require_stack, Stack};
 
 async fn pool(stack: &Stack) -> RedisPool {
@@ -19,6 +21,7 @@ async fn pool(stack: &Stack) -> RedisPool {
         url: stack.redis_url(),
         pool_size: 8,
         connection_timeout: Duration::from_secs(5),
+        connection: RedisConnectionKind::default(),
         key_prefix: key_prefix(),
         result_ttl: Duration::from_secs(600),
     };

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use flashsale_application::ports::{GateLimits, StockGate};
 use flashsale_domain::ProductId;
-use flashsale_redis::{RedisPool, RedisSettings, RedisStockGate};
+use flashsale_redis::{RedisConnectionKind, RedisPool, RedisSettings, RedisStockGate};
 use serde_json::Value;
 use sqlx::MySqlPool;
 use tokio::time::Instant;
@@ -227,6 +227,7 @@ pub async fn gate(app: &App) -> RedisStockGate {
         url: section.url.expose().to_owned(),
         pool_size: 2,
         connection_timeout: Duration::from_secs(5),
+        connection: RedisConnectionKind::default(),
         key_prefix: section.key_prefix.clone(),
         result_ttl: Duration::from_secs(section.result_ttl_secs),
     })
