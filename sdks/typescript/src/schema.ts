@@ -262,13 +262,16 @@ export interface components {
          * @example {
          *       "productId": "phone-x",
          *       "quantity": 1,
-         *       "requestId": "4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
-         *       "resultUrl": "/api/v1/purchases/4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
+         *       "requestId": "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
+         *       "resultUrl": "/api/v1/purchases/phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
          *       "status": "pending"
          *     }
          */
         PurchaseAccepted: {
-            /** @description The id to poll the result with. */
+            /**
+             * @description The id to poll the result with: `<productId>.<32 hex digits>`, up to 128 characters.
+             *     Treat it as opaque.
+             */
             requestId: string;
             /** @description The product bought. */
             productId: string;
@@ -309,7 +312,7 @@ export interface components {
          *       "orderId": "b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6",
          *       "productId": "phone-x",
          *       "quantity": 1,
-         *       "requestId": "4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
+         *       "requestId": "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
          *       "status": "succeeded"
          *     }
          */

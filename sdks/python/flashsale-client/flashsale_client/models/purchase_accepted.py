@@ -16,11 +16,12 @@ class PurchaseAccepted:
     """A purchase that took stock and is queued.
 
     Example:
-        {'productId': 'phone-x', 'quantity': 1, 'requestId': '4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'resultUrl':
-            '/api/v1/purchases/4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'status': 'pending'}
+        {'productId': 'phone-x', 'quantity': 1, 'requestId': 'phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'resultUrl':
+            '/api/v1/purchases/phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'status': 'pending'}
 
     Attributes:
-        request_id (str): The id to poll the result with.
+        request_id (str): The id to poll the result with: `<productId>.<32 hex digits>`, up to 128 characters.
+            Treat it as opaque.
         product_id (str): The product bought.
         quantity (int): Units reserved.
         status (PurchaseStatus): Where an accepted purchase stands: `pending` turns into `succeeded` or `failed`, never

@@ -20,7 +20,7 @@ class PurchaseResult:
 
     Example:
         {'acceptedAt': '2026-12-01T10:00:00.012+00:00', 'orderId': 'b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6', 'productId':
-            'phone-x', 'quantity': 1, 'requestId': '4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'status': 'succeeded'}
+            'phone-x', 'quantity': 1, 'requestId': 'phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'status': 'succeeded'}
 
     Attributes:
         request_id (str): The purchase request's id.
