@@ -91,6 +91,8 @@ pub struct HttpSection {
     pub client_ip_header: String,
     /// Largest body accepted.
     pub body_limit_bytes: usize,
+    /// Most requests in flight before new ones get `503` at once; 0 for no limit.
+    pub max_in_flight_requests: usize,
     /// How long shutdown waits for requests in flight.
     pub shutdown_grace_secs: u64,
 }
@@ -328,6 +330,13 @@ mod tests {
         let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
         assert!(settings.metrics.enabled);
         assert_eq!(settings.metrics.gauge_interval_secs, 5);
+    }
+
+    #[test]
+    fn the_edge_is_limited_by_default() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
+        assert_eq!(settings.http.max_in_flight_requests, 4_096);
     }
 
     #[test]

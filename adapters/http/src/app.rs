@@ -1,6 +1,6 @@
 //! The whole HTTP endpoint: the API, `/openapi.json`, `/docs`, `/metrics` when given a renderer,
-//! the body limit, request timing, and problem+json for every error, including those raised
-//! before a handler runs (auth, parsing, routing).
+//! the limit on requests in flight, the body limit, request timing, and problem+json for every
+//! error, including those raised before a handler runs (overload, auth, parsing, routing).
 
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use poem_openapi::OpenApiService;
 use crate::api::{admin::AdminApi, health::HealthApi, purchases::PurchasesApi, sales::SalesApi};
 use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
+use crate::concurrency::{limit_in_flight, InFlightLimit};
 use crate::instrument::{measure, RouteNames};
 use crate::problem::{Problem, ProblemType, PROBLEM_JSON};
 use crate::scrape::{RenderMetrics, Scrape};
@@ -26,6 +27,9 @@ pub struct HttpSettings {
     pub client_ip_header: Option<String>,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Most requests in flight at once; past it a request gets `503` `overloaded` at once.
+    /// 0 means no limit. The probes and `/metrics` do not count.
+    pub max_in_flight_requests: usize,
     /// Renders `GET /metrics` (Prometheus text); `None` serves no `/metrics`.
     pub metrics: Option<RenderMetrics>,
 }
@@ -55,7 +59,11 @@ pub fn openapi_service<P: Ports>(
     OpenApiService::new(apis, "flashsale", env!("CARGO_PKG_VERSION"))
         .description(
             "Flash sales under a stampede: buy a unit (202 + request id), poll the result. \
-             Every error body is application/problem+json (RFC 9457) with a stable `type`.",
+             Every error body is application/problem+json (RFC 9457) with a stable `type`. \
+             Under overload, any operation but the probes may answer `503` with type \
+             `urn:flashsale:problem:overloaded` and `Retry-After` before it runs: the server \
+             refuses requests past its limit in flight instead of queueing them; nothing was \
+             done, retry after `Retry-After` seconds.",
         )
         .license("MIT OR Apache-2.0")
 }
@@ -63,6 +71,7 @@ pub fn openapi_service<P: Ports>(
 /// The whole endpoint, ready to serve.
 pub fn app<P: Ports>(service: Arc<FlashSale<P>>, settings: &HttpSettings) -> impl Endpoint {
     let body_limit = settings.body_limit_bytes;
+    let in_flight = Arc::new(InFlightLimit::new(settings.max_in_flight_requests));
     let api = openapi_service(service, settings);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
@@ -78,6 +87,7 @@ pub fn app<P: Ports>(service: Arc<FlashSale<P>>, settings: &HttpSettings) -> imp
         .around(move |endpoint, req| limit_body(endpoint, req, body_limit))
         .data(TokenVerifier::new(&settings.token_secret))
         .around(move |endpoint, req| measure(endpoint, req, Arc::clone(&routes)))
+        .around(move |endpoint, req| limit_in_flight(endpoint, req, Arc::clone(&in_flight)))
         .catch_all_error(|error| async move { problem_response(error) })
 }
 

@@ -1,6 +1,7 @@
 //! HTTP adapter: the REST API under `/api/v1`, its OpenAPI document and interactive docs.
 //!
-//! - [`app`]: builds the whole endpoint (routes, docs, body limit, problem+json errors).
+//! - [`app`]: builds the whole endpoint (routes, docs, limits, problem+json errors).
+//! - `concurrency`: the limit on requests in flight; past it, `503` `overloaded` at once.
 //! - `instrument`: times every request by route template, method and status.
 //! - [`scrape`]: `GET /metrics`, rendered by whatever the wiring passes in.
 //! - `api`: one module per group of operations, each operation with its own response enum.
@@ -14,6 +15,7 @@ pub mod app;
 pub mod auth;
 mod body_limit;
 mod client_ip;
+mod concurrency;
 mod errors;
 mod instrument;
 mod problem;

@@ -27,11 +27,16 @@ pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
         token_secret: TokenSecret::new(SECRET),
         client_ip_header: client_ip_header.map(str::to_owned),
         body_limit_bytes: 1024,
+        max_in_flight_requests: 0,
         metrics: None,
     }
 }
 
 pub fn spawn_app_with(limits: RateLimits, client_ip_header: Option<&str>) -> TestApp {
+    spawn_app_from(limits, settings(client_ip_header))
+}
+
+pub fn spawn_app_from(limits: RateLimits, settings: HttpSettings) -> TestApp {
     let (adapters, receiver) = embedded(&EmbeddedSettings {
         rate_limits: limits,
         queue_capacity: 1_000,
@@ -47,7 +52,7 @@ pub fn spawn_app_with(limits: RateLimits, client_ip_header: Option<&str>) -> Tes
         },
         std::future::pending::<()>(),
     ));
-    let endpoint = app(service.clone(), &settings(client_ip_header));
+    let endpoint = app(service.clone(), &settings);
     let boxed = endpoint.map_to_response().boxed();
     TestApp {
         client: TestClient::new(boxed),
@@ -55,14 +60,13 @@ pub fn spawn_app_with(limits: RateLimits, client_ip_header: Option<&str>) -> Tes
     }
 }
 
+pub const NO_RATE_LIMITS: RateLimits = RateLimits {
+    per_ip: None,
+    per_user: None,
+};
+
 pub fn spawn_app() -> TestApp {
-    spawn_app_with(
-        RateLimits {
-            per_ip: None,
-            per_user: None,
-        },
-        None,
-    )
+    spawn_app_with(NO_RATE_LIMITS, None)
 }
 
 pub fn token(user: &str) -> String {

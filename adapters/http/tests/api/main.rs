@@ -7,5 +7,6 @@ mod auth;
 mod bad_input;
 mod helpers;
 mod openapi;
+mod overload;
 mod purchases;
 mod scrape;

@@ -10,7 +10,7 @@ use poem::EndpointExt;
 use crate::helpers::{bearer, settings, spawn_app, token};
 
 /// One recorder for this test binary; the other tests record into it too, harmlessly.
-fn recorder() -> PrometheusHandle {
+pub fn recorder() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
