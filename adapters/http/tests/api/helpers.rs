@@ -6,7 +6,7 @@ use std::time::Duration;
 use flashsale_application::ports::Clock;
 use flashsale_application::FlashSale;
 use flashsale_domain::{ProductId, Sale, SaleWindow, Timestamp};
-use flashsale_http::{app, mint_token, HttpSettings, TokenSecret};
+use flashsale_http::{app, mint_token, HttpSettings, SalesSnapshot, TokenSecret};
 use flashsale_memory::{
     embedded, run_order_worker, Embedded, EmbeddedSettings, RateLimits, SystemClock, WorkerSettings,
 };
@@ -17,9 +17,14 @@ use serde_json::Value;
 
 pub const SECRET: &str = "http-test-secret";
 
+/// So long that within a test the snapshot of the sales changes only when a test refreshes it
+/// (or creates a sale): the listing is deterministic.
+pub const CATALOG_REFRESH: Duration = Duration::from_secs(3_600);
+
 pub struct TestApp {
     pub client: TestClient<BoxEndpoint<'static, poem::Response>>,
     pub service: Arc<FlashSale<Embedded>>,
+    pub catalog: SalesSnapshot<Embedded>,
 }
 
 pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
@@ -28,6 +33,7 @@ pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
         client_ip_header: client_ip_header.map(str::to_owned),
         body_limit_bytes: 1024,
         max_in_flight_requests: 0,
+        catalog_refresh: CATALOG_REFRESH,
         metrics: None,
     }
 }
@@ -52,11 +58,13 @@ pub fn spawn_app_from(limits: RateLimits, settings: HttpSettings) -> TestApp {
         },
         std::future::pending::<()>(),
     ));
-    let endpoint = app(service.clone(), &settings);
+    let catalog = SalesSnapshot::start(service.clone(), settings.catalog_refresh);
+    let endpoint = app(service.clone(), catalog.clone(), &settings);
     let boxed = endpoint.map_to_response().boxed();
     TestApp {
         client: TestClient::new(boxed),
         service,
+        catalog,
     }
 }
 
@@ -113,6 +121,8 @@ impl TestApp {
         )
         .expect("valid");
         self.service.create_sale(sale).await.expect("created");
+        // As the admin API does after creating a sale.
+        self.catalog.refresh().await;
     }
 
     pub async fn buy(&self, product: &str, user: &str) -> TestResponse {

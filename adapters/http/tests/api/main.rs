@@ -5,6 +5,8 @@ mod admin;
 mod audit;
 mod auth;
 mod bad_input;
+mod catalog;
+mod counting;
 mod helpers;
 mod openapi;
 mod overload;
