@@ -134,6 +134,8 @@ pub fn http_settings(settings: &Settings) -> HttpSettings {
         token_secret: TokenSecret::new(settings.auth.token_secret.expose()),
         client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
         body_limit_bytes: settings.http.body_limit_bytes,
+        max_in_flight_requests: settings.http.max_in_flight_requests,
+        catalog_refresh: Duration::from_millis(settings.http.catalog_refresh_ms.get()),
         metrics: None,
     }
 }

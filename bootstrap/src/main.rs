@@ -47,7 +47,10 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => {
             let (service, _receiver) = embedded::build(&settings)?;
-            let api = flashsale_http::openapi_service(service, &embedded::http_settings(&settings));
+            let http = embedded::http_settings(&settings);
+            // Never refreshed: the document does not depend on the sales.
+            let catalog = flashsale_http::SalesSnapshot::new(service.clone(), http.catalog_refresh);
+            let api = flashsale_http::openapi_service(service, catalog, &http);
             println!("{}", api.spec());
             Ok(())
         }

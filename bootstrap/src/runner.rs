@@ -1,6 +1,8 @@
 //! Running a wired service: the HTTP API and/or the order worker, with an orderly stop: the API
 //! stops accepting and finishes requests in flight, then the worker drains and commits, then the
-//! process may exit. A worker-only process with metrics serves just `GET /metrics`.
+//! process may exit. A worker-only process with metrics serves just `GET /metrics`. A process
+//! that serves the API refreshes its snapshot of the sales in the background until the server
+//! stops.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -10,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use flashsale_application::{FlashSale, Ports};
-use flashsale_http::HttpSettings;
+use flashsale_http::{HttpSettings, SalesSnapshot};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{EndpointExt, Server};
 use tokio::sync::oneshot;
@@ -131,7 +133,8 @@ where
         tokio::spawn((launch.worker)(signal))
     });
     let app = if serves_api {
-        flashsale_http::app(launch.service, &launch.http)
+        let catalog = SalesSnapshot::start(launch.service.clone(), launch.http.catalog_refresh);
+        flashsale_http::app(launch.service, catalog, &launch.http)
             .map_to_response()
             .boxed()
     } else {

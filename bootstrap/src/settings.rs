@@ -2,6 +2,7 @@
 //! files in the config directory, then `FLASHSALE__SECTION__KEY` environment variables.
 
 use std::fmt;
+use std::num::NonZeroU64;
 use std::path::Path;
 
 use config::{Config, Environment, File, FileFormat};
@@ -91,6 +92,10 @@ pub struct HttpSection {
     pub client_ip_header: String,
     /// Largest body accepted.
     pub body_limit_bytes: usize,
+    /// Most requests in flight before new ones get `503` at once; 0 for no limit.
+    pub max_in_flight_requests: usize,
+    /// Refresh interval of the snapshot of the sales that the listing and `/readyz` serve.
+    pub catalog_refresh_ms: NonZeroU64,
     /// How long shutdown waits for requests in flight.
     pub shutdown_grace_secs: u64,
 }
@@ -359,6 +364,26 @@ mod tests {
         std::fs::write(dir.path().join("production.toml"), chosen).expect("write");
         let settings = Settings::load(Profile::Production, dir.path()).expect("loads");
         assert_eq!(settings.redis.connection, RedisConnection::Manager);
+    }
+
+    #[test]
+    fn the_edge_is_limited_and_the_catalog_refreshed_twice_a_second_by_default() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
+        assert_eq!(settings.http.max_in_flight_requests, 4_096);
+        assert_eq!(settings.http.catalog_refresh_ms.get(), 500);
+    }
+
+    #[test]
+    fn a_zero_catalog_refresh_is_refused_naming_the_key() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("default.toml"),
+            "[http]\ncatalog_refresh_ms = 0\n",
+        )
+        .expect("write");
+        let error = Settings::load(Profile::Embedded, dir.path()).expect_err("refused");
+        assert!(error.to_string().contains("catalog_refresh_ms"), "{error}");
     }
 
     #[test]

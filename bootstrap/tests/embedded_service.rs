@@ -1,4 +1,5 @@
-//! The README's walk-through, against the real binary: run it, mint tokens with its subcommand,
+//! The README's walk-through, against the real binary: run it, list what is on sale (from the
+//! snapshot the server refreshes, so it is ready then), mint tokens with its subcommand,
 //! buy the demo product, poll to success, get refused as a repeat buyer and as a late buyer,
 //! then stop it with SIGTERM and see it drain and exit cleanly.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
@@ -92,6 +93,19 @@ async fn buy(client: &reqwest::Client, base: &str, token: &str) -> (u16, Value) 
 async fn the_readme_walk_through_works_against_the_binary() {
     let (mut service, base, lines) = start();
     let client = reqwest::Client::new();
+
+    let sales: Value = client
+        .get(format!("{base}/api/v1/sales"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sales[0]["productId"], "demo-phone", "{sales}");
+    assert_eq!(sales[0]["remaining"], 3, "{sales}");
+    let ready = client.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(ready.status().as_u16(), 200);
 
     let alice = mint("alice");
     let (status, accepted) = buy(&client, &base, &alice).await;

@@ -1,8 +1,9 @@
 //! The whole HTTP endpoint: the API, `/openapi.json`, `/docs`, `/metrics` when given a renderer,
-//! the body limit, request timing, and problem+json for every error, including those raised
-//! before a handler runs (auth, parsing, routing).
+//! the limit on requests in flight, the body limit, request timing, and problem+json for every
+//! error, including those raised before a handler runs (overload, auth, parsing, routing).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use flashsale_application::{FlashSale, Ports};
 use poem::http::{header, StatusCode};
@@ -12,6 +13,8 @@ use poem_openapi::OpenApiService;
 use crate::api::{admin::AdminApi, health::HealthApi, purchases::PurchasesApi, sales::SalesApi};
 use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
+use crate::catalog::SalesSnapshot;
+use crate::concurrency::{limit_in_flight, InFlightLimit};
 use crate::instrument::{measure, RouteNames};
 use crate::problem::{Problem, ProblemType, PROBLEM_JSON};
 use crate::scrape::{RenderMetrics, Scrape};
@@ -26,6 +29,12 @@ pub struct HttpSettings {
     pub client_ip_header: Option<String>,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Most requests in flight at once; past it a request gets `503` `overloaded` at once.
+    /// 0 means no limit. The probes and `/metrics` do not count.
+    pub max_in_flight_requests: usize,
+    /// How often the snapshot of the sales that the listing and `/readyz` serve is refreshed
+    /// (the wiring passes it to [`SalesSnapshot::start`]).
+    pub catalog_refresh: Duration,
     /// Renders `GET /metrics` (Prometheus text); `None` serves no `/metrics`.
     pub metrics: Option<RenderMetrics>,
 }
@@ -34,9 +43,11 @@ pub struct HttpSettings {
 pub type ApiService<P> =
     OpenApiService<(PurchasesApi<P>, SalesApi<P>, AdminApi<P>, HealthApi<P>), ()>;
 
-/// The OpenAPI service: operations plus their document.
+/// The OpenAPI service: operations plus their document. The listing, readiness and sale
+/// creation use `catalog`.
 pub fn openapi_service<P: Ports>(
     service: Arc<FlashSale<P>>,
+    catalog: SalesSnapshot<P>,
     settings: &HttpSettings,
 ) -> ApiService<P> {
     let apis = (
@@ -46,24 +57,36 @@ pub fn openapi_service<P: Ports>(
         },
         SalesApi {
             service: service.clone(),
+            catalog: catalog.clone(),
         },
         AdminApi {
-            service: service.clone(),
+            service,
+            catalog: catalog.clone(),
         },
-        HealthApi { service },
+        HealthApi { catalog },
     );
     OpenApiService::new(apis, "flashsale", env!("CARGO_PKG_VERSION"))
         .description(
             "Flash sales under a stampede: buy a unit (202 + request id), poll the result. \
-             Every error body is application/problem+json (RFC 9457) with a stable `type`.",
+             Every error body is application/problem+json (RFC 9457) with a stable `type`. \
+             Under overload, any operation but the probes may answer `503` with type \
+             `urn:flashsale:problem:overloaded` and `Retry-After` before it runs: the server \
+             refuses requests past its limit in flight instead of queueing them; nothing was \
+             done, retry after `Retry-After` seconds.",
         )
         .license("MIT OR Apache-2.0")
 }
 
-/// The whole endpoint, ready to serve.
-pub fn app<P: Ports>(service: Arc<FlashSale<P>>, settings: &HttpSettings) -> impl Endpoint {
+/// The whole endpoint, ready to serve; `catalog` is the snapshot the listing and `/readyz`
+/// answer from (usually [`SalesSnapshot::start`]ed with `settings.catalog_refresh`).
+pub fn app<P: Ports>(
+    service: Arc<FlashSale<P>>,
+    catalog: SalesSnapshot<P>,
+    settings: &HttpSettings,
+) -> impl Endpoint {
     let body_limit = settings.body_limit_bytes;
-    let api = openapi_service(service, settings);
+    let in_flight = Arc::new(InFlightLimit::new(settings.max_in_flight_requests));
+    let api = openapi_service(service, catalog, settings);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let routes = Arc::new(RouteNames::from_spec(&api.spec()));
@@ -78,6 +101,7 @@ pub fn app<P: Ports>(service: Arc<FlashSale<P>>, settings: &HttpSettings) -> imp
         .around(move |endpoint, req| limit_body(endpoint, req, body_limit))
         .data(TokenVerifier::new(&settings.token_secret))
         .around(move |endpoint, req| measure(endpoint, req, Arc::clone(&routes)))
+        .around(move |endpoint, req| limit_in_flight(endpoint, req, Arc::clone(&in_flight)))
         .catch_all_error(|error| async move { problem_response(error) })
 }
 

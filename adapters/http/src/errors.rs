@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use flashsale_application::{
-    AuditSaleError, CreateSaleError, ListSalesError, PlacePurchaseError, QueryResultError,
+    AuditSaleError, CreateSaleError, PlacePurchaseError, QueryResultError,
 };
 use flashsale_domain::Refusal;
 use validator::ValidationErrors;
 
+use crate::catalog::Unready;
 use crate::problem::{FieldError, Problem, ProblemType};
 
 /// Seconds a client should wait after a dependency failure before retrying.
@@ -196,9 +197,15 @@ impl From<AuditSaleError> for Failure {
     }
 }
 
-impl From<ListSalesError> for Failure {
-    fn from(error: ListSalesError) -> Self {
-        Self::unavailable(&error)
+impl From<Unready> for Failure {
+    /// The snapshot of the sales cannot be served; why is no secret (the cause was logged when
+    /// the listing failed), so the detail says it.
+    fn from(unready: Unready) -> Self {
+        Self::new(
+            ProblemType::Unavailable,
+            format!("Not ready: {unready}. Try again shortly."),
+        )
+        .retry_after(RETRY_AFTER_UNAVAILABLE)
     }
 }
 

@@ -1,6 +1,8 @@
 //! HTTP adapter: the REST API under `/api/v1`, its OpenAPI document and interactive docs.
 //!
-//! - [`app`]: builds the whole endpoint (routes, docs, body limit, problem+json errors).
+//! - [`app`]: builds the whole endpoint (routes, docs, limits, problem+json errors).
+//! - `concurrency`: the limit on requests in flight; past it, `503` `overloaded` at once.
+//! - [`catalog`]: the in-process snapshot of the sales that the listing and `/readyz` serve.
 //! - `instrument`: times every request by route template, method and status.
 //! - [`scrape`]: `GET /metrics`, rendered by whatever the wiring passes in.
 //! - `api`: one module per group of operations, each operation with its own response enum.
@@ -13,7 +15,9 @@ mod api;
 pub mod app;
 pub mod auth;
 mod body_limit;
+pub mod catalog;
 mod client_ip;
+mod concurrency;
 mod errors;
 mod instrument;
 mod problem;
@@ -23,4 +27,5 @@ mod time;
 
 pub use app::{app, openapi_service, HttpSettings};
 pub use auth::{mint_token, TokenError, TokenSecret};
+pub use catalog::{SalesSnapshot, Unready};
 pub use scrape::{metrics_app, RenderMetrics};

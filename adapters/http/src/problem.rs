@@ -57,6 +57,10 @@ pub enum ProblemType {
     /// A dependency is down; nothing was taken; see `Retry-After`.
     #[oai(rename = "urn:flashsale:problem:unavailable")]
     Unavailable,
+    /// The server has as many requests in flight as it accepts; nothing was done; see
+    /// `Retry-After`. Any operation may answer it, before its handler runs.
+    #[oai(rename = "urn:flashsale:problem:overloaded")]
+    Overloaded,
     /// An unexpected error; details are in the server's log, never in the response.
     #[oai(rename = "urn:flashsale:problem:internal")]
     Internal,
@@ -141,6 +145,7 @@ impl ProblemType {
             }
             Self::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable"),
+            Self::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "Overloaded"),
             Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }
     }

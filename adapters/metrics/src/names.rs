@@ -7,6 +7,9 @@ use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
 
 /// Histogram: one HTTP request, by `route` (the template), `method` and `status`.
 pub const HTTP_REQUEST_DURATION: &str = "flashsale_http_request_duration_seconds";
+/// Counter: HTTP requests refused with `503` `overloaded`: the limit on requests in flight was
+/// reached.
+pub const HTTP_REQUESTS_SHED: &str = "flashsale_http_requests_shed_total";
 /// Histogram: one stock gate call (a Lua script in production), by `op` and `outcome`.
 pub const STOCK_GATE_DURATION: &str = "flashsale_stock_gate_duration_seconds";
 /// Histogram: one order queue publish (Kafka: until the broker acknowledged), by `outcome`.
@@ -43,6 +46,11 @@ pub fn describe() {
         HTTP_REQUEST_DURATION,
         Unit::Seconds,
         "HTTP requests by route template, method and status"
+    );
+    describe_counter!(
+        HTTP_REQUESTS_SHED,
+        Unit::Count,
+        "HTTP requests refused at once with 503 because the limit on requests in flight was reached"
     );
     describe_histogram!(
         STOCK_GATE_DURATION,

@@ -78,6 +78,8 @@ export interface paths {
         /**
          * List sales
          * @description Every sale with its window, its per-user limit and the units still available. Public.
+         *     Served from a snapshot the server refreshes every `http.catalog_refresh_ms` (500 ms by
+         *     default), so `remaining` may lag the live count by that much.
          */
         get: operations["listSales"];
         put?: never;
@@ -100,7 +102,8 @@ export interface paths {
         /**
          * Create a sale
          * @description Defines a sale of a product with its stock, window and per-user limit, and loads its
-         *     stock for buyers. Needs a token with the `admin` claim.
+         *     stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
+         *     token with the `admin` claim.
          */
         post: operations["createSale"];
         delete?: never;
@@ -160,7 +163,9 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Answers `200` when the catalog and the stock gate answer.
+         * @description Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
+         *     every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
+         *     otherwise, saying why. Queries nothing itself.
          */
         get: operations["readiness"];
         put?: never;
@@ -255,7 +260,7 @@ export interface components {
          * @description What went wrong, as a stable URI that clients branch on.
          * @enum {string}
          */
-        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:internal";
+        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
         /**
          * PurchaseAccepted
          * @description A purchase that took stock and is queued.
@@ -732,7 +737,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every sale, by start time. */
+            /** @description Every sale, by start time, as last listed (`remaining` may lag by the refresh interval). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -750,7 +755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is down; retry after `Retry-After` seconds. */
+            /** @description The last listing failed or is too old; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "RETRY-AFTER": number;
@@ -975,7 +980,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every dependency answers. */
+            /** @description The last listing of the sales succeeded and is fresh. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -993,7 +998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency does not answer. */
+            /** @description The last listing of the sales failed or is too old; `detail` says which. */
             503: {
                 headers: {
                     "RETRY-AFTER": number;
@@ -1014,7 +1019,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:internal"];
+export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
 export const purchaseFailureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseFailure"]> = ["sold_out", "already_purchased", "unknown_sale", "queue_unavailable", "abandoned"];
 export const purchaseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseStatus"]> = ["pending", "succeeded", "failed"];
 export const saleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SaleStatus"]> = ["upcoming", "open", "ended"];

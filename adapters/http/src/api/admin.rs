@@ -10,6 +10,7 @@ use validator::Validate;
 
 use super::ApiTags;
 use crate::auth::BearerAuth;
+use crate::catalog::SalesSnapshot;
 use crate::errors::{failure_into, Failure};
 use crate::problem::{Problem, ProblemType};
 use crate::schemas::{NewSale, SaleAudit, SaleSummary};
@@ -18,6 +19,8 @@ use crate::schemas::{NewSale, SaleAudit, SaleSummary};
 pub struct AdminApi<P: Ports> {
     /// The service.
     pub service: Arc<FlashSale<P>>,
+    /// The sales as last listed, refreshed when a sale is created.
+    pub catalog: SalesSnapshot<P>,
 }
 
 /// Outcome of creating a sale.
@@ -117,7 +120,8 @@ impl<P: Ports> AdminApi<P> {
     /// Create a sale
     ///
     /// Defines a sale of a product with its stock, window and per-user limit, and loads its
-    /// stock for buyers. Needs a token with the `admin` claim.
+    /// stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
+    /// token with the `admin` claim.
     #[oai(path = "/sales", method = "post", operation_id = "createSale")]
     async fn create_sale(&self, auth: BearerAuth, body: Json<NewSale>) -> CreateSaleResponse {
         if !auth.0.admin {
@@ -133,6 +137,7 @@ impl<P: Ports> AdminApi<P> {
         };
         match self.service.create_sale(sale).await {
             Ok(()) => {
+                self.catalog.refresh().await;
                 let now = self.service.ports().clock.now();
                 CreateSaleResponse::Created(Json(SaleSummary::at(view, now)))
             }

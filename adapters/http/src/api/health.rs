@@ -1,18 +1,18 @@
-//! Liveness and readiness probes.
+//! Liveness and readiness probes. Neither takes a permit of the in-flight limit, and readiness
+//! reads the snapshot of the sales instead of querying the catalog.
 
-use std::sync::Arc;
-
-use flashsale_application::{FlashSale, Ports};
+use flashsale_application::Ports;
 use poem_openapi::{payload::Json, payload::PlainText, ApiResponse, OpenApi};
 
 use super::ApiTags;
+use crate::catalog::SalesSnapshot;
 use crate::errors::{failure_into, Failure};
 use crate::problem::Problem;
 
 /// Probes for orchestrators.
 pub struct HealthApi<P: Ports> {
-    /// The service.
-    pub service: Arc<FlashSale<P>>,
+    /// The sales as last listed.
+    pub catalog: SalesSnapshot<P>,
 }
 
 /// Outcome of the liveness probe.
@@ -26,10 +26,10 @@ pub enum LiveResponse {
 /// Outcome of the readiness probe.
 #[derive(ApiResponse)]
 pub enum ReadyResponse {
-    /// Every dependency answers.
+    /// The last listing of the sales succeeded and is fresh.
     #[oai(status = 200)]
     Ok(PlainText<&'static str>),
-    /// A dependency does not answer.
+    /// The last listing of the sales failed or is too old; `detail` says which.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// An unexpected error.
@@ -51,10 +51,12 @@ impl<P: Ports> HealthApi<P> {
 
     /// Readiness
     ///
-    /// Answers `200` when the catalog and the stock gate answer.
+    /// Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
+    /// every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
+    /// otherwise, saying why. Queries nothing itself.
     #[oai(path = "/readyz", method = "get", operation_id = "readiness")]
     async fn readyz(&self) -> ReadyResponse {
-        match self.service.list_sales().await {
+        match self.catalog.current() {
             Ok(_) => ReadyResponse::Ok(PlainText("ready")),
             Err(error) => Failure::from(error).into(),
         }

@@ -1,4 +1,4 @@
-//! Listing sales with their remaining stock.
+//! Listing sales with their remaining stock, from the in-process snapshot (`catalog`).
 
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use flashsale_application::{FlashSale, Ports};
 use poem_openapi::{payload::Json, ApiResponse, OpenApi};
 
 use super::ApiTags;
+use crate::catalog::SalesSnapshot;
 use crate::errors::{failure_into, Failure};
 use crate::problem::Problem;
 use crate::schemas::SaleSummary;
@@ -15,15 +16,17 @@ use crate::schemas::SaleSummary;
 pub struct SalesApi<P: Ports> {
     /// The service.
     pub service: Arc<FlashSale<P>>,
+    /// The sales as last listed.
+    pub catalog: SalesSnapshot<P>,
 }
 
 /// Outcome of listing sales.
 #[derive(ApiResponse)]
 pub enum ListSalesResponse {
-    /// Every sale, by start time.
+    /// Every sale, by start time, as last listed (`remaining` may lag by the refresh interval).
     #[oai(status = 200)]
     Ok(Json<Vec<SaleSummary>>),
-    /// A dependency is down; retry after `Retry-After` seconds.
+    /// The last listing failed or is too old; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// An unexpected error.
@@ -38,12 +41,17 @@ impl<P: Ports> SalesApi<P> {
     /// List sales
     ///
     /// Every sale with its window, its per-user limit and the units still available. Public.
+    /// Served from a snapshot the server refreshes every `http.catalog_refresh_ms` (500 ms by
+    /// default), so `remaining` may lag the live count by that much.
     #[oai(path = "/sales", method = "get", operation_id = "listSales")]
     async fn list_sales(&self) -> ListSalesResponse {
-        match self.service.list_sales().await {
+        match self.catalog.wait_current().await {
             Ok(views) => {
                 let now = self.service.ports().clock.now();
-                let sales = views.into_iter().map(|v| SaleSummary::at(v, now)).collect();
+                let sales = views
+                    .iter()
+                    .map(|v| SaleSummary::at(v.clone(), now))
+                    .collect();
                 ListSalesResponse::Ok(Json(sales))
             }
             Err(error) => Failure::from(error).into(),

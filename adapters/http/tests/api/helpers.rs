@@ -6,7 +6,7 @@ use std::time::Duration;
 use flashsale_application::ports::Clock;
 use flashsale_application::FlashSale;
 use flashsale_domain::{ProductId, Sale, SaleWindow, Timestamp};
-use flashsale_http::{app, mint_token, HttpSettings, TokenSecret};
+use flashsale_http::{app, mint_token, HttpSettings, SalesSnapshot, TokenSecret};
 use flashsale_memory::{
     embedded, run_order_worker, Embedded, EmbeddedSettings, RateLimits, SystemClock, WorkerSettings,
 };
@@ -17,9 +17,14 @@ use serde_json::Value;
 
 pub const SECRET: &str = "http-test-secret";
 
+/// So long that within a test the snapshot of the sales changes only when a test refreshes it
+/// (or creates a sale): the listing is deterministic.
+pub const CATALOG_REFRESH: Duration = Duration::from_secs(3_600);
+
 pub struct TestApp {
     pub client: TestClient<BoxEndpoint<'static, poem::Response>>,
     pub service: Arc<FlashSale<Embedded>>,
+    pub catalog: SalesSnapshot<Embedded>,
 }
 
 pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
@@ -27,11 +32,17 @@ pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
         token_secret: TokenSecret::new(SECRET),
         client_ip_header: client_ip_header.map(str::to_owned),
         body_limit_bytes: 1024,
+        max_in_flight_requests: 0,
+        catalog_refresh: CATALOG_REFRESH,
         metrics: None,
     }
 }
 
 pub fn spawn_app_with(limits: RateLimits, client_ip_header: Option<&str>) -> TestApp {
+    spawn_app_from(limits, settings(client_ip_header))
+}
+
+pub fn spawn_app_from(limits: RateLimits, settings: HttpSettings) -> TestApp {
     let (adapters, receiver) = embedded(&EmbeddedSettings {
         rate_limits: limits,
         queue_capacity: 1_000,
@@ -47,16 +58,20 @@ pub fn spawn_app_with(limits: RateLimits, client_ip_header: Option<&str>) -> Tes
         },
         std::future::pending::<()>(),
     ));
-    let endpoint = app(service.clone(), &settings(client_ip_header));
+    let catalog = SalesSnapshot::start(service.clone(), settings.catalog_refresh);
+    let endpoint = app(service.clone(), catalog.clone(), &settings);
     let boxed = endpoint.map_to_response().boxed();
     TestApp {
         client: TestClient::new(boxed),
         service,
+        catalog,
     }
 }
 
+pub const NO_RATE_LIMITS: RateLimits = RateLimits::NONE;
+
 pub fn spawn_app() -> TestApp {
-    spawn_app_with(RateLimits::NONE, None)
+    spawn_app_with(NO_RATE_LIMITS, None)
 }
 
 pub fn token(user: &str) -> String {
@@ -103,6 +118,8 @@ impl TestApp {
         )
         .expect("valid");
         self.service.create_sale(sale).await.expect("created");
+        // As the admin API does after creating a sale.
+        self.catalog.refresh().await;
     }
 
     pub async fn buy(&self, product: &str, user: &str) -> TestResponse {

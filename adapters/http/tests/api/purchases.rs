@@ -55,6 +55,8 @@ async fn buyers_after_the_last_unit_are_told_sold_out() {
         .await
         .assert_status(poem::http::StatusCode::ACCEPTED);
     assert_problem(app.buy("phone", "bob").await, 409, "sold-out").await;
+    // The listing is a snapshot: it shows the sale sold out from its next refresh on.
+    app.catalog.refresh().await;
     let sales = json(app.client.get("/api/v1/sales").send().await).await;
     assert_eq!(sales[0]["remaining"], 0);
 }

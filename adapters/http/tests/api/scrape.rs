@@ -10,7 +10,7 @@ use poem::EndpointExt;
 use crate::helpers::{bearer, settings, spawn_app, token};
 
 /// One recorder for this test binary; the other tests record into it too, harmlessly.
-fn recorder() -> PrometheusHandle {
+pub fn recorder() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
@@ -30,7 +30,14 @@ async fn metrics_are_served_as_prometheus_text_with_route_templates_as_labels() 
         metrics: Some(RenderMetrics::new(move || handle.render())),
         ..settings(None)
     };
-    let client = TestClient::new(app(test_app.service.clone(), &with_metrics).map_to_response());
+    let client = TestClient::new(
+        app(
+            test_app.service.clone(),
+            test_app.catalog.clone(),
+            &with_metrics,
+        )
+        .map_to_response(),
+    );
 
     client
         .post("/api/v1/sales/scrape-phone/purchases")

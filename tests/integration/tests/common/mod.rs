@@ -186,8 +186,12 @@ impl App {
         panic!("purchase {request_id} of {user} stayed pending");
     }
 
-    /// The stock the API reports for a product (the stock gate's count).
+    /// The stock the API reports for a product (the stock gate's count). The listing is a
+    /// snapshot refreshed every `http.catalog_refresh_ms`, so this first waits three intervals:
+    /// the answer then comes from a refresh that started after everything done before the call.
     pub async fn listed_remaining(&self, product: &str) -> u64 {
+        let interval = self.settings.http.catalog_refresh_ms.get();
+        tokio::time::sleep(Duration::from_millis(3 * interval)).await;
         let sales: Value = self
             .client
             .get(format!("{}/api/v1/sales", self.base))

@@ -106,7 +106,8 @@ def sync_detailed(
     """Create a sale
 
      Defines a sale of a product with its stock, window and per-user limit, and loads its
-    stock for buyers. Needs a token with the `admin` claim.
+    stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
+    token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':
@@ -140,7 +141,8 @@ def sync(
     """Create a sale
 
      Defines a sale of a product with its stock, window and per-user limit, and loads its
-    stock for buyers. Needs a token with the `admin` claim.
+    stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
+    token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':
@@ -169,7 +171,8 @@ async def asyncio_detailed(
     """Create a sale
 
      Defines a sale of a product with its stock, window and per-user limit, and loads its
-    stock for buyers. Needs a token with the `admin` claim.
+    stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
+    token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':
@@ -201,7 +204,8 @@ async def asyncio(
     """Create a sale
 
      Defines a sale of a product with its stock, window and per-user limit, and loads its
-    stock for buyers. Needs a token with the `admin` claim.
+    stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
+    token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':

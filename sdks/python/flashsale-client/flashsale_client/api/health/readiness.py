@@ -55,7 +55,9 @@ def sync_detailed(
 ) -> Response[Problem | str]:
     """Readiness
 
-     Answers `200` when the catalog and the stock gate answer.
+     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
+    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
+    otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -80,7 +82,9 @@ def sync(
 ) -> Problem | str | None:
     """Readiness
 
-     Answers `200` when the catalog and the stock gate answer.
+     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
+    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
+    otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,7 +105,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | str]:
     """Readiness
 
-     Answers `200` when the catalog and the stock gate answer.
+     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
+    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
+    otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -124,7 +130,9 @@ async def asyncio(
 ) -> Problem | str | None:
     """Readiness
 
-     Answers `200` when the catalog and the stock gate answer.
+     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
+    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
+    otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -67,6 +67,8 @@ def sync_detailed(
     """List sales
 
      Every sale with its window, its per-user limit and the units still available. Public.
+    Served from a snapshot the server refreshes every `http.catalog_refresh_ms` (500 ms by
+    default), so `remaining` may lag the live count by that much.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -92,6 +94,8 @@ def sync(
     """List sales
 
      Every sale with its window, its per-user limit and the units still available. Public.
+    Served from a snapshot the server refreshes every `http.catalog_refresh_ms` (500 ms by
+    default), so `remaining` may lag the live count by that much.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -113,6 +117,8 @@ async def asyncio_detailed(
     """List sales
 
      Every sale with its window, its per-user limit and the units still available. Public.
+    Served from a snapshot the server refreshes every `http.catalog_refresh_ms` (500 ms by
+    default), so `remaining` may lag the live count by that much.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,6 +142,8 @@ async def asyncio(
     """List sales
 
      Every sale with its window, its per-user limit and the units still available. Public.
+    Served from a snapshot the server refreshes every `http.catalog_refresh_ms` (500 ms by
+    default), so `remaining` may lag the live count by that much.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
