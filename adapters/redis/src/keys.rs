@@ -49,6 +49,7 @@ impl Keys {
     pub fn client_bucket(&self, product: &ProductId, ip: Option<&IpAddr>) -> String {
         match ip {
             Some(ip) => format!("{}{{{product}}}:rate:ip:{ip}", self.prefix),
+            // Never drawn from: lua/reserve.lua skips the client bucket of an unknown address.
             None => format!("{}{{{product}}}:rate:ip:unknown", self.prefix),
         }
     }

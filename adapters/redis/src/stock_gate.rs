@@ -133,7 +133,8 @@ impl StockGate for RedisStockGate {
         }
         let epoch = self.sold_out.epoch();
         let keys = self.redis.keys();
-        let (client_rate, client_burst) = policy_args(self.limits.per_client);
+        // A request whose address is unknown draws from no client bucket (as in memory).
+        let (client_rate, client_burst) = policy_args(client.and(self.limits.per_client));
         let (buyer_rate, buyer_burst) = policy_args(self.limits.per_buyer);
         let mut connection = self
             .redis
