@@ -164,12 +164,16 @@ async fn a_second_purchase_by_the_same_buyer_is_refused() {
         .create_sale(open_sale("p1", 5))
         .await
         .expect("created");
-    buy(&service, 1, "p1").await.expect("accepted");
+    let first = buy(&service, 1, "p1").await.expect("accepted");
     let again = buy(&service, 1, "p1").await;
-    assert!(matches!(
-        again,
-        Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
-    ));
+    assert!(
+        matches!(
+            &again,
+            Err(PlacePurchaseError::AlreadyPurchased { holder: Some(holder) })
+                if holder == &first.request_id
+        ),
+        "the refusal names the request holding the unit: {again:?}"
+    );
 }
 
 #[tokio::test]
@@ -327,7 +331,7 @@ async fn preloading_again_keeps_a_live_sale_untouched() {
     let again = buy(&service, 1, "p1").await;
     assert!(matches!(
         again,
-        Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
+        Err(PlacePurchaseError::AlreadyPurchased { holder: Some(_) })
     ));
 }
 
@@ -467,7 +471,7 @@ async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record()
     let again = buy(&amnesic, 1, "p1").await;
     assert!(matches!(
         again,
-        Err(PlacePurchaseError::Refused(Refusal::AlreadyPurchased))
+        Err(PlacePurchaseError::AlreadyPurchased { holder: Some(_) })
     ));
     let again = amnesic
         .reconcile(Duration::from_secs(30))

@@ -18,8 +18,8 @@ const RETRY_AFTER_UNAVAILABLE: u64 = 1;
 /// An error response before it is shaped into an operation's response enum.
 #[derive(Debug, Clone)]
 pub struct Failure {
-    /// The problem to send.
-    pub problem: Problem,
+    /// The problem to send (boxed: it is large, and errors travel by value).
+    pub problem: Box<Problem>,
     /// The `Retry-After` value, for 429 and 503.
     pub retry_after: Option<u64>,
 }
@@ -28,7 +28,7 @@ impl Failure {
     /// A failure with no retry hint.
     pub fn new(kind: ProblemType, detail: impl Into<String>) -> Self {
         Self {
-            problem: Problem::new(kind, detail),
+            problem: Box::new(Problem::new(kind, detail)),
             retry_after: None,
         }
     }
@@ -74,17 +74,17 @@ impl Failure {
             ProblemType::ValidationFailed,
             "Some fields break their rules.",
         );
-        failure.problem = failure.problem.with_errors(fields);
+        failure.problem.errors = fields;
         failure
     }
 
     /// One field broke its rule.
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         let mut failure = Self::new(ProblemType::ValidationFailed, "A field breaks its rule.");
-        failure.problem = failure.problem.with_errors(vec![FieldError {
+        failure.problem.errors = vec![FieldError {
             field: field.to_owned(),
             message: message.into(),
-        }]);
+        }];
         failure
     }
 }
@@ -114,6 +114,19 @@ impl From<PlacePurchaseError> for Failure {
                 format!("No sale for product {product}."),
             ),
             PlacePurchaseError::Refused(refusal) => refused(refusal),
+            PlacePurchaseError::AlreadyPurchased { holder } => {
+                let failure = refused(Refusal::AlreadyPurchased);
+                match holder {
+                    Some(request) => {
+                        let url = crate::schemas::result_url(request.as_str());
+                        let mut failure = failure;
+                        failure.problem.request_id = Some(request.to_string());
+                        failure.problem.result_url = Some(url);
+                        failure
+                    }
+                    None => failure,
+                }
+            }
             PlacePurchaseError::QueueUnavailable => Self::new(
                 ProblemType::Unavailable,
                 "The order could not be queued; your unit went back into stock. Try again.",
@@ -218,10 +231,10 @@ macro_rules! failure_into {
             fn from(failure: $crate::errors::Failure) -> Self {
                 use poem_openapi::payload::Json;
                 match failure.problem.status {
-                    $($status => Self::$variant(Json(failure.problem)),)*
+                    $($status => Self::$variant(Json(*failure.problem)),)*
                     $($($retry_status => {
                         let seconds = failure.retry_after_secs();
-                        Self::$retry_variant(Json(failure.problem), seconds)
+                        Self::$retry_variant(Json(*failure.problem), seconds)
                     })*)?
                     other => {
                         tracing::error!(status = other, "no response variant for this status");

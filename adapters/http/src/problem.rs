@@ -95,6 +95,13 @@ pub struct Problem {
     /// Fields that broke a rule, for `validation-failed`; absent otherwise.
     #[oai(skip_serializing_if_is_empty, default)]
     pub errors: Vec<FieldError>,
+    /// For `already-purchased`: the request that holds your units, to poll at `resultUrl`
+    /// (e.g. when the `202` of that request was lost); absent otherwise.
+    #[oai(skip_serializing_if_is_none)]
+    pub request_id: Option<String>,
+    /// For `already-purchased`: where to poll the request that holds your units.
+    #[oai(skip_serializing_if_is_none)]
+    pub result_url: Option<String>,
 }
 
 impl Problem {
@@ -107,13 +114,9 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: Vec::new(),
+            request_id: None,
+            result_url: None,
         }
-    }
-
-    /// The same problem listing the fields that broke a rule.
-    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
-        self.errors = errors;
-        self
     }
 }
 

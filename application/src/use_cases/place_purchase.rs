@@ -38,9 +38,17 @@ pub enum PlacePurchaseError {
     #[error("no sale for product {0}")]
     UnknownProduct(ProductId),
     /// The sale's rules refused the attempt; no stock was taken. Never
-    /// [`Refusal::RateLimited`], which is [`PlacePurchaseError::RateLimited`].
+    /// [`Refusal::RateLimited`] nor [`Refusal::AlreadyPurchased`], which have their own variants.
     #[error("refused: {0:?}")]
     Refused(Refusal),
+    /// The buyer already holds units of this product (a purchase pending or an order); nothing
+    /// more was taken.
+    #[error("already purchased (request {holder:?})")]
+    AlreadyPurchased {
+        /// The request holding the units, when the gate could say: a buyer who lost the `202`
+        /// of that request polls it.
+        holder: Option<RequestId>,
+    },
     /// The order could not be queued; the reservation was released and the buyer may retry.
     #[error("the order queue is unavailable")]
     QueueUnavailable,
@@ -78,11 +86,20 @@ impl<P: Ports> FlashSale<P> {
             product_id,
             quantity,
         };
+        let product_id = request.product_id.clone();
         let now = self.ports.clock.now();
         let reservation = match self.ports.gate.reserve(request, client, now).await {
             Ok(Ok(reservation)) => reservation,
             Ok(Err(Refusal::RateLimited { retry_after })) => {
                 return Err(PlacePurchaseError::RateLimited { retry_after })
+            }
+            Ok(Err(Refusal::AlreadyPurchased)) => {
+                // Only on this refusal: a second look at the gate for the holding request. A
+                // failure there does not make the refusal less certain, so it is not an error.
+                let holder = self.ports.gate.holder(&product_id, buyer).await;
+                return Err(PlacePurchaseError::AlreadyPurchased {
+                    holder: holder.ok().flatten(),
+                });
             }
             Ok(Err(refusal)) => return Err(PlacePurchaseError::Refused(refusal)),
             Err(StockGateError::UnknownProduct(product)) => {

@@ -66,7 +66,8 @@ def test_buys_polls_to_success_and_refuses_a_second_buy(service: Service) -> Non
     mine = get_my_purchase_of_product.sync(DEMO_PRODUCT, client=alice)
     assert isinstance(mine, PurchaseResult) and mine.request_id == accepted.request_id
 
-    assert_problem(buy(alice), HTTPStatus.CONFLICT, "urn:flashsale:problem:already-purchased")
+    refused = assert_problem(buy(alice), HTTPStatus.CONFLICT, "urn:flashsale:problem:already-purchased")
+    assert (refused.request_id, refused.result_url) == (accepted.request_id, accepted.result_url)
 
 
 def test_refuses_a_buyer_once_the_stock_is_gone_as_sold_out(service: Service) -> None:

@@ -255,6 +255,13 @@ export interface components {
              * @default []
              */
             errors: components["schemas"]["FieldError"][];
+            /**
+             * @description For `already-purchased`: the request that holds your units, to poll at `resultUrl`
+             *     (e.g. when the `202` of that request was lost); absent otherwise.
+             */
+            requestId?: string;
+            /** @description For `already-purchased`: where to poll the request that holds your units. */
+            resultUrl?: string;
         };
         /**
          * @description What went wrong, as a stable URI that clients branch on.
@@ -522,7 +529,8 @@ export interface operations {
             };
             /**
              * @description Refused by the sale's rules (`sold-out`, `already-purchased`, `sale-not-started`,
-             *     `sale-ended`); no stock was taken.
+             *     `sale-ended`); no stock was taken. `already-purchased` names the request that holds your
+             *     units (`requestId`, `resultUrl`), so a buyer who lost that request's `202` can poll it.
              */
             409: {
                 headers: {

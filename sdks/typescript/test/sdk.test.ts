@@ -76,7 +76,9 @@ describe("the generated TypeScript client against a running flashsale", { concur
 
     const again = await buy(alice);
     assert.equal(again.data, undefined);
-    assertProblem(again.error, 409, "urn:flashsale:problem:already-purchased");
+    const refused = assertProblem(again.error, 409, "urn:flashsale:problem:already-purchased");
+    assert.equal(refused.requestId, accepted!.requestId, "names the request holding the unit");
+    assert.equal(refused.resultUrl, accepted!.resultUrl);
     assert.equal(again.response.headers.get("Content-Type"), "application/problem+json");
   });
 

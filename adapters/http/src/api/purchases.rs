@@ -45,7 +45,8 @@ pub enum BuyResponse {
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
     /// Refused by the sale's rules (`sold-out`, `already-purchased`, `sale-not-started`,
-    /// `sale-ended`); no stock was taken.
+    /// `sale-ended`); no stock was taken. `already-purchased` names the request that holds your
+    /// units (`requestId`, `resultUrl`), so a buyer who lost that request's `202` can poll it.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
     /// A field breaks its rule, or the quantity is above the per-user limit (`above-limit`).

@@ -38,13 +38,13 @@ async fn a_buy_is_accepted_and_its_result_turns_to_success() {
 }
 
 #[tokio::test]
-async fn a_second_buy_by_the_same_user_is_refused_as_already_purchased() {
+async fn a_second_buy_by_the_same_user_is_refused_naming_the_request_that_holds_the_unit() {
     let app = spawn_app();
     app.open_sale("phone", 3).await;
-    app.buy("phone", "alice")
-        .await
-        .assert_status(poem::http::StatusCode::ACCEPTED);
-    assert_problem(app.buy("phone", "alice").await, 409, "already-purchased").await;
+    let first = json(app.buy("phone", "alice").await).await;
+    let problem = assert_problem(app.buy("phone", "alice").await, 409, "already-purchased").await;
+    assert_eq!(problem["requestId"], first["requestId"], "{problem}");
+    assert_eq!(problem["resultUrl"], first["resultUrl"], "{problem}");
 }
 
 #[tokio::test]
@@ -54,7 +54,8 @@ async fn buyers_after_the_last_unit_are_told_sold_out() {
     app.buy("phone", "alice")
         .await
         .assert_status(poem::http::StatusCode::ACCEPTED);
-    assert_problem(app.buy("phone", "bob").await, 409, "sold-out").await;
+    let sold_out = assert_problem(app.buy("phone", "bob").await, 409, "sold-out").await;
+    assert!(sold_out.get("requestId").is_none(), "{sold_out}");
     // The listing is a snapshot: it shows the sale sold out from its next refresh on.
     app.catalog.refresh().await;
     let sales = json(app.client.get("/api/v1/sales").send().await).await;

@@ -29,6 +29,9 @@ class Problem:
         status (int): The HTTP status code.
         detail (str): A human explanation of this occurrence.
         errors (list[FieldError] | Unset): Fields that broke a rule, for `validation-failed`; absent otherwise.
+        request_id (str | Unset): For `already-purchased`: the request that holds your units, to poll at `resultUrl`
+            (e.g. when the `202` of that request was lost); absent otherwise.
+        result_url (str | Unset): For `already-purchased`: where to poll the request that holds your units.
     """
 
     type_: ProblemType
@@ -36,6 +39,8 @@ class Problem:
     status: int
     detail: str
     errors: list[FieldError] | Unset = UNSET
+    request_id: str | Unset = UNSET
+    result_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +59,10 @@ class Problem:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
+        request_id = self.request_id
+
+        result_url = self.result_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -66,6 +75,10 @@ class Problem:
         )
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if request_id is not UNSET:
+            field_dict["requestId"] = request_id
+        if result_url is not UNSET:
+            field_dict["resultUrl"] = result_url
 
         return field_dict
 
@@ -91,12 +104,18 @@ class Problem:
 
                 errors.append(errors_item)
 
+        request_id = d.pop("requestId", UNSET)
+
+        result_url = d.pop("resultUrl", UNSET)
+
         problem = cls(
             type_=type_,
             title=title,
             status=status,
             detail=detail,
             errors=errors,
+            request_id=request_id,
+            result_url=result_url,
         )
 
         problem.additional_properties = d
