@@ -19,7 +19,7 @@ use flashsale_redis::{
 use crate::embedded::{http_settings, rate_limits};
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
-use crate::runner::{launch, split_stop, Launch, Running};
+use crate::runner::{launch, split_stop, Launch, Running, StopSignal};
 use crate::settings::{RedisConnection, Settings, DEVELOPMENT_TOKEN_SECRET};
 
 /// The production adapters, measured.
@@ -172,9 +172,22 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
             let (stop_consumer, stop_reconciler) = split_stop(stop);
+            // A consumer that ends (it failed) stops the reconciler too, so the worker ends and
+            // the runner stops the process instead of serving with nothing consumed.
+            let (consumer_ended, on_consumer_end) = tokio::sync::oneshot::channel::<()>();
+            let stop_reconciler: StopSignal = Box::pin(async move {
+                tokio::select! {
+                    () = stop_reconciler => {}
+                    _ = on_consumer_end => {}
+                }
+            });
             let reconciler =
                 run_reconciler(worker_service.clone(), reconciler_settings, stop_reconciler);
-            let consumer = run_order_consumer(worker_service, &kafka, stop_consumer);
+            let consumer = async move {
+                let consumed = run_order_consumer(worker_service, &kafka, stop_consumer).await;
+                let _ = consumer_ended.send(());
+                consumed
+            };
             let (consumed, ()) = tokio::join!(consumer, reconciler);
             consumed.context("the order consumer failed")
         },

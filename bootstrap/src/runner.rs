@@ -1,12 +1,15 @@
 //! Running a wired service: the HTTP API and/or the order worker, with an orderly stop: the API
 //! stops accepting and finishes requests in flight, then the worker drains and commits, then the
-//! process may exit. A worker-only process with metrics serves just `GET /metrics`. A process
+//! process may exit. A worker-only process with metrics serves just `GET /metrics`. A worker
+//! that ends before it was asked to (it failed, e.g. could not subscribe) stops the API too and
+//! the service ends with an error: a process that answers `/healthz` must be doing its work. A process
 //! that serves the API refreshes its snapshot of the sales in the background until the server
 //! stops.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -126,12 +129,39 @@ where
 
     let (stop, stopped) = oneshot::channel::<()>();
     let (stop_worker, worker_stopped) = oneshot::channel::<()>();
+    let (worker_ended, on_worker_end) = oneshot::channel::<()>();
     let worker = launch.role.runs_worker().then(|| {
         let signal: StopSignal = Box::pin(async move {
             let _ = worker_stopped.await;
         });
-        tokio::spawn((launch.worker)(signal))
+        let work = (launch.worker)(signal);
+        tokio::spawn(async move {
+            let result = work.await;
+            let _ = worker_ended.send(());
+            result
+        })
     });
+    let on_worker_end = worker.is_some().then_some(on_worker_end);
+    let asked_to_stop = Arc::new(AtomicBool::new(false));
+    let until_stop = {
+        let asked_to_stop = Arc::clone(&asked_to_stop);
+        async move {
+            let worker_end = async move {
+                match on_worker_end {
+                    Some(end) => {
+                        let _ = end.await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = stopped => asked_to_stop.store(true, Ordering::Release),
+                () = worker_end => {
+                    tracing::error!("the worker stopped on its own; stopping the API");
+                }
+            }
+        }
+    };
     let app = if serves_api {
         let catalog = SalesSnapshot::start(launch.service.clone(), launch.http.catalog_refresh);
         flashsale_http::app(launch.service, catalog, &launch.http)
@@ -144,17 +174,11 @@ where
     let task = tokio::spawn(async move {
         let served = match acceptor {
             Some(acceptor) => Server::new_with_acceptor(acceptor)
-                .run_with_graceful_shutdown(
-                    app,
-                    async move {
-                        let _ = stopped.await;
-                    },
-                    Some(grace),
-                )
+                .run_with_graceful_shutdown(app, until_stop, Some(grace))
                 .await
                 .context("serving HTTP"),
             None => {
-                let _ = stopped.await;
+                until_stop.await;
                 Ok(())
             }
         };
@@ -162,6 +186,9 @@ where
         let _ = stop_worker.send(());
         if let Some(worker) = worker {
             worker.await.context("the worker panicked")??;
+            if !asked_to_stop.load(Ordering::Acquire) {
+                anyhow::bail!("the worker ended before it was asked to stop");
+            }
         }
         served?;
         tracing::info!("stopped cleanly");
