@@ -115,17 +115,12 @@ impl From<PlacePurchaseError> for Failure {
             ),
             PlacePurchaseError::Refused(refusal) => refused(refusal),
             PlacePurchaseError::AlreadyPurchased { holder } => {
-                let failure = refused(Refusal::AlreadyPurchased);
-                match holder {
-                    Some(request) => {
-                        let url = crate::schemas::result_url(request.as_str());
-                        let mut failure = failure;
-                        failure.problem.request_id = Some(request.to_string());
-                        failure.problem.result_url = Some(url);
-                        failure
-                    }
-                    None => failure,
+                let mut failure = refused(Refusal::AlreadyPurchased);
+                if let Some(request) = holder {
+                    failure.problem.result_url = Some(crate::schemas::result_url(request.as_str()));
+                    failure.problem.request_id = Some(request.to_string());
                 }
+                failure
             }
             PlacePurchaseError::QueueUnavailable => Self::new(
                 ProblemType::Unavailable,

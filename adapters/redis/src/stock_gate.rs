@@ -14,6 +14,7 @@ use flashsale_domain::{
 };
 use redis::AsyncCommands;
 
+use crate::connection::PooledConnection;
 use crate::error::unavailable;
 use crate::scripts::{LOAD, RELEASE, RESERVE};
 use crate::sold_out::SoldOutMemo;
@@ -49,6 +50,14 @@ impl RedisStockGate {
         }
     }
 
+    /// A shared connection, or the gate's `Unavailable`.
+    async fn connection(&self) -> Result<PooledConnection, StockGateError> {
+        self.redis
+            .connection()
+            .await
+            .map_err(StockGateError::Unavailable)
+    }
+
     /// Ends a reservation once (`lua/release.lua`), returning its units when `restock` is set.
     async fn end(
         &self,
@@ -57,11 +66,7 @@ impl RedisStockGate {
     ) -> Result<Release, StockGateError> {
         let keys = self.redis.keys();
         let product = &reservation.product_id;
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         let released: i64 = RELEASE
             .key(keys.sale(product))
             .key(keys.buyers(product))
@@ -136,11 +141,7 @@ impl StockGate for RedisStockGate {
         // A request whose address is unknown draws from no client bucket (as in memory).
         let (client_rate, client_burst) = policy_args(client.and(self.limits.per_client));
         let (buyer_rate, buyer_burst) = policy_args(self.limits.per_buyer);
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         let reply: Vec<i64> = RESERVE
             .key(keys.sale(product))
             .key(keys.buyers(product))
@@ -183,11 +184,7 @@ impl StockGate for RedisStockGate {
         product: &ProductId,
         request: &RequestId,
     ) -> Result<Option<Reservation>, StockGateError> {
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         let record: Option<String> = connection
             .hget(self.redis.keys().in_flight(product), request.as_str())
             .await
@@ -205,11 +202,7 @@ impl StockGate for RedisStockGate {
         product: &ProductId,
         user: &UserId,
     ) -> Result<Option<RequestId>, StockGateError> {
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         let marker: Option<String> = connection
             .hget(self.redis.keys().buyers(product), user.as_str())
             .await
@@ -227,11 +220,7 @@ impl StockGate for RedisStockGate {
     }
 
     async fn in_flight_count(&self, product: &ProductId) -> Result<u64, StockGateError> {
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         connection
             .hlen(self.redis.keys().in_flight(product))
             .await
@@ -262,11 +251,7 @@ impl StockGate for RedisStockGate {
         for (product, requests) in by_product {
             pipe.hdel(keys.in_flight(product), requests).ignore();
         }
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         pipe.query_async::<()>(&mut *connection)
             .await
             .map_err(failed)
@@ -292,11 +277,7 @@ impl StockGate for RedisStockGate {
                 .arg(user.as_str())
                 .arg(format!("{request}:{quantity}"));
         }
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         let loaded: i64 = invocation
             .invoke_async(&mut *connection)
             .await
@@ -309,11 +290,7 @@ impl StockGate for RedisStockGate {
     }
 
     async fn in_flight(&self, product: &ProductId) -> Result<Vec<Reservation>, StockGateError> {
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         let records: Vec<(String, String)> = connection
             .hgetall(self.redis.keys().in_flight(product))
             .await
@@ -338,11 +315,7 @@ impl StockGate for RedisStockGate {
         for product in products {
             pipe.hget(keys.sale(product), "remaining");
         }
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(StockGateError::Unavailable)?;
+        let mut connection = self.connection().await?;
         let counts: Vec<Option<u32>> = pipe.query_async(&mut *connection).await.map_err(failed)?;
         Ok(counts)
     }

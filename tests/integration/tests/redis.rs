@@ -59,6 +59,30 @@ async fn the_redis_result_store_honours_the_contract() {
     flashsale_contracts::result_store_contract(store, "redis").await;
 }
 
+/// A connection of the test's own, to act on Redis behind the adapters' back.
+async fn direct(stack: &Stack) -> redis::aio::MultiplexedConnection {
+    let client = redis::Client::open(stack.redis_url()).unwrap();
+    client.get_multiplexed_async_connection().await.unwrap()
+}
+
+/// Tries `user`'s buy of `product` until it is reserved; fails if the gate still says sold out
+/// after `limit`, or anything else.
+async fn sells_within(gate: &RedisStockGate, product: &ProductId, user: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    loop {
+        match gate
+            .reserve(ask(product, user), None, SystemClock.now())
+            .await
+        {
+            Ok(Ok(_)) => return,
+            Ok(Err(Refusal::SoldOut)) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            other => panic!("the returned unit was not sold within {limit:?}: {other:?}"),
+        }
+    }
+}
+
 fn open_sale(product: &str, stock: u32) -> Sale {
     let now = SystemClock.now();
     let window = SaleWindow::new(
@@ -83,8 +107,7 @@ async fn scripts_are_reloaded_after_the_server_forgot_them() {
     .await
     .unwrap();
 
-    let client = redis::Client::open(stack.redis_url()).unwrap();
-    let mut direct = client.get_multiplexed_async_connection().await.unwrap();
+    let mut direct = direct(stack).await;
     let _: () = redis::cmd("SCRIPT")
         .arg("FLUSH")
         .query_async(&mut direct)
@@ -136,8 +159,7 @@ async fn rate_limit_buckets_expire_once_they_would_be_full() {
         .unwrap()
         .unwrap();
     let bucket = pool.keys().buyer_bucket(sale.product_id(), &user);
-    let client = redis::Client::open(stack.redis_url()).unwrap();
-    let mut direct = client.get_multiplexed_async_connection().await.unwrap();
+    let mut direct = direct(stack).await;
     let ttl: i64 = redis::cmd("PTTL")
         .arg(&bucket)
         .query_async(&mut direct)
@@ -189,8 +211,7 @@ async fn a_known_sell_out_is_answered_without_redis_until_stock_is_announced() {
     let p = sale.product_id();
     // Behind the gate's back, the sale disappears from Redis: asking Redis would now answer
     // "unknown product", so "sold out" can only come from the process's memory.
-    let client = redis::Client::open(stack.redis_url()).unwrap();
-    let mut direct = client.get_multiplexed_async_connection().await.unwrap();
+    let mut direct = direct(stack).await;
     let _: () = redis::cmd("DEL")
         .arg(pool.keys().sale(p))
         .query_async(&mut direct)
@@ -210,16 +231,7 @@ async fn a_known_sell_out_is_answered_without_redis_until_stock_is_announced() {
     })
     .await
     .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match gate.reserve(ask(p, "after"), None, SystemClock.now()).await {
-            Ok(Ok(_)) => break,
-            Ok(Err(Refusal::SoldOut)) if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            other => panic!("the reloaded unit was not sold: {other:?}"),
-        }
-    }
+    sells_within(&gate, p, "after", Duration::from_secs(5)).await;
 }
 
 #[tokio::test]
@@ -232,8 +244,7 @@ async fn a_unit_returned_without_an_announcement_sells_again_within_the_safety_b
     let sale = sell_out(&gate, "bound").await;
     let p = sale.product_id();
     // A unit comes back with no announcement (as if the message were lost).
-    let client = redis::Client::open(stack.redis_url()).unwrap();
-    let mut direct = client.get_multiplexed_async_connection().await.unwrap();
+    let mut direct = direct(stack).await;
     let _: () = redis::cmd("HINCRBY")
         .arg(pool.keys().sale(p))
         .arg("remaining")
@@ -241,20 +252,7 @@ async fn a_unit_returned_without_an_announcement_sells_again_within_the_safety_b
         .query_async(&mut direct)
         .await
         .unwrap();
-    let returned_at = Instant::now();
-    loop {
-        match gate.reserve(ask(p, "again"), None, SystemClock.now()).await {
-            Ok(Ok(_)) => break,
-            Ok(Err(Refusal::SoldOut)) => {
-                assert!(
-                    returned_at.elapsed() < bound * 4,
-                    "still sold out long after the safety bound"
-                );
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            other => panic!("unexpected: {other:?}"),
-        }
-    }
+    sells_within(&gate, p, "again", bound * 4).await;
 }
 
 #[tokio::test]

@@ -1,16 +1,6 @@
 //! Creating sales: admins only, validated, one sale per product.
 
-use crate::helpers::{admin_token, assert_problem, bearer, json, spawn_app, token};
-
-fn new_sale(product: &str) -> serde_json::Value {
-    serde_json::json!({
-        "productId": product,
-        "name": "Console",
-        "stock": 10,
-        "startsAt": "2026-01-01T00:00:00Z",
-        "endsAt": "2099-01-01T00:00:00Z",
-    })
-}
+use crate::helpers::{admin_token, assert_problem, bearer, json, new_sale, spawn_app, token};
 
 async fn create(
     app: &crate::helpers::TestApp,

@@ -9,17 +9,7 @@ use flashsale_http::SalesSnapshot;
 use poem::http::StatusCode;
 
 use crate::counting::{counted_service, spawn_counted_app};
-use crate::helpers::{admin_token, assert_problem, bearer, json};
-
-fn new_sale(product: &str) -> serde_json::Value {
-    serde_json::json!({
-        "productId": product,
-        "name": "Console",
-        "stock": 10,
-        "startsAt": "2026-01-01T00:00:00Z",
-        "endsAt": "2099-01-01T00:00:00Z",
-    })
-}
+use crate::helpers::{admin_token, assert_problem, bearer, json, new_sale};
 
 #[tokio::test]
 async fn a_burst_of_listings_queries_the_catalog_no_more_than_the_refresher_does() {

@@ -94,6 +94,17 @@ pub fn admin_token(user: &str) -> String {
     .expect("minted")
 }
 
+/// The body of an admin's `createSale` for `product`: 10 units, open until 2099.
+pub fn new_sale(product: &str) -> Value {
+    serde_json::json!({
+        "productId": product,
+        "name": "Console",
+        "stock": 10,
+        "startsAt": "2026-01-01T00:00:00Z",
+        "endsAt": "2099-01-01T00:00:00Z",
+    })
+}
+
 pub fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }

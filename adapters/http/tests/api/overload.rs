@@ -7,7 +7,9 @@ use poem::http::StatusCode;
 use poem::Body;
 use tokio::io::AsyncWriteExt;
 
-use crate::helpers::{assert_problem, bearer, settings, spawn_app_from, token, NO_RATE_LIMITS};
+use crate::helpers::{
+    assert_problem, bearer, settings, spawn_app_from, token, TestApp, NO_RATE_LIMITS,
+};
 use crate::scrape::recorder;
 
 /// The value of an unlabelled counter in Prometheus text (0 when absent).
@@ -15,6 +17,25 @@ fn counter(text: &str, name: &str) -> u64 {
     text.lines()
         .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
         .map_or(0, |value| value.trim().parse().expect("a counter value"))
+}
+
+/// A purchase of `phone` whose body arrives only when the returned writer is written to and
+/// dropped: it holds its permit until then.
+fn slow_purchase(
+    app: &TestApp,
+) -> (
+    tokio::io::DuplexStream,
+    impl std::future::Future<Output = poem::test::TestResponse> + '_,
+) {
+    let (body, unfinished) = tokio::io::duplex(64);
+    let purchase = app
+        .client
+        .post("/api/v1/sales/phone/purchases")
+        .header("authorization", bearer(&token("slow-buyer")))
+        .content_type("application/json")
+        .body(Body::from_async_read(unfinished))
+        .send();
+    (body, purchase)
 }
 
 #[tokio::test]
@@ -33,14 +54,7 @@ async fn past_the_limit_a_request_is_refused_at_once_while_the_probes_still_answ
     let shed_before = counter(&handle.render(), "flashsale_http_requests_shed_total");
 
     // A purchase whose body is still on its way holds the only permit until the body ends.
-    let (mut body, unfinished) = tokio::io::duplex(64);
-    let slow_purchase = app
-        .client
-        .post("/api/v1/sales/phone/purchases")
-        .header("authorization", bearer(&token("slow-buyer")))
-        .content_type("application/json")
-        .body(Body::from_async_read(unfinished))
-        .send();
+    let (mut body, slow_purchase) = slow_purchase(&app);
     let meanwhile = async {
         let refused = app.client.get("/api/v1/sales").send().await;
         refused.assert_header("retry-after", "1");
@@ -83,14 +97,7 @@ async fn past_the_limit_a_request_is_refused_at_once_while_the_probes_still_answ
 async fn without_a_limit_requests_in_flight_are_not_refused() {
     let app = spawn_app_from(NO_RATE_LIMITS, settings(None));
     app.open_sale("phone", 5).await;
-    let (mut body, unfinished) = tokio::io::duplex(64);
-    let slow_purchase = app
-        .client
-        .post("/api/v1/sales/phone/purchases")
-        .header("authorization", bearer(&token("slow-buyer")))
-        .content_type("application/json")
-        .body(Body::from_async_read(unfinished))
-        .send();
+    let (mut body, slow_purchase) = slow_purchase(&app);
     let meanwhile = async {
         app.client
             .get("/api/v1/sales")
