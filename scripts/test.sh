@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI runs, in order: the container test environment (Docker engine and locally built
-# images, see docs/testing.md), formatting, lints, every test of the workspace, then the generated
+# images, see docs/testing.md), formatting, lints, the Prometheus rules and Grafana dashboard
+# (scripts/check-ops.sh), every test of the workspace, then the generated
 # TypeScript and Python SDKs against the running service (docs/sdks.md).
 # FLASHSALE_SKIP_CONTAINERS=1 skips the container environment and the container-backed tests
 # (they then say so); FLASHSALE_SKIP_SDKS=1 skips the SDK step (it says so); nothing is skipped
@@ -22,6 +23,9 @@ cargo fmt --all --check
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "alerting rules and dashboard (docs/ops)"
+bash scripts/check-ops.sh
 
 step "cargo test"
 cargo test --workspace --locked --no-fail-fast

@@ -10,7 +10,7 @@ use rdkafka::Message;
 
 use crate::batch::Rejected;
 use crate::producer::idempotent_producer;
-use crate::stats::StatsContext;
+use crate::stats::{StatsContext, DEAD_LETTERS};
 use crate::{KafkaError, KafkaSettings};
 
 /// Header naming why the message was dead-lettered (human-readable).
@@ -64,7 +64,10 @@ impl DeadLetters {
             .producer
             .send(record, Timeout::After(self.delivery_timeout));
         match tokio::time::timeout(self.delivery_timeout, delivery).await {
-            Ok(Ok(_)) => Ok(()),
+            Ok(Ok(_)) => {
+                metrics::counter!(DEAD_LETTERS, "code" => rejected.error.code()).increment(1);
+                Ok(())
+            }
             Ok(Err((error, _))) => Err(error.to_string()),
             Err(_) => Err(format!(
                 "no acknowledgement within {:?}",

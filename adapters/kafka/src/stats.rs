@@ -18,6 +18,8 @@ pub(crate) const PRODUCER_QUEUE: &str = "flashsale_kafka_producer_queue_messages
 pub(crate) const CONSUMER_LAG: &str = "flashsale_kafka_consumer_lag_messages";
 /// Histogram: messages per batch the order consumer gathered.
 pub(crate) const CONSUMER_BATCH_SIZE: &str = "flashsale_kafka_consumer_batch_size";
+/// Counter: messages written to the dead-letter topic, by `code` (the reason's stable code).
+pub(crate) const DEAD_LETTERS: &str = "flashsale_kafka_dead_letters_total";
 
 /// A client context recording statistics; `client` names the client in the labels.
 #[derive(Debug, Clone, Copy)]

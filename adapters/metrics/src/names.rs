@@ -39,6 +39,8 @@ pub const KAFKA_PRODUCER_QUEUE: &str = "flashsale_kafka_producer_queue_messages"
 pub const KAFKA_CONSUMER_LAG: &str = "flashsale_kafka_consumer_lag_messages";
 /// Histogram: messages per batch the order consumer gathered.
 pub const KAFKA_CONSUMER_BATCH_SIZE: &str = "flashsale_kafka_consumer_batch_size";
+/// Counter: messages written to the dead-letter topic, by `code`.
+pub const KAFKA_DEAD_LETTERS: &str = "flashsale_kafka_dead_letters_total";
 
 /// Registers every description and unit with the installed recorder.
 pub fn describe() {
@@ -121,5 +123,10 @@ pub fn describe() {
         KAFKA_CONSUMER_BATCH_SIZE,
         Unit::Count,
         "Messages per batch the order consumer gathered"
+    );
+    describe_counter!(
+        KAFKA_DEAD_LETTERS,
+        Unit::Count,
+        "Messages written to the dead-letter topic, by the reason's code"
     );
 }
