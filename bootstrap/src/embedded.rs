@@ -76,7 +76,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     }
     monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());
     let mut http = http_settings(settings);
-    monitoring::serve_metrics(&mut http, metrics.as_ref());
+    monitoring::serve_metrics(&mut http, metrics.as_ref(), &settings.metrics);
     let worker_service = service.clone();
     let worker_settings = worker_settings(settings);
     let reconciler_settings = settings.reconciler.clone();

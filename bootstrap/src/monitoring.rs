@@ -25,11 +25,20 @@ pub fn install(section: &MetricsSection) -> anyhow::Result<Option<MetricsHandle>
         .context("installing the Prometheus recorder")
 }
 
-/// Serves `GET /metrics` from `handle`; without one there is no `/metrics`.
-pub fn serve_metrics(http: &mut HttpSettings, handle: Option<&MetricsHandle>) {
+/// Serves `GET /metrics` from `handle`, behind the section's token when it has one; without a
+/// handle there is no `/metrics`.
+pub fn serve_metrics(
+    http: &mut HttpSettings,
+    handle: Option<&MetricsHandle>,
+    section: &MetricsSection,
+) {
     http.metrics = handle.map(|handle| {
         let handle = handle.clone();
-        RenderMetrics::new(move || handle.render())
+        let render = RenderMetrics::new(move || handle.render());
+        match &section.token {
+            Some(token) => render.guarded_by(token.expose()),
+            None => render,
+        }
     });
 }
 

@@ -156,7 +156,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         }
     }
     let mut http = http_settings(settings);
-    monitoring::serve_metrics(&mut http, metrics.as_ref());
+    monitoring::serve_metrics(&mut http, metrics.as_ref(), &settings.metrics);
     if settings.role.serves_api() {
         // The per-sale gauges once per API process, not again in every worker.
         monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());

@@ -282,6 +282,9 @@ pub struct MetricsSection {
     pub enabled: bool,
     /// Seconds between polls of the stock and in-flight gauges; 0 turns polling off.
     pub gauge_interval_secs: u64,
+    /// When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>`.
+    #[serde(default)]
+    pub token: Option<Secret>,
 }
 
 /// How logs are written.
@@ -353,6 +356,10 @@ mod tests {
         let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
         assert!(settings.metrics.enabled);
         assert_eq!(settings.metrics.gauge_interval_secs, 5);
+        assert!(
+            settings.metrics.token.is_none(),
+            "/metrics is open by default"
+        );
     }
 
     #[test]

@@ -88,3 +88,43 @@ async fn without_a_renderer_there_is_no_metrics_route_and_the_spec_never_lists_i
     let spec = spec.0.into_body().into_string().await.expect("spec");
     assert!(!spec.contains("/metrics"));
 }
+
+#[tokio::test]
+async fn a_metrics_token_admits_only_the_requests_that_carry_it() {
+    let test_app = spawn_app();
+    let guarded = HttpSettings {
+        metrics: Some(
+            RenderMetrics::new(|| "flashsale_probe 1\n".to_owned()).guarded_by("scrape-secret"),
+        ),
+        ..settings(None)
+    };
+    let client = TestClient::new(
+        app(test_app.service.clone(), test_app.catalog.clone(), &guarded).map_to_response(),
+    );
+
+    for authorization in [
+        None,
+        Some("Bearer wrong-secret"),
+        Some("Bearer scrape-secre"),
+    ] {
+        let mut request = client.get("/metrics");
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        let response = request.send().await;
+        response.assert_status(poem::http::StatusCode::UNAUTHORIZED);
+        response.assert_header("www-authenticate", r#"Bearer realm="metrics""#);
+        response.assert_content_type("application/problem+json");
+        let problem: serde_json::Value = response.json().await.value().deserialize();
+        assert_eq!(problem["type"], "urn:flashsale:problem:unauthorized");
+        assert_eq!(problem["status"], 401);
+    }
+
+    let response = client
+        .get("/metrics")
+        .header("authorization", "Bearer scrape-secret")
+        .send()
+        .await;
+    response.assert_status_is_ok();
+    response.assert_text("flashsale_probe 1\n").await;
+}
