@@ -89,6 +89,7 @@ pub fn counted_service() -> (Arc<FlashSale<Counted>>, Arc<AtomicUsize>, Arc<Atom
         rate_limits: NO_RATE_LIMITS,
         queue_capacity: 100,
         publish_timeout: Duration::from_millis(50),
+        idempotency: crate::helpers::KEY_TIMES,
     });
     let lists = Arc::new(AtomicUsize::new(0));
     let failing = Arc::new(AtomicBool::new(false));
