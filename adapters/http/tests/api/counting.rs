@@ -62,6 +62,7 @@ impl Ports for Counted {
     type Limiter = <Embedded as Ports>::Limiter;
     type Clock = <Embedded as Ports>::Clock;
     type Ids = <Embedded as Ports>::Ids;
+    type Idempotency = <Embedded as Ports>::Idempotency;
 }
 
 pub struct CountedApp {
@@ -106,6 +107,7 @@ pub fn counted_service() -> (Arc<FlashSale<Counted>>, Arc<AtomicUsize>, Arc<Atom
         limiter: adapters.limiter,
         clock: adapters.clock,
         ids: adapters.ids,
+        idempotency: adapters.idempotency,
     };
     (Arc::new(FlashSale::new(adapters)), lists, failing)
 }
