@@ -193,3 +193,142 @@ async fn a_refusal_is_kept_and_another_body_under_the_key_is_refused() {
         "{other:?}"
     );
 }
+
+/// The in-memory gate, made to answer "sold out" from memory as the Redis gate may once it saw
+/// a sell-out, before it would replay a held request id.
+#[derive(Clone)]
+struct SoldOutFromMemory {
+    inner: flashsale_memory::MemoryStockGate,
+    sold_out: Arc<std::sync::atomic::AtomicBool>,
+}
+
+mod remembering {
+    //! The delegation of [`super::SoldOutFromMemory`] to the in-memory gate.
+
+    use std::net::IpAddr;
+    use std::sync::atomic::Ordering;
+
+    use flashsale_application::ports::{
+        LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    };
+    use flashsale_domain::{
+        ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp, UserId,
+    };
+
+    use super::SoldOutFromMemory;
+
+    impl StockGate for SoldOutFromMemory {
+        async fn reserve(
+            &self,
+            request: ReservationRequest,
+            client: Option<IpAddr>,
+            now: Timestamp,
+        ) -> Result<ReserveOutcome, StockGateError> {
+            if self.sold_out.load(Ordering::SeqCst) {
+                return Ok(Err(Refusal::SoldOut));
+            }
+            self.inner.reserve(request, client, now).await
+        }
+        async fn pending(
+            &self,
+            product: &ProductId,
+            request: &RequestId,
+        ) -> Result<Option<Reservation>, StockGateError> {
+            self.inner.pending(product, request).await
+        }
+        async fn holder(
+            &self,
+            product: &ProductId,
+            user: &UserId,
+        ) -> Result<Option<RequestId>, StockGateError> {
+            self.inner.holder(product, user).await
+        }
+        async fn in_flight_count(&self, product: &ProductId) -> Result<u64, StockGateError> {
+            self.inner.in_flight_count(product).await
+        }
+        async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+            self.inner.release(reservation).await
+        }
+        async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+            self.inner.discard(reservation).await
+        }
+        async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
+            self.inner.settle(reservations).await
+        }
+        async fn load(&self, snapshot: &StockSnapshot) -> Result<LoadOutcome, StockGateError> {
+            self.inner.load(snapshot).await
+        }
+        async fn in_flight(&self, product: &ProductId) -> Result<Vec<Reservation>, StockGateError> {
+            self.inner.in_flight(product).await
+        }
+        async fn remaining(
+            &self,
+            products: &[ProductId],
+        ) -> Result<Vec<Option<u32>>, StockGateError> {
+            self.inner.remaining(products).await
+        }
+    }
+}
+
+/// The embedded profile with a gate that answers "sold out" from memory when told to.
+struct Remembering;
+
+impl flashsale_application::Ports for Remembering {
+    type Gate = SoldOutFromMemory;
+    type Queue = <Embedded as flashsale_application::Ports>::Queue;
+    type Store = <Embedded as flashsale_application::Ports>::Store;
+    type Catalog = <Embedded as flashsale_application::Ports>::Catalog;
+    type Results = <Embedded as flashsale_application::Ports>::Results;
+    type Limiter = <Embedded as flashsale_application::Ports>::Limiter;
+    type Clock = <Embedded as flashsale_application::Ports>::Clock;
+    type Ids = <Embedded as flashsale_application::Ports>::Ids;
+    type Idempotency = <Embedded as flashsale_application::Ports>::Idempotency;
+}
+
+#[tokio::test]
+async fn a_resumed_retry_told_sold_out_from_memory_finds_the_unit_it_holds() {
+    let (service, _receiver) = service(100);
+    open_sale(&service, 1).await;
+    let request = a_request_id();
+    first_attempt_reserved(&service, &request).await;
+    let store = &service.ports().idempotency;
+    store
+        .finish(&alice(), &key(), &request, &Finish::Unknown)
+        .await
+        .unwrap();
+
+    let adapters = service.ports();
+    let sold_out = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let remembering = FlashSale::<Remembering>::new(flashsale_application::Adapters {
+        gate: SoldOutFromMemory {
+            inner: adapters.gate.clone(),
+            sold_out,
+        },
+        queue: adapters.queue.clone(),
+        store: adapters.store.clone(),
+        catalog: adapters.catalog.clone(),
+        results: adapters.results.clone(),
+        limiter: adapters.limiter.clone(),
+        clock: adapters.clock,
+        ids: adapters.ids,
+        idempotency: adapters.idempotency.clone(),
+    });
+    let accepted = remembering
+        .place_purchase_idempotently(&alice(), None, product(), Quantity::ONE, key())
+        .await
+        .expect("the held unit, not sold out");
+    assert_eq!(accepted.request_id, request);
+    let bob = UserId::parse("bob").unwrap();
+    let refused = remembering
+        .place_purchase_idempotently(&bob, None, product(), Quantity::ONE, key())
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(IdempotentPurchaseError::Purchase(
+                PlacePurchaseError::Refused(Refusal::SoldOut)
+            ))
+        ),
+        "a first attempt believes the memory: {refused:?}"
+    );
+}
