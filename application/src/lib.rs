@@ -1,10 +1,10 @@
 //! The flash sale's use cases and the ports they drive.
 //!
 //! - [`ports`]: one trait per outside need (stock gate, order queue, order store, sale catalog,
-//!   result store, rate limiter, clock, id generator), bundled by [`Ports`].
+//!   result store, rate limiter, clock, id generator, idempotency store), bundled by [`Ports`].
 //! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
-//!   own error type: place a purchase, process orders, query a result, preload stock, create and
-//!   list sales, reconcile, audit a sale.
+//!   own error type: place a purchase (with or without an idempotency key), process orders,
+//!   query a result, preload stock, create and list sales, reconcile, audit a sale.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
 
@@ -19,6 +19,7 @@ pub use use_cases::{
     create_sale::CreateSaleError,
     list_sales::{ListSalesError, SaleView},
     place_purchase::{Accepted, PlacePurchaseError},
+    place_purchase_idempotently::IdempotentPurchaseError,
     preload_stock::{PreloadError, PreloadReport},
     process_orders::{BatchReport, ProcessOrdersError},
     query_result::QueryResultError,

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::ports::{Clock, ResultStore, StockGate};
+use flashsale_application::ports::{Clock, KeyTimes, ResultStore, StockGate};
 use flashsale_application::{FlashSale, PlacePurchaseError, QueryResultError};
 use flashsale_domain::{
     FailureReason, ProductId, PurchaseState, Quantity, RatePolicy, Refusal, RequestId, Reservation,
@@ -25,6 +25,10 @@ fn settings(limits: RateLimits, queue_capacity: usize) -> EmbeddedSettings {
         rate_limits: limits,
         queue_capacity,
         publish_timeout: Duration::from_millis(20),
+        idempotency: KeyTimes {
+            ttl: Duration::from_secs(3_600),
+            lease: Duration::from_secs(10),
+        },
     }
 }
 

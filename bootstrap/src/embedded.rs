@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use flashsale_application::ports::KeyTimes;
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::RatePolicy;
 use flashsale_http::{HttpSettings, TokenSecret};
@@ -16,7 +17,7 @@ use flashsale_metrics::Measured;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running};
-use crate::settings::{RateLimitSection, Role, Settings};
+use crate::settings::{IdempotencySection, RateLimitSection, Role, Settings};
 
 /// The embedded adapters, measured as the production ones are.
 pub struct MeasuredEmbedded;
@@ -30,6 +31,7 @@ impl Ports for MeasuredEmbedded {
     type Limiter = Measured<<Embedded as Ports>::Limiter>;
     type Clock = <Embedded as Ports>::Clock;
     type Ids = <Embedded as Ports>::Ids;
+    type Idempotency = Measured<<Embedded as Ports>::Idempotency>;
 }
 
 fn measure(adapters: Adapters<Embedded>) -> Adapters<MeasuredEmbedded> {
@@ -42,6 +44,7 @@ fn measure(adapters: Adapters<Embedded>) -> Adapters<MeasuredEmbedded> {
         limiter: Measured::new(adapters.limiter),
         clock: adapters.clock,
         ids: adapters.ids,
+        idempotency: Measured::new(adapters.idempotency),
     }
 }
 
@@ -56,6 +59,7 @@ pub fn build(
         rate_limits: rate_limits(&settings.rate_limit)?,
         queue_capacity: settings.queue.capacity,
         publish_timeout: Duration::from_millis(settings.queue.publish_timeout_ms),
+        idempotency: key_times(&settings.idempotency),
     };
     let (adapters, receiver) = embedded(&embedded_settings);
     Ok((Arc::new(FlashSale::new(measure(adapters))), receiver))
@@ -125,6 +129,14 @@ pub fn rate_limits(section: &RateLimitSection) -> anyhow::Result<RateLimits> {
             "per_user",
         )?,
     })
+}
+
+/// How long idempotency records live and are held.
+pub fn key_times(section: &IdempotencySection) -> KeyTimes {
+    KeyTimes {
+        ttl: Duration::from_secs(section.ttl_secs),
+        lease: Duration::from_secs(section.lease_secs),
+    }
 }
 
 /// The HTTP adapter's settings.

@@ -13,10 +13,11 @@ use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
 use flashsale_mysql::{MySqlSettings, MySqlStore};
 use flashsale_redis::{
-    RedisConnectionKind, RedisPool, RedisResultStore, RedisSettings, RedisStockGate,
+    RedisConnectionKind, RedisIdempotencyStore, RedisPool, RedisResultStore, RedisSettings,
+    RedisStockGate,
 };
 
-use crate::embedded::{http_settings, rate_limits};
+use crate::embedded::{http_settings, key_times, rate_limits};
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running, StopSignal};
@@ -34,6 +35,7 @@ impl Ports for Production {
     type Limiter = Measured<MemoryRateLimiter<SystemClock>>;
     type Clock = SystemClock;
     type Ids = UuidIds;
+    type Idempotency = Measured<RedisIdempotencyStore>;
 }
 
 /// The Kafka settings from the config file.
@@ -137,6 +139,10 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
         limiter: Measured::new(MemoryRateLimiter::new(limits.per_ip, SystemClock)),
         clock: SystemClock,
         ids: UuidIds,
+        idempotency: Measured::new(RedisIdempotencyStore::new(
+            redis.clone(),
+            key_times(&settings.idempotency),
+        )),
     };
     Ok(Arc::new(FlashSale::new(adapters)))
 }

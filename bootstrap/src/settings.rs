@@ -65,6 +65,8 @@ pub struct Settings {
     pub rate_limit: RateLimitSection,
     /// The embedded order queue.
     pub queue: QueueSection,
+    /// Idempotency keys of buys.
+    pub idempotency: IdempotencySection,
     /// The order worker.
     pub worker: WorkerSection,
     /// Redis (production profile).
@@ -121,6 +123,15 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
     }
+}
+
+/// `[idempotency]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdempotencySection {
+    /// How long a key's record lives after its first attempt began.
+    pub ttl_secs: u64,
+    /// How long an attempt holds its key at most.
+    pub lease_secs: u64,
 }
 
 /// `[auth]`

@@ -1,4 +1,4 @@
-//! Validated identifiers: users, products, purchase requests and orders.
+//! Validated identifiers: users, products, purchase requests, orders and idempotency keys.
 //!
 //! Every identifier is 1 to 64 characters of ASCII letters, digits, `-`, `_` or `.` (a request
 //! id up to 128: it carries its product's id, see [`RequestId::for_product`]). That keeps them
@@ -141,6 +141,13 @@ identifier!(
     "order id",
     MAX_ID_LEN
 );
+identifier!(
+    /// A client's name for one buy it may retry (the `Idempotency-Key` header); scoped to its
+    /// buyer: two buyers' equal keys are unrelated.
+    IdempotencyKey,
+    "idempotency key",
+    MAX_ID_LEN
+);
 
 #[cfg(test)]
 mod tests {
@@ -171,6 +178,9 @@ mod tests {
                 max: 64
             })
         );
+        assert!(IdempotencyKey::parse("a".repeat(64)).is_ok());
+        assert!(IdempotencyKey::parse("a".repeat(65)).is_err());
+        assert!(IdempotencyKey::parse("key with spaces").is_err());
         assert!(RequestId::parse("a".repeat(128)).is_ok());
         assert!(RequestId::parse("a".repeat(129)).is_err());
     }

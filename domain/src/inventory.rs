@@ -164,7 +164,23 @@ impl Inventory {
         self.holders.get(user).map(|holding| &holding.request_id)
     }
 
-    /// Tries to take units for one buyer at `now`.
+    /// The reservation `request` already holds, when its buyer's units are held by this very
+    /// request id (a retried reserve whose first answer was lost), reserved at `now` as far as
+    /// this inventory knows (it does not keep the instant).
+    pub fn replay(&self, request: &ReservationRequest, now: Timestamp) -> Option<Reservation> {
+        let holding = self.holders.get(&request.user_id)?;
+        (holding.request_id == request.request_id).then(|| Reservation {
+            request_id: request.request_id.clone(),
+            user_id: request.user_id.clone(),
+            product_id: request.product_id.clone(),
+            quantity: holding.quantity,
+            reserved_at: now,
+        })
+    }
+
+    /// Tries to take units for one buyer at `now`. Idempotent by request id: a request whose
+    /// id already holds the buyer's units gets that reservation again ([`Self::replay`]),
+    /// whatever the window or the stock say now, and nothing more is taken.
     ///
     /// # Errors
     /// A [`Refusal`] saying why nothing was taken; the inventory is then unchanged.
@@ -173,6 +189,9 @@ impl Inventory {
         request: ReservationRequest,
         now: Timestamp,
     ) -> Result<Reservation, Refusal> {
+        if let Some(held) = self.replay(&request, now) {
+            return Ok(held);
+        }
         match self.sale.window().phase(now) {
             SalePhase::NotStarted => return Err(Refusal::NotStarted),
             SalePhase::Ended => return Err(Refusal::Ended),
@@ -253,6 +272,13 @@ mod tests {
         .expect("valid")
     }
 
+    /// Another attempt of `user`'s: a new request id.
+    fn another(user: &str, quantity: u32) -> ReservationRequest {
+        let mut attempt = request(user, quantity);
+        attempt.request_id = RequestId::parse(format!("r-{user}-2")).expect("valid");
+        attempt
+    }
+
     fn request(user: &str, quantity: u32) -> ReservationRequest {
         ReservationRequest {
             request_id: RequestId::parse(format!("r-{user}")).expect("valid"),
@@ -294,7 +320,7 @@ mod tests {
             .reserve(request("a", 1), at(150))
             .expect("reserved");
         assert_eq!(
-            inventory.reserve(request("a", 1), at(151)),
+            inventory.reserve(another("a", 1), at(151)),
             Err(Refusal::AlreadyPurchased)
         );
         assert_eq!(inventory.remaining(), 4);
@@ -364,6 +390,24 @@ mod tests {
     }
 
     #[test]
+    fn a_retried_request_id_gets_its_reservation_again_and_takes_nothing() {
+        let mut inventory = Inventory::open(sale(5));
+        let first = inventory.reserve(request("alice", 1), at(150)).expect("ok");
+        let again = inventory
+            .reserve(request("alice", 1), at(250))
+            .expect("replayed");
+        assert_eq!(
+            (again.request_id, again.quantity),
+            (first.request_id, first.quantity)
+        );
+        assert_eq!((inventory.remaining(), inventory.buyers()), (4, 1));
+        assert_eq!(
+            inventory.reserve(another("alice", 1), at(150)),
+            Err(Refusal::AlreadyPurchased)
+        );
+    }
+
+    #[test]
     fn a_restored_inventory_remembers_its_buyers() {
         let holder = (
             UserId::parse("a").expect("valid"),
@@ -372,7 +416,7 @@ mod tests {
         );
         let mut inventory = Inventory::restore(sale(3), 2, [holder]).expect("consistent");
         assert_eq!(
-            inventory.reserve(request("a", 1), at(150)),
+            inventory.reserve(another("a", 1), at(150)),
             Err(Refusal::AlreadyPurchased)
         );
         assert_eq!(inventory.remaining(), 2);

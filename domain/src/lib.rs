@@ -19,7 +19,9 @@ pub mod rate_limit;
 pub mod sale;
 pub mod time;
 
-pub use ids::{IdError, OrderId, ProductId, RequestId, UserId, MAX_ID_LEN, MAX_REQUEST_ID_LEN};
+pub use ids::{
+    IdError, IdempotencyKey, OrderId, ProductId, RequestId, UserId, MAX_ID_LEN, MAX_REQUEST_ID_LEN,
+};
 pub use inventory::{Inventory, InventoryError, Refusal, Release, Reservation, ReservationRequest};
 pub use order::{Order, OrderStatus, OrderTransitionError};
 pub use purchase::{FailureReason, Purchase, PurchaseState, PurchaseTransitionError};

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use flashsale_application::{
-    AuditSaleError, CreateSaleError, PlacePurchaseError, QueryResultError,
+    AuditSaleError, CreateSaleError, IdempotentPurchaseError, PlacePurchaseError, QueryResultError,
 };
 use flashsale_domain::Refusal;
 use validator::ValidationErrors;
@@ -129,6 +129,23 @@ impl From<PlacePurchaseError> for Failure {
             .retry_after(RETRY_AFTER_UNAVAILABLE),
             PlacePurchaseError::Limiter(error) => Self::unavailable(&error),
             PlacePurchaseError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<IdempotentPurchaseError> for Failure {
+    fn from(error: IdempotentPurchaseError) -> Self {
+        match error {
+            IdempotentPurchaseError::Purchase(error) => error.into(),
+            IdempotentPurchaseError::KeyReused => Self::new(
+                ProblemType::IdempotencyKeyReused,
+                "You used this Idempotency-Key for another request; use a new key.",
+            ),
+            IdempotentPurchaseError::KeyInUse => Self::new(
+                ProblemType::IdempotencyKeyInUse,
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+            ),
+            IdempotentPurchaseError::Store(error) => Self::unavailable(&error),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - [`auth`]: HS256 bearer tokens (`sub` = buyer, `admin` claim for admin operations).
 //! - `problem`: RFC 9457 problem details, the body of every 4xx and 5xx.
 //! - `errors`: the one place use-case errors become HTTP responses.
+//! - `idempotency_key`: the `Idempotency-Key` header of a buy.
 //! - `schemas`: request and response bodies, converted into domain types at the edge.
 
 mod api;
@@ -19,6 +20,7 @@ pub mod catalog;
 mod client_ip;
 mod concurrency;
 mod errors;
+mod idempotency_key;
 mod instrument;
 mod problem;
 mod schemas;

@@ -45,6 +45,13 @@ pub enum ProblemType {
     /// A sale for this product exists already.
     #[oai(rename = "urn:flashsale:problem:sale-exists")]
     SaleExists,
+    /// The `Idempotency-Key` was used by this buyer for another request (another product or
+    /// body); nothing was done.
+    #[oai(rename = "urn:flashsale:problem:idempotency-key-reused")]
+    IdempotencyKeyReused,
+    /// A request with this `Idempotency-Key` is still being processed; retry shortly.
+    #[oai(rename = "urn:flashsale:problem:idempotency-key-in-use")]
+    IdempotencyKeyInUse,
     /// The body is larger than the server accepts.
     #[oai(rename = "urn:flashsale:problem:payload-too-large")]
     PayloadTooLarge,
@@ -142,6 +149,10 @@ impl ProblemType {
             Self::SaleEnded => (StatusCode::CONFLICT, "Sale ended"),
             Self::AboveLimit => (StatusCode::UNPROCESSABLE_ENTITY, "Above the per-user limit"),
             Self::SaleExists => (StatusCode::CONFLICT, "Sale exists"),
+            Self::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "Idempotency key reused")
+            }
+            Self::IdempotencyKeyInUse => (StatusCode::CONFLICT, "Idempotency key in use"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
             Self::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")

@@ -7,6 +7,7 @@
 
 mod buckets;
 mod database;
+mod idempotency_store;
 mod order_queue;
 mod order_worker;
 mod rate_limiter;
@@ -15,6 +16,7 @@ mod stock_gate;
 mod system;
 
 pub use database::MemoryDatabase;
+pub use idempotency_store::MemoryIdempotencyStore;
 pub use order_queue::{order_queue, MemoryOrderQueue, OrderReceiver};
 pub use order_worker::{run_order_worker, WorkerSettings};
 pub use rate_limiter::{MemoryRateLimiter, RateLimits};
@@ -22,6 +24,7 @@ pub use result_store::MemoryResultStore;
 pub use stock_gate::MemoryStockGate;
 pub use system::{SystemClock, UuidIds};
 
+use flashsale_application::ports::KeyTimes;
 use flashsale_application::{Adapters, Ports};
 
 /// The embedded profile: every port in memory.
@@ -36,6 +39,7 @@ impl Ports for Embedded {
     type Limiter = MemoryRateLimiter<SystemClock>;
     type Clock = SystemClock;
     type Ids = UuidIds;
+    type Idempotency = MemoryIdempotencyStore;
 }
 
 /// Settings of the embedded adapters.
@@ -48,6 +52,8 @@ pub struct EmbeddedSettings {
     pub queue_capacity: usize,
     /// How long publishing waits for room in a full queue before failing.
     pub publish_timeout: std::time::Duration,
+    /// How long idempotency records live and are held.
+    pub idempotency: KeyTimes,
 }
 
 /// Builds the embedded adapters, and the receiving end of the order queue for the worker.
@@ -64,6 +70,7 @@ pub fn embedded(settings: &EmbeddedSettings) -> (Adapters<Embedded>, OrderReceiv
         limiter: MemoryRateLimiter::new(settings.rate_limits.per_ip, clock),
         clock,
         ids: UuidIds,
+        idempotency: MemoryIdempotencyStore::new(settings.idempotency),
     };
     (adapters, receiver)
 }

@@ -76,6 +76,12 @@ impl StockGate for MemoryStockGate {
             .sale(&product)?
             .ok_or(StockGateError::UnknownProduct(product))?;
         let mut live = sale.lock().map_err(poisoned)?;
+        // A retried request id gets its reservation again before any bucket or rule is asked
+        // (the in-flight record keeps the instant it was taken; a settled one is not kept).
+        if let Some(held) = live.inventory.replay(&request, now) {
+            let pending = live.in_flight.get(&held.request_id).cloned();
+            return Ok(Ok(pending.unwrap_or(held)));
+        }
         if let RateDecision::Limited { retry_after } = live.admit(client, &request.user_id, now) {
             return Ok(Err(Refusal::RateLimited { retry_after }));
         }

@@ -1,9 +1,12 @@
 //! The in-memory adapters honour the same port contracts as the Redis and MySQL adapters.
 
-use flashsale_application::ports::GateLimits;
+use std::time::Duration;
+
+use flashsale_application::ports::{GateLimits, KeyTimes};
 use flashsale_domain::RatePolicy;
 use flashsale_memory::{
-    MemoryDatabase, MemoryRateLimiter, MemoryResultStore, MemoryStockGate, SystemClock,
+    MemoryDatabase, MemoryIdempotencyStore, MemoryRateLimiter, MemoryResultStore, MemoryStockGate,
+    SystemClock,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -35,4 +38,14 @@ async fn the_memory_stock_gate_honours_the_rate_limits_contract() {
         per_buyer: policy,
     });
     flashsale_contracts::gate_limits_contract(gate, "mem", 3).await;
+}
+
+#[tokio::test]
+async fn the_memory_idempotency_store_honours_the_contract() {
+    let times = KeyTimes {
+        ttl: Duration::from_secs(60),
+        lease: Duration::from_secs(5),
+    };
+    let store = MemoryIdempotencyStore::new(times);
+    flashsale_contracts::idempotency_store_contract(store, times, "mem").await;
 }

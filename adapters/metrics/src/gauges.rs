@@ -74,6 +74,10 @@ mod tests {
             rate_limits: RateLimits::NONE,
             queue_capacity: 16,
             publish_timeout: Duration::from_millis(10),
+            idempotency: flashsale_application::ports::KeyTimes {
+                ttl: Duration::from_secs(60),
+                lease: Duration::from_secs(10),
+            },
         });
         let service = FlashSale::new(adapters);
         let product = ProductId::parse("phone").expect("id");

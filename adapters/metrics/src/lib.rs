@@ -3,9 +3,9 @@
 //! Layout:
 //! - [`names`]: every metric's name, described once for the exporter (see `docs/metrics.md`).
 //! - [`Measured`]: a decorator around any port adapter; it delegates each call and records its
-//!   latency and outcome (`stock_gate`, `order_queue`, `order_store`, `rate_limiter` and
-//!   `result_store` hold one implementation each). It knows the port traits only, never a
-//!   concrete adapter.
+//!   latency and outcome (`stock_gate`, `order_queue`, `order_store`, `rate_limiter`,
+//!   `result_store` and `idempotency_store` hold one implementation each). It knows the port
+//!   traits only, never a concrete adapter.
 //! - [`gauges`]: a periodic task polling what no call reports: reservations in flight and stock
 //!   remaining per sale.
 //! - [`exporter`]: installs the Prometheus recorder once per process and renders `/metrics`.
@@ -16,6 +16,7 @@
 mod error;
 pub mod exporter;
 pub mod gauges;
+mod idempotency_store;
 mod measured;
 pub mod names;
 mod order_queue;

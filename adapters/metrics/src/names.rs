@@ -27,6 +27,9 @@ pub const RATE_LIMITER_DURATION: &str = "flashsale_rate_limiter_duration_seconds
 pub const RATE_LIMITER_DECISIONS: &str = "flashsale_rate_limiter_decisions_total";
 /// Histogram: one result store call, by `op` and `outcome`.
 pub const RESULT_STORE_DURATION: &str = "flashsale_result_store_duration_seconds";
+/// Histogram: one idempotency store call, by `op` (`begin`, `finish`) and `outcome` (for
+/// `begin`: what it found).
+pub const IDEMPOTENCY_STORE_DURATION: &str = "flashsale_idempotency_store_duration_seconds";
 /// Gauge: reservations taken and neither persisted nor released, by `product`.
 pub const RESERVATIONS_IN_FLIGHT: &str = "flashsale_reservations_in_flight";
 /// Gauge: units a buyer can still get, by `product`.
@@ -93,6 +96,11 @@ pub fn describe() {
         RESULT_STORE_DURATION,
         Unit::Seconds,
         "Result store calls by operation and outcome"
+    );
+    describe_histogram!(
+        IDEMPOTENCY_STORE_DURATION,
+        Unit::Seconds,
+        "Idempotency store calls by operation and outcome"
     );
     describe_gauge!(
         RESERVATIONS_IN_FLIGHT,

@@ -1,9 +1,10 @@
 //! The key layout. Every key of one product carries the product's hash tag `{product}`, so the
-//! scripts that touch several of them run on one Redis Cluster slot.
+//! scripts that touch several of them run on one Redis Cluster slot; an idempotency record is
+//! one key tagged with its buyer.
 
 use std::net::IpAddr;
 
-use flashsale_domain::{ProductId, RequestId, UserId};
+use flashsale_domain::{IdempotencyKey, ProductId, RequestId, UserId};
 
 /// Builds key names under a prefix.
 #[derive(Debug, Clone)]
@@ -62,6 +63,12 @@ impl Keys {
     /// The pub/sub channel announcing products whose units came back (a release, a load).
     pub fn stock_returned_channel(&self) -> String {
         format!("{}stock-returned", self.prefix)
+    }
+
+    /// A buyer's idempotency record for one key, tagged with the buyer (`{idem:user}`): one
+    /// key per record, and a buyer's keys on one slot.
+    pub fn idempotency(&self, user: &UserId, key: &IdempotencyKey) -> String {
+        format!("{}{{idem:{user}}}:{key}", self.prefix)
     }
 
     /// A purchase result, by request.

@@ -14,12 +14,19 @@ pub static RELEASE: LazyLock<Script> =
 /// Load unless live: `lua/load.lua`.
 pub static LOAD: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/load.lua")));
 
+/// Begin an attempt under an idempotency key: `lua/key_begin.lua`.
+pub static KEY_BEGIN: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("lua/key_begin.lua")));
+/// End an attempt under an idempotency key: `lua/key_finish.lua`.
+pub static KEY_FINISH: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("lua/key_finish.lua")));
+
 /// Loads every script, so the hot path only ever sends EVALSHA.
 ///
 /// # Errors
 /// When the server refuses a script.
 pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
-    for script in [&*RESERVE, &*RELEASE, &*LOAD] {
+    for script in [&*RESERVE, &*RELEASE, &*LOAD, &*KEY_BEGIN, &*KEY_FINISH] {
         script.prepare_invoke().load_async(connection).await?;
     }
     Ok(())

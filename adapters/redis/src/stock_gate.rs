@@ -112,6 +112,27 @@ fn refusal_of(code: &[i64]) -> Result<Option<Refusal>, StockGateError> {
     })
 }
 
+/// The reservation a retried request id already holds (`{2, quantity[, reserved_at_ms]}` from
+/// `lua/reserve.lua`); without the in-flight record's instant (settled), `now` stands in.
+fn replayed(
+    request: ReservationRequest,
+    held: i64,
+    reserved_at: Option<i64>,
+    now: Timestamp,
+) -> Result<ReserveOutcome, StockGateError> {
+    let quantity = u32::try_from(held)
+        .ok()
+        .and_then(|held| Quantity::new(held).ok())
+        .ok_or_else(|| failed(format!("stored quantity {held} is not a quantity")))?;
+    Ok(Ok(Reservation {
+        request_id: request.request_id,
+        user_id: request.user_id,
+        product_id: request.product_id,
+        quantity,
+        reserved_at: reserved_at.map_or(now, Timestamp::from_millis),
+    }))
+}
+
 /// Reads an in-flight record, `user:quantity:reserved_at_ms`, as written by `lua/reserve.lua`.
 fn in_flight_record(product: &ProductId, request: &str, record: &str) -> Option<Reservation> {
     let mut fields = record.split(':');
@@ -161,6 +182,7 @@ impl StockGate for RedisStockGate {
             .map_err(failed)?;
         match reply.as_slice() {
             [-5] => return Err(StockGateError::UnknownProduct(request.product_id)),
+            [2, held, rest @ ..] => return replayed(request, *held, rest.first().copied(), now),
             [0, ends_at, 0] => {
                 self.sold_out
                     .remember(product, Timestamp::from_millis(*ends_at), epoch);

@@ -7,6 +7,7 @@
 
 mod clock;
 mod id_generator;
+mod idempotency_store;
 mod order_batch;
 mod order_queue;
 mod order_store;
@@ -17,6 +18,9 @@ mod stock_gate;
 
 pub use clock::Clock;
 pub use id_generator::IdGenerator;
+pub use idempotency_store::{
+    Begun, Finish, IdempotencyError, IdempotencyStore, KeyClaim, KeyOutcome, KeyTimes,
+};
 pub use order_batch::{plan_batch, BatchPlan, KnownOrders};
 pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{NewOrder, OrderStore, OrderStoreError, Persisted};
@@ -43,6 +47,8 @@ pub trait Ports: Send + Sync + 'static {
     type Clock: Clock;
     /// Fresh identifiers.
     type Ids: IdGenerator;
+    /// What buys under an idempotency key became.
+    type Idempotency: IdempotencyStore;
 }
 
 /// The adapter instances of one deployment.
@@ -63,4 +69,6 @@ pub struct Adapters<P: Ports> {
     pub clock: P::Clock,
     /// Fresh identifiers.
     pub ids: P::Ids,
+    /// What buys under an idempotency key became.
+    pub idempotency: P::Idempotency,
 }

@@ -52,8 +52,16 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     /// the marker and records the reservation as in flight. That in-flight record is the
     /// purchase's pending state ([`StockGate::pending`]); nothing else is written.
     ///
+    /// Idempotent by request id: when the buyer's units are held by this very request id (in
+    /// flight or settled), the gate answers that reservation again, before any bucket or rule,
+    /// and takes nothing more; so a caller unsure whether a reserve happened (its answer was
+    /// lost) may run it again with the same request id. The quantity is the held one; the
+    /// instant is the in-flight record's, or `now` once settled.
+    ///
     /// A gate may answer [`Refusal::SoldOut`] from its own memory once it saw the product sold
-    /// out, until units can come back (a release, a reload) or a short safety bound passes.
+    /// out, until units can come back (a release, a reload) or a short safety bound passes;
+    /// that answer may pre-empt a replay, so a caller retrying a request id asks
+    /// [`StockGate::holder`] when refused as sold out.
     ///
     /// # Errors
     /// [`StockGateError::UnknownProduct`] when no sale is loaded for the product;

@@ -4,6 +4,7 @@ pub mod audit_sale;
 pub mod create_sale;
 pub mod list_sales;
 pub mod place_purchase;
+pub mod place_purchase_idempotently;
 pub mod preload_stock;
 pub mod process_orders;
 pub mod query_result;

@@ -86,6 +86,19 @@ impl<P: Ports> FlashSale<P> {
             product_id,
             quantity,
         };
+        self.reserve_and_queue(request, client).await
+    }
+
+    /// One atomic step of the gate for `request`, then the queue (see [`Self::place_purchase`],
+    /// whose client limiter the caller has passed). Safe to run again with the same request id:
+    /// the gate answers a held request id with its reservation, and the order store knows a
+    /// request it persisted.
+    pub(crate) async fn reserve_and_queue(
+        &self,
+        request: ReservationRequest,
+        client: Option<IpAddr>,
+    ) -> Result<Accepted, PlacePurchaseError> {
+        let buyer = request.user_id.clone();
         let product_id = request.product_id.clone();
         let now = self.ports.clock.now();
         let reservation = match self.ports.gate.reserve(request, client, now).await {
@@ -96,7 +109,7 @@ impl<P: Ports> FlashSale<P> {
             Ok(Err(Refusal::AlreadyPurchased)) => {
                 // Only on this refusal: a second look at the gate for the holding request. A
                 // failure there does not make the refusal less certain, so it is not an error.
-                let holder = self.ports.gate.holder(&product_id, buyer).await;
+                let holder = self.ports.gate.holder(&product_id, &buyer).await;
                 return Err(PlacePurchaseError::AlreadyPurchased {
                     holder: holder.ok().flatten(),
                 });
@@ -107,7 +120,14 @@ impl<P: Ports> FlashSale<P> {
             }
             Err(other) => return Err(PlacePurchaseError::Gate(other)),
         };
+        self.queue(reservation).await
+    }
 
+    /// Queues a reservation's order; if queueing fails, the reservation is undone.
+    pub(crate) async fn queue(
+        &self,
+        reservation: Reservation,
+    ) -> Result<Accepted, PlacePurchaseError> {
         // Fault injection: the process "dies" here, with the units reserved (the purchase
         // pending) but nothing queued (see docs/guarantees.md).
         #[cfg(feature = "failpoints")]
@@ -123,7 +143,7 @@ impl<P: Ports> FlashSale<P> {
         })
     }
 
-    async fn admit(&self, client: IpAddr) -> Result<(), PlacePurchaseError> {
+    pub(crate) async fn admit(&self, client: IpAddr) -> Result<(), PlacePurchaseError> {
         match self.ports.limiter.check(client).await? {
             RateDecision::Allowed => Ok(()),
             RateDecision::Limited { retry_after } => {

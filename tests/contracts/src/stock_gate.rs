@@ -1,6 +1,6 @@
 //! The stock gate contract: the inventory rules, atomic under concurrency, release exactly once,
-//! preload never clobbering a live sale, the in-flight record as the pending state, and a unit
-//! returned after a sell-out sold again.
+//! preload never clobbering a live sale, the in-flight record as the pending state, a retried
+//! request id answered with its reservation, and a unit returned after a sell-out sold again.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -19,6 +19,7 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     a_discard_frees_the_buyer_but_returns_no_stock(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
     the_in_flight_record_is_the_pending_state(&gate, &f).await;
+    a_retried_request_id_gets_its_reservation_again(&gate, &f).await;
     a_unit_returned_after_a_sell_out_sells_again(&gate, &f).await;
     concurrent_buyers_never_oversell(&gate, &f).await;
 }
@@ -56,6 +57,63 @@ async fn the_in_flight_record_is_the_pending_state<G: StockGate>(gate: &G, f: &F
     let ghost = f.product("no-such-sale");
     assert_eq!(gate.pending(&ghost, request).await.unwrap(), None);
     assert_eq!(gate.in_flight_count(&ghost).await.unwrap(), 0);
+}
+
+/// A second reserve with the same request id (a retry after a lost answer) returns the first
+/// reservation, in flight or settled, and takes nothing more, even with the stock gone; another
+/// request id of the same buyer is still refused, and a released request id may buy again.
+async fn a_retried_request_id_gets_its_reservation_again<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("replay", 2);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let first = gate
+        .reserve(f.ask(p, 1, "replay-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    gate.reserve(f.ask(p, 2, "replay-2", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    let again = gate
+        .reserve(f.ask(p, 1, "replay-1", 1), None, now())
+        .await
+        .unwrap()
+        .expect("a retried request id is not refused, even sold out");
+    assert_eq!(
+        again, first,
+        "in flight: the same reservation, its instant included"
+    );
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
+    assert_eq!(gate.in_flight_count(p).await.unwrap(), 2);
+    let other = gate.reserve(f.ask(p, 1, "replay-x", 1), None, now()).await;
+    assert_eq!(other, Ok(Err(Refusal::AlreadyPurchased)));
+
+    gate.settle(std::slice::from_ref(&first)).await.unwrap();
+    let settled = gate
+        .reserve(f.ask(p, 1, "replay-1", 1), None, now())
+        .await
+        .unwrap()
+        .expect("a settled request id is not refused either");
+    assert_eq!(
+        (&settled.request_id, &settled.user_id, settled.quantity),
+        (&first.request_id, &first.user_id, first.quantity)
+    );
+    assert_eq!(
+        gate.in_flight_count(p).await.unwrap(),
+        1,
+        "nothing back in flight"
+    );
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
+
+    assert_eq!(gate.release(&first).await.unwrap(), Release::Released);
+    let bought_again = gate
+        .reserve(f.ask(p, 1, "replay-1", 1), None, now())
+        .await
+        .unwrap()
+        .expect("released: the same request id takes a unit again");
+    assert_eq!(bought_again.request_id, first.request_id);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
 }
 
 /// However the gate remembers a sell-out, a unit released afterwards is sold again within a few

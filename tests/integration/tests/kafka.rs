@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use flashsale_application::ports::{
-    NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError,
+    KeyTimes, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError,
 };
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::{
@@ -20,7 +20,8 @@ use flashsale_kafka::dead_letter::{
 };
 use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings};
 use flashsale_memory::{
-    MemoryDatabase, MemoryRateLimiter, MemoryResultStore, MemoryStockGate, SystemClock, UuidIds,
+    MemoryDatabase, MemoryIdempotencyStore, MemoryRateLimiter, MemoryResultStore, MemoryStockGate,
+    SystemClock, UuidIds,
 };
 use flashsale_test_support::{require_stack, unique_topic, Stack};
 use rdkafka::consumer::{Consumer, StreamConsumer};
@@ -45,6 +46,7 @@ impl Ports for KafkaQueued {
     type Limiter = MemoryRateLimiter<SystemClock>;
     type Clock = SystemClock;
     type Ids = UuidIds;
+    type Idempotency = MemoryIdempotencyStore;
 }
 
 /// The in-memory order store, made to fail on demand (a database outage).
@@ -138,6 +140,10 @@ async fn harness_with(settings: KafkaSettings, stock: u32) -> Harness {
         limiter: MemoryRateLimiter::new(None, clock),
         clock,
         ids: UuidIds,
+        idempotency: MemoryIdempotencyStore::new(KeyTimes {
+            ttl: Duration::from_secs(60),
+            lease: Duration::from_secs(10),
+        }),
     };
     let service = Arc::new(FlashSale::new(adapters));
     let product = ProductId::parse(format!("phone-{}", settings.topic)).unwrap();

@@ -1,18 +1,22 @@
-//! The Redis adapters against a real Redis: the port contracts, script reloading, expiring
-//! rate-limit state, in-flight records, and "sold out" answered from memory.
+//! The Redis adapters against a real Redis: the port contracts (idempotency store included),
+//! script reloading, expiring rate-limit state, in-flight records, and "sold out" answered from
+//! memory.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
 use flashsale_application::ports::Clock;
-use flashsale_application::ports::{GateLimits, StockGate, StockGateError, StockSnapshot};
+use flashsale_application::ports::{
+    GateLimits, KeyTimes, StockGate, StockGateError, StockSnapshot,
+};
 use flashsale_domain::{
     ProductId, Quantity, RatePolicy, Refusal, RequestId, ReservationRequest, Sale, SaleWindow,
     Timestamp, UserId,
 };
 use flashsale_memory::SystemClock;
 use flashsale_redis::{
-    RedisConnectionKind, RedisPool, RedisResultStore, RedisSettings, RedisStockGate,
+    RedisConnectionKind, RedisIdempotencyStore, RedisPool, RedisResultStore, RedisSettings,
+    RedisStockGate,
 };
 use flashsale_test_support::{key_prefix, require_stack, Stack};
 
@@ -60,6 +64,17 @@ async fn the_redis_result_store_honours_the_contract() {
 }
 
 /// A connection of the test's own, to act on Redis behind the adapters' back.
+#[tokio::test]
+async fn the_redis_idempotency_store_honours_the_contract() {
+    let stack = require_stack!();
+    let times = KeyTimes {
+        ttl: Duration::from_secs(60),
+        lease: Duration::from_secs(5),
+    };
+    let store = RedisIdempotencyStore::new(pool(stack).await, times);
+    flashsale_contracts::idempotency_store_contract(store, times, "redis").await;
+}
+
 async fn direct(stack: &Stack) -> redis::aio::MultiplexedConnection {
     let client = redis::Client::open(stack.redis_url()).unwrap();
     client.get_multiplexed_async_connection().await.unwrap()

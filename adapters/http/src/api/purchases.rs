@@ -5,13 +5,15 @@ use std::sync::Arc;
 use flashsale_application::{FlashSale, Ports};
 use flashsale_domain::{ProductId, Quantity, RequestId};
 use poem::Request;
-use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
+use poem_openapi::param::{Header, Path};
+use poem_openapi::{payload::Json, ApiResponse, OpenApi};
 use validator::Validate;
 
 use super::ApiTags;
 use crate::auth::BearerAuth;
 use crate::client_ip::client_ip;
 use crate::errors::{failure_into, Failure};
+use crate::idempotency_key;
 use crate::problem::{Problem, ProblemType};
 use crate::schemas::{PurchaseAccepted, PurchaseRequest, PurchaseResult};
 
@@ -26,10 +28,12 @@ pub struct PurchasesApi<P: Ports> {
 /// Outcome of a buy.
 #[derive(ApiResponse)]
 pub enum BuyResponse {
-    /// A unit is reserved and the order is queued: poll `Location` for the result.
+    /// A unit is reserved and the order is queued: poll `Location` for the result. A retry with
+    /// the same `Idempotency-Key` gets the same `requestId` and `Location` again.
     #[oai(status = 202)]
     Accepted(Json<PurchaseAccepted>, #[oai(header = "Location")] String),
-    /// The product id or the body is malformed, or the body has unknown fields.
+    /// The product id, the body or the `Idempotency-Key` is malformed, or the body has unknown
+    /// fields.
     #[oai(status = 400, content_type = "application/problem+json")]
     BadRequest(Json<Problem>),
     /// The bearer token is missing or invalid.
@@ -47,9 +51,12 @@ pub enum BuyResponse {
     /// Refused by the sale's rules (`sold-out`, `already-purchased`, `sale-not-started`,
     /// `sale-ended`); no stock was taken. `already-purchased` names the request that holds your
     /// units (`requestId`, `resultUrl`), so a buyer who lost that request's `202` can poll it.
+    /// Or `idempotency-key-in-use`: a request with this `Idempotency-Key` is still being
+    /// processed; nothing was done.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
-    /// A field breaks its rule, or the quantity is above the per-user limit (`above-limit`).
+    /// A field breaks its rule, the quantity is above the per-user limit (`above-limit`), or
+    /// the `Idempotency-Key` was used for another product or body (`idempotency-key-reused`).
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
     /// Too many requests from this client or buyer; retry after `Retry-After` seconds.
@@ -107,6 +114,17 @@ impl<P: Ports> PurchasesApi<P> {
     /// the order. Answers `202` as soon as the order is queued; poll the `Location` for the
     /// result. A buyer gets one order per product; rate limits apply per client address and
     /// per buyer.
+    ///
+    /// Retries are safe with an `Idempotency-Key` header (IETF httpapi draft "The
+    /// Idempotency-Key HTTP Header Field"): a key of your choosing, 1 to 64 ASCII letters,
+    /// digits, `-`, `_` or `.`, optionally as a quoted string, e.g. a UUID. Retried with the same
+    /// key, product and body, the buy is answered as its first attempt was: a `202` with the
+    /// same `requestId` and `Location`, or the same refusal; nothing more is bought. The same key
+    /// with another product or body gets `422` `idempotency-key-reused`; a retry while the first
+    /// attempt is still being processed gets `409` `idempotency-key-in-use`. Keys are scoped to
+    /// the buyer and remembered for a configured time (24 hours by default), then forgotten.
+    /// Rate limits (`429`) and unavailable dependencies (`503`) are not remembered: retry with
+    /// the same key.
     #[oai(
         path = "/sales/:productId/purchases",
         method = "post",
@@ -119,6 +137,9 @@ impl<P: Ports> PurchasesApi<P> {
         /// The product to buy.
         #[oai(name = "productId")]
         product_id: Path<String>,
+        /// Makes retries of this buy safe: see the operation's description.
+        #[oai(name = "Idempotency-Key")]
+        idempotency_key: Header<Option<String>>,
         body: Json<PurchaseRequest>,
     ) -> BuyResponse {
         let product_id = match ProductId::parse(product_id.0) {
@@ -132,12 +153,25 @@ impl<P: Ports> PurchasesApi<P> {
             Ok(quantity) => quantity,
             Err(error) => return Failure::invalid_field("quantity", error.to_string()).into(),
         };
+        let key = match idempotency_key::parse(idempotency_key.0.as_deref()) {
+            Ok(key) => key,
+            Err(failure) => return failure.into(),
+        };
         let client = client_ip(req, self.client_ip_header.as_deref());
-        match self
-            .service
-            .place_purchase(&auth.0.user_id, client, product_id, quantity)
-            .await
-        {
+        let buyer = &auth.0.user_id;
+        let placed = match key {
+            Some(key) => {
+                self.service
+                    .place_purchase_idempotently(buyer, client, product_id, quantity, key)
+                    .await
+            }
+            None => self
+                .service
+                .place_purchase(buyer, client, product_id, quantity)
+                .await
+                .map_err(Into::into),
+        };
+        match placed {
             Ok(accepted) => {
                 let body = PurchaseAccepted::from_accepted(&accepted);
                 let location = body.result_url.clone();

@@ -62,6 +62,7 @@ impl Ports for Counted {
     type Limiter = <Embedded as Ports>::Limiter;
     type Clock = <Embedded as Ports>::Clock;
     type Ids = <Embedded as Ports>::Ids;
+    type Idempotency = <Embedded as Ports>::Idempotency;
 }
 
 pub struct CountedApp {
@@ -89,6 +90,7 @@ pub fn counted_service() -> (Arc<FlashSale<Counted>>, Arc<AtomicUsize>, Arc<Atom
         rate_limits: NO_RATE_LIMITS,
         queue_capacity: 100,
         publish_timeout: Duration::from_millis(50),
+        idempotency: crate::helpers::KEY_TIMES,
     });
     let lists = Arc::new(AtomicUsize::new(0));
     let failing = Arc::new(AtomicBool::new(false));
@@ -105,6 +107,7 @@ pub fn counted_service() -> (Arc<FlashSale<Counted>>, Arc<AtomicUsize>, Arc<Atom
         limiter: adapters.limiter,
         clock: adapters.clock,
         ids: adapters.ids,
+        idempotency: adapters.idempotency,
     };
     (Arc::new(FlashSale::new(adapters)), lists, failing)
 }

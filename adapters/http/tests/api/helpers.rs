@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::ports::Clock;
+use flashsale_application::ports::{Clock, KeyTimes};
 use flashsale_application::FlashSale;
 use flashsale_domain::{ProductId, Sale, SaleWindow, Timestamp};
 use flashsale_http::{app, mint_token, HttpSettings, SalesSnapshot, TokenSecret};
@@ -42,11 +42,26 @@ pub fn spawn_app_with(limits: RateLimits, client_ip_header: Option<&str>) -> Tes
     spawn_app_from(limits, settings(client_ip_header))
 }
 
+/// Idempotency records of the test apps: an hour to live, held ten seconds by an attempt.
+pub const KEY_TIMES: KeyTimes = KeyTimes {
+    ttl: Duration::from_secs(3_600),
+    lease: Duration::from_secs(10),
+};
+
 pub fn spawn_app_from(limits: RateLimits, settings: HttpSettings) -> TestApp {
+    spawn_app_keeping_keys(limits, settings, KEY_TIMES)
+}
+
+pub fn spawn_app_keeping_keys(
+    limits: RateLimits,
+    settings: HttpSettings,
+    idempotency: KeyTimes,
+) -> TestApp {
     let (adapters, receiver) = embedded(&EmbeddedSettings {
         rate_limits: limits,
         queue_capacity: 1_000,
         publish_timeout: Duration::from_millis(50),
+        idempotency,
     });
     let service = Arc::new(FlashSale::new(adapters));
     tokio::spawn(run_order_worker(

@@ -8,6 +8,7 @@ mod bad_input;
 mod catalog;
 mod counting;
 mod helpers;
+mod idempotency;
 mod openapi;
 mod overload;
 mod purchases;

@@ -6,12 +6,27 @@
 -- ARGV[1] now (ms), ARGV[2] user, ARGV[3] request id, ARGV[4] quantity,
 -- ARGV[5] client tokens per second, ARGV[6] client burst, ARGV[7] buyer tokens per second,
 -- ARGV[8] buyer burst (a rate of 0 turns that bucket off)
--- Returns {1} reserved, {0, ends_ms, remaining} sold out, {-1} already purchased,
+-- Returns {1} reserved, {2, quantity} or {2, quantity, reserved_at_ms} this request id already
+-- holds the buyer's units (settled, or in flight), {0, ends_ms, remaining} sold out, {-1} already purchased,
 -- {-2} not started, {-3} ended, {-4, limit} above the per-user limit, {-5} unknown product,
 -- {-6, milliseconds until a token is there} rate limited.
 local sale = redis.call('HMGET', KEYS[1], 'remaining', 'starts', 'ends', 'limit')
 if not sale[1] then return {-5} end
 local now = tonumber(ARGV[1])
+
+-- A retried request id (its first answer lost) gets its reservation again, before any bucket
+-- or rule, and nothing more is taken: the buyer's marker `request:quantity` names the request
+-- holding their units; its in-flight record `user:quantity:reserved_at_ms`, if still there,
+-- keeps the instant.
+local marker = redis.call('HGET', KEYS[2], ARGV[2])
+if marker then
+  local holder, held = string.match(marker, '^(.*):(%d+)$')
+  if holder == ARGV[3] then
+    local record = redis.call('HGET', KEYS[3], ARGV[3])
+    if record then return {2, tonumber(held), tonumber(string.match(record, ':(%-?%d+)$'))} end
+    return {2, tonumber(held)}
+  end
+end
 
 -- Takes one token from a bucket: 0 when taken, else the wait in milliseconds. A bucket expires
 -- once it would be full again, so idle clients cost nothing; a refusal writes nothing.
@@ -46,7 +61,7 @@ end
 
 if now < tonumber(sale[2]) then return {-2} end
 if now >= tonumber(sale[3]) then return {-3} end
-if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return {-1} end
+if marker then return {-1} end
 local quantity = tonumber(ARGV[4])
 local limit = tonumber(sale[4])
 if quantity > limit then return {-4, limit} end
