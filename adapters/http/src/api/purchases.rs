@@ -14,6 +14,7 @@ use crate::client_ip::client_ip;
 use crate::errors::{failure_into, Failure};
 use crate::problem::{Problem, ProblemType};
 use crate::schemas::{PurchaseAccepted, PurchaseRequest, PurchaseResult};
+use crate::wire::{ProductIdText, RequestIdText};
 
 /// Buying and polling.
 pub struct PurchasesApi<P: Ports> {
@@ -118,7 +119,7 @@ impl<P: Ports> PurchasesApi<P> {
         auth: BearerAuth,
         /// The product to buy.
         #[oai(name = "productId")]
-        product_id: Path<String>,
+        product_id: Path<ProductIdText>,
         body: Json<PurchaseRequest>,
     ) -> BuyResponse {
         let product_id = match ProductId::parse(product_id.0) {
@@ -128,7 +129,7 @@ impl<P: Ports> PurchasesApi<P> {
         if let Err(errors) = body.0.validate() {
             return Failure::validation(&errors).into();
         }
-        let quantity = match Quantity::new(body.0.quantity) {
+        let quantity = match Quantity::new(body.0.quantity.0) {
             Ok(quantity) => quantity,
             Err(error) => return Failure::invalid_field("quantity", error.to_string()).into(),
         };
@@ -161,7 +162,7 @@ impl<P: Ports> PurchasesApi<P> {
         auth: BearerAuth,
         /// The request id returned by `buyProduct`.
         #[oai(name = "requestId")]
-        request_id: Path<String>,
+        request_id: Path<RequestIdText>,
     ) -> GetPurchaseResponse {
         let request_id = match RequestId::parse(request_id.0) {
             Ok(id) => id,
@@ -190,7 +191,7 @@ impl<P: Ports> PurchasesApi<P> {
         auth: BearerAuth,
         /// The product.
         #[oai(name = "productId")]
-        product_id: Path<String>,
+        product_id: Path<ProductIdText>,
     ) -> GetPurchaseResponse {
         let product_id = match ProductId::parse(product_id.0) {
             Ok(id) => id,

@@ -12,3 +12,5 @@ mod openapi;
 mod overload;
 mod purchases;
 mod scrape;
+mod strict;
+mod traceable;
