@@ -21,8 +21,7 @@ fn one() -> Units {
 #[derive(Debug, Clone, Object, Validate)]
 #[oai(rename_all = "camelCase", deny_unknown_fields, example)]
 pub struct PurchaseRequest {
-    /// Units to buy, at most the sale's per-user limit. Defaults to 1.
-    #[oai(default = "one")]
+    /// Units to buy, at most the sale's per-user limit. Defaults to 1; `null` is refused.
     #[validate(range(min = MIN_QUANTITY, max = MAX_QUANTITY))]
     pub quantity: Units,
 }
@@ -303,8 +302,7 @@ pub struct NewSale {
     pub starts_at: DateTime<Utc>,
     /// When buying closes; after `startsAt`.
     pub ends_at: DateTime<Utc>,
-    /// Most units one buyer may take. Defaults to 1.
-    #[oai(default = "one")]
+    /// Most units one buyer may take. Defaults to 1; `null` is refused.
     #[validate(range(min = MIN_QUANTITY, max = MAX_QUANTITY))]
     pub per_user_limit: Units,
 }

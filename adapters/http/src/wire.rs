@@ -26,10 +26,12 @@ struct TextRule {
     pattern: Option<&'static str>,
 }
 
-/// The limits of one integer field.
+/// The limits of one integer field, and its value when absent (`None`: it is required).
+/// `null` is refused either way: the schema does not say the field is nullable.
 struct IntegerRule {
     minimum: u32,
     maximum: u32,
+    default: Option<u32>,
 }
 
 macro_rules! wire_text {
@@ -134,7 +136,7 @@ macro_rules! wire_integer {
         }
 
         impl Type for $name {
-            const IS_REQUIRED: bool = true;
+            const IS_REQUIRED: bool = Self::RULE.default.is_none();
             type RawValueType = Self;
             type RawElementValueType = Self;
 
@@ -144,6 +146,7 @@ macro_rules! wire_integer {
 
             fn schema_ref() -> MetaSchemaRef {
                 MetaSchemaRef::Inline(Box::new(MetaSchema {
+                    default: Self::RULE.default.map(Value::from),
                     minimum: Some(f64::from(Self::MIN)),
                     maximum: Some(f64::from(Self::MAX)),
                     ..MetaSchema::new_with_format("integer", "uint32")
@@ -163,9 +166,13 @@ macro_rules! wire_integer {
 
         impl ParseFromJSON for $name {
             fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
-                u32::parse_from_json(value)
-                    .map(Self)
-                    .map_err(ParseError::propagate)
+                match (value, Self::RULE.default) {
+                    (None, Some(default)) => Ok(Self(default)),
+                    (Some(Value::Null), _) => Err(ParseError::expected_type(Value::Null)),
+                    (value, _) => u32::parse_from_json(value)
+                        .map(Self)
+                        .map_err(ParseError::propagate),
+                }
             }
         }
 
@@ -218,11 +225,13 @@ wire_text!(
 );
 
 wire_integer!(
-    /// Units of one purchase, or a sale's per-user limit: [`MIN_QUANTITY`] to [`MAX_QUANTITY`].
+    /// Units of one purchase, or a sale's per-user limit: [`MIN_QUANTITY`] to [`MAX_QUANTITY`],
+    /// [`MIN_QUANTITY`] when absent.
     Units,
     IntegerRule {
         minimum: MIN_QUANTITY,
         maximum: MAX_QUANTITY,
+        default: Some(MIN_QUANTITY),
     }
 );
 
@@ -232,6 +241,7 @@ wire_integer!(
     IntegerRule {
         minimum: 0,
         maximum: MAX_STOCK,
+        default: None,
     }
 );
 
@@ -255,6 +265,13 @@ mod tests {
         assert_eq!(parsed, Some(Units(MAX_QUANTITY + 1)));
         assert!(Units::parse_from_json(Some(Value::from(-1))).is_err());
         assert!(Units::parse_from_json(Some(Value::from("1"))).is_err());
+    }
+
+    #[test]
+    fn an_absent_quantity_is_one_unit_but_null_is_refused() {
+        assert_eq!(Units::parse_from_json(None).ok(), Some(Units(MIN_QUANTITY)));
+        assert!(Units::parse_from_json(Some(Value::Null)).is_err());
+        assert!(StockUnits::parse_from_json(None).is_err());
     }
 
     #[test]

@@ -204,3 +204,14 @@ async fn validation_errors_name_their_field_and_the_domain_bound() {
         .collect();
     assert_eq!(fields, ["endsAt", "stock"], "{problem}");
 }
+
+#[tokio::test]
+async fn null_is_not_a_quantity_but_an_absent_one_is_one_unit() {
+    let app = spawn_app();
+    app.open_sale("phone", 5).await;
+    let null = buy_with(&app, "application/json", r#"{"quantity":null}"#).await;
+    assert_problem(null, 400, "bad-request").await;
+    buy_with(&app, "application/json", "{}")
+        .await
+        .assert_status(StatusCode::ACCEPTED);
+}
