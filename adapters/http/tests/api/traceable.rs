@@ -112,6 +112,8 @@ async fn a_log_line_of_a_request_carries_its_id_route_and_buyer() {
         .send()
         .await;
     response.assert_status(StatusCode::SERVICE_UNAVAILABLE);
+    let problem = assert_problem(response, 503, "unavailable").await;
+    assert_eq!(problem["instance"], "urn:flashsale:request:trace-me");
 
     let lines = captured.lines();
     let logged = lines
