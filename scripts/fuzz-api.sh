@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Fuzzes the HTTP API from its own OpenAPI document with schemathesis (PyPI), bounded so it
 # fits CI: positive and negative (schema-breaking) requests for every operation, with an admin
-# bearer token. Fails on any 5xx, any status or content type the document does not declare,
-# and any body that breaks its declared schema.
+# bearer token. Runs every check (`--checks all`: no 5xx, no undeclared status, content type or
+# header, no body breaking its schema, schema-breaking data refused, `405` with `Allow` for
+# unsupported methods, auth enforced, ...) but `positive_data_acceptance`, which does not apply:
+# schema-valid bodies are refused on purpose when they carry unknown fields (poem-openapi cannot
+# declare `additionalProperties: false`) or break a rule the schema cannot state (`endsAt` after
+# `startsAt`, a quantity above the sale's own per-user limit), and most generated product ids
+# name no sale (`404`).
 #
 # Runs the embedded service (the debug binary, built if needed) on a free loopback port with
 # rate limits off and a throwaway token secret. schemathesis is installed, pinned, into a venv
@@ -79,7 +84,8 @@ status=0
 ST="$PWD/$VENV/bin/st"
 (cd "$WORKDIR" && "$ST" run "$BASE/openapi.json" \
     --header "Authorization: Bearer $TOKEN" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --checks all \
+    --exclude-checks positive_data_acceptance \
     --mode all \
     --max-examples "$MAX_EXAMPLES" \
     --max-time "$MAX_TIME" \

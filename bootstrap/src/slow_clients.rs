@@ -3,8 +3,9 @@
 //! its connection forever. Each accepted connection is therefore given a deadline: from accept,
 //! and again from each response, the next response must start within `limit`, or the connection
 //! is closed. This bounds slow headers, slow bodies and idle keep-alive connections alike;
-//! handlers answer well within it (their dependencies time out first). Huge headers need nothing
-//! here: hyper answers `431` once they pass its buffer limit (about 400 KB).
+//! handlers answer well within it (their dependencies time out first). Large headers need nothing
+//! here: the HTTP adapter's edge answers `431` problem+json past 32 KiB, and hyper answers `431`
+//! itself once they pass its buffer limit (about 400 KB).
 
 use std::future::Future;
 use std::io;

@@ -1,6 +1,7 @@
 //! Abusive connections against the real binary (embedded profile), over raw TCP: a megabyte of
 //! headers is refused at once, a client trickling its headers or idling is cut off within the
-//! request deadline, and neither delays an honest client meanwhile.
+//! request deadline, and neither delays an honest client meanwhile. Headers and URIs over the
+//! server's own limits (below hyper's) are refused with problem details.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
 
 mod embedded_binary;
@@ -62,6 +63,56 @@ fn a_megabyte_of_headers_is_refused_at_once() {
     );
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(honest_request(&service.address).0, "HTTP/1.1 200 OK");
+}
+
+/// Sends `request` on a fresh connection and reads the whole answer (the server closes).
+fn exchange(address: &str, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Whether `answer` is a problem+json response with this status line and problem type.
+fn is_problem(answer: &str, status_line: &str, kind: &str) -> bool {
+    let lower = answer.to_ascii_lowercase();
+    answer.starts_with(status_line)
+        && lower.contains("content-type: application/problem+json")
+        && lower.contains("x-request-id: ")
+        && answer.contains(&format!("\"urn:flashsale:problem:{kind}\""))
+}
+
+#[test]
+fn headers_over_the_servers_limit_but_under_hypers_are_a_431_problem() {
+    let service = start(&[]);
+    let mut request = b"GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n".to_vec();
+    for n in 0..40 {
+        request.extend_from_slice(format!("x-pad-{n}: {}\r\n", "a".repeat(1_000)).as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let answer = exchange(&service.address, &request);
+    assert!(
+        is_problem(&answer, "HTTP/1.1 431", "headers-too-large"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn an_overlong_uri_is_a_414_problem() {
+    let service = start(&[]);
+    let request = format!(
+        "GET /api/v1/sales?pad={} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+        "x".repeat(10_000)
+    );
+    let answer = exchange(&service.address, request.as_bytes());
+    assert!(
+        is_problem(&answer, "HTTP/1.1 414", "uri-too-long"),
+        "{answer}"
+    );
 }
 
 #[test]

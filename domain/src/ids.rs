@@ -2,7 +2,9 @@
 //!
 //! Every identifier is 1 to 64 characters of ASCII letters, digits, `-`, `_` or `.` (a request
 //! id up to 128: it carries its product's id, see [`RequestId::for_product`]). That keeps them
-//! safe inside Redis keys (no `{`, `}` or `:`), SQL, log lines and URLs alike.
+//! safe inside Redis keys (no `{`, `}` or `:`), SQL, log lines and URLs alike. `.` and `..`
+//! alone are refused: as a URL path segment they would name the parent or the same resource.
+//! [`ID_PATTERN`] is the same rule as a regular expression, for schemas (the length apart).
 
 use std::fmt;
 
@@ -10,6 +12,10 @@ use std::fmt;
 pub const MAX_ID_LEN: usize = 64;
 /// Longest request id accepted: a product id, a `.` and a unique part.
 pub const MAX_REQUEST_ID_LEN: usize = 2 * MAX_ID_LEN;
+/// The identifier rules but the length, as a regular expression (ECMA 262 and Rust `regex`
+/// alike, no look-around): characters from `[A-Za-z0-9._-]`, and not `.` or `..` alone.
+pub const ID_PATTERN: &str =
+    r"^(?:[A-Za-z0-9_-]|\.[A-Za-z0-9_-]|\.\.[A-Za-z0-9._-])[A-Za-z0-9._-]*$";
 
 /// Why a string is not a valid identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +40,12 @@ pub enum IdError {
         /// Which identifier was being parsed.
         kind: &'static str,
     },
+    /// The string is `.` or `..`, a relative path segment.
+    #[error("{kind} must not be '.' or '..'")]
+    DotSegment {
+        /// Which identifier was being parsed.
+        kind: &'static str,
+    },
 }
 
 fn check(kind: &'static str, max: usize, raw: &str) -> Result<(), IdError> {
@@ -46,6 +58,9 @@ fn check(kind: &'static str, max: usize, raw: &str) -> Result<(), IdError> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     if !raw.chars().all(allowed) {
         return Err(IdError::InvalidCharacter { kind });
+    }
+    if raw == "." || raw == ".." {
+        return Err(IdError::DotSegment { kind });
     }
     Ok(())
 }
@@ -203,6 +218,19 @@ mod tests {
     }
 
     #[test]
+    fn dot_segments_are_refused_but_longer_runs_of_dots_are_not() {
+        for bad in [".", ".."] {
+            assert_eq!(
+                ProductId::parse(bad),
+                Err(IdError::DotSegment { kind: "product id" })
+            );
+        }
+        for good in ["...", ".a", "..a", "a.", "a..b"] {
+            assert!(ProductId::parse(good).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
     fn key_and_query_metacharacters_are_refused() {
         for bad in ["a{b}", "a:b", "a b", "a'b", "a/b", "ä", "a\nb", "a*"] {
             assert_eq!(
@@ -224,6 +252,12 @@ mod properties {
         fn every_parsed_identifier_round_trips(raw in "[A-Za-z0-9._-]{1,64}") {
             let id = UserId::parse(raw.clone()).expect("matches the rules");
             prop_assert_eq!(id.as_str(), raw.as_str());
+        }
+
+        #[test]
+        fn the_pattern_states_the_same_rule_as_parse(raw in "[a-z.:_ -]{0,6}") {
+            let pattern = regex::Regex::new(ID_PATTERN).expect("a valid pattern");
+            prop_assert_eq!(pattern.is_match(&raw), ProductId::parse(raw.clone()).is_ok());
         }
 
         #[test]

@@ -20,12 +20,13 @@ pub mod sale;
 pub mod time;
 
 pub use ids::{
-    IdError, IdempotencyKey, OrderId, ProductId, RequestId, UserId, MAX_ID_LEN, MAX_REQUEST_ID_LEN,
+    IdError, IdempotencyKey, OrderId, ProductId, RequestId, UserId, ID_PATTERN, MAX_ID_LEN,
+    MAX_REQUEST_ID_LEN,
 };
 pub use inventory::{Inventory, InventoryError, Refusal, Release, Reservation, ReservationRequest};
 pub use order::{Order, OrderStatus, OrderTransitionError};
 pub use purchase::{FailureReason, Purchase, PurchaseState, PurchaseTransitionError};
-pub use quantity::{Quantity, QuantityError};
+pub use quantity::{Quantity, QuantityError, MAX_QUANTITY, MIN_QUANTITY};
 pub use rate_limit::{RateDecision, RatePolicy, RatePolicyError, TokenBucket};
-pub use sale::{Sale, SaleError, SalePhase, SaleWindow};
+pub use sale::{Sale, SaleError, SalePhase, SaleWindow, MAX_NAME_LEN, MAX_STOCK};
 pub use time::Timestamp;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+/// Fewest units one purchase may ask for.
+pub const MIN_QUANTITY: u32 = 1;
 /// Most units one purchase may ask for, whatever the sale's limit.
 pub const MAX_QUANTITY: u32 = 100;
 
@@ -13,7 +15,7 @@ pub struct Quantity(u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum QuantityError {
     /// Zero units.
-    #[error("quantity must be at least 1")]
+    #[error("quantity must be at least {MIN_QUANTITY}")]
     Zero,
     /// More than [`MAX_QUANTITY`] units.
     #[error("quantity must be at most {MAX_QUANTITY}")]
@@ -22,7 +24,7 @@ pub enum QuantityError {
 
 impl Quantity {
     /// One unit: what a buyer takes unless they ask for more.
-    pub const ONE: Quantity = Quantity(1);
+    pub const ONE: Quantity = Quantity(MIN_QUANTITY);
 
     /// Parses a quantity.
     ///
@@ -30,7 +32,7 @@ impl Quantity {
     /// [`QuantityError`] when the number is zero or above [`MAX_QUANTITY`].
     pub fn new(units: u32) -> Result<Self, QuantityError> {
         match units {
-            0 => Err(QuantityError::Zero),
+            n if n < MIN_QUANTITY => Err(QuantityError::Zero),
             n if n > MAX_QUANTITY => Err(QuantityError::TooLarge),
             n => Ok(Self(n)),
         }

@@ -4,6 +4,8 @@ use crate::{ProductId, Quantity, Timestamp};
 
 /// Longest product name shown to buyers.
 pub const MAX_NAME_LEN: usize = 200;
+/// Most units one sale may offer.
+pub const MAX_STOCK: u32 = 100_000_000;
 
 /// The interval in which buying is allowed: from `starts_at` (inclusive) to `ends_at` (exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,9 @@ pub enum SaleError {
     /// The product name is longer than [`MAX_NAME_LEN`].
     #[error("a product name must be at most {MAX_NAME_LEN} characters")]
     NameTooLong,
+    /// More units than [`MAX_STOCK`].
+    #[error("a sale may offer at most {MAX_STOCK} units")]
+    TooMuchStock,
 }
 
 impl SaleWindow {
@@ -85,7 +90,8 @@ impl Sale {
     /// Defines a sale; the per-user limit is one unit unless set with [`Sale::with_per_user_limit`].
     ///
     /// # Errors
-    /// [`SaleError::BlankName`] or [`SaleError::NameTooLong`] for an unusable name.
+    /// [`SaleError::BlankName`] or [`SaleError::NameTooLong`] for an unusable name,
+    /// [`SaleError::TooMuchStock`] for more than [`MAX_STOCK`] units.
     pub fn new(
         product_id: ProductId,
         name: impl Into<String>,
@@ -98,6 +104,9 @@ impl Sale {
         }
         if name.chars().count() > MAX_NAME_LEN {
             return Err(SaleError::NameTooLong);
+        }
+        if stock > MAX_STOCK {
+            return Err(SaleError::TooMuchStock);
         }
         Ok(Self {
             product_id,
@@ -187,6 +196,16 @@ mod tests {
         assert_eq!(
             Sale::new(product, "x".repeat(MAX_NAME_LEN + 1), 1, window()),
             Err(SaleError::NameTooLong)
+        );
+    }
+
+    #[test]
+    fn a_sale_offers_at_most_the_maximum_stock() {
+        let product = ProductId::parse("p1").expect("valid");
+        assert!(Sale::new(product.clone(), "Phone", MAX_STOCK, window()).is_ok());
+        assert_eq!(
+            Sale::new(product, "Phone", MAX_STOCK + 1, window()),
+            Err(SaleError::TooMuchStock)
         );
     }
 }

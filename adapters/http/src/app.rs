@@ -1,13 +1,14 @@
 //! The whole HTTP endpoint: the API, `/openapi.json`, `/docs`, `/metrics` when given a renderer,
-//! the limit on requests in flight, the body limit, request timing, and problem+json for every
-//! error, including those raised before a handler runs (overload, auth, parsing, routing).
+//! the limit on requests in flight, the body limit, request timing, and, outermost, the `edge`:
+//! request ids and spans, strict request limits, and problem+json for every error, including
+//! those raised before a handler runs (overload, auth, parsing, routing).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::{FlashSale, Ports};
-use poem::http::{header, StatusCode};
-use poem::{get, Endpoint, EndpointExt, Response, Route};
+use poem::http::Method;
+use poem::{get, Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
 use crate::api::{admin::AdminApi, health::HealthApi, purchases::PurchasesApi, sales::SalesApi};
@@ -15,8 +16,9 @@ use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
 use crate::catalog::SalesSnapshot;
 use crate::concurrency::{limit_in_flight, InFlightLimit};
-use crate::instrument::{measure, RouteNames};
-use crate::problem::{Problem, ProblemType, PROBLEM_JSON};
+use crate::edge::edge;
+use crate::instrument::measure;
+use crate::routes::RouteTable;
 use crate::scrape::{RenderMetrics, Scrape};
 
 /// What the HTTP adapter needs to know.
@@ -72,7 +74,11 @@ pub fn openapi_service<P: Ports>(
              Under overload, any operation but the probes may answer `503` with type \
              `urn:flashsale:problem:overloaded` and `Retry-After` before it runs: the server \
              refuses requests past its limit in flight instead of queueing them; nothing was \
-             done, retry after `Retry-After` seconds.",
+             done, retry after `Retry-After` seconds. Every response carries `X-Request-Id`: \
+             the request's own when it is 1 to 128 of `A-Z a-z 0-9 . _ : -`, else one the \
+             server made; a problem's `instance` is `urn:flashsale:request:<that id>`. Every \
+             `401` carries `WWW-Authenticate: Bearer`, every `405` an `Allow` header. Bodies \
+             must be `application/json` (optionally `; charset=utf-8`).",
         )
         .license("MIT OR Apache-2.0")
 }
@@ -89,52 +95,23 @@ pub fn app<P: Ports>(
     let api = openapi_service(service, catalog, settings);
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    let routes = Arc::new(RouteNames::from_spec(&api.spec()));
+    let mut extra = vec![("/openapi.json", Method::GET)];
+    if settings.metrics.is_some() {
+        extra.push(("/metrics", Method::GET));
+    }
+    let routes = Arc::new(RouteTable::from_spec(&api.spec(), &extra));
     let mut route = Route::new()
-        .at("/openapi.json", spec)
+        .at("/openapi.json", get(spec))
         .nest("/docs", docs)
         .nest("/", api);
     if let Some(render) = &settings.metrics {
         route = route.at("/metrics", get(Scrape(render.clone())));
     }
+    let edge_routes = Arc::clone(&routes);
     route
         .around(move |endpoint, req| limit_body(endpoint, req, body_limit))
         .data(TokenVerifier::new(&settings.token_secret))
         .around(move |endpoint, req| measure(endpoint, req, Arc::clone(&routes)))
         .around(move |endpoint, req| limit_in_flight(endpoint, req, Arc::clone(&in_flight)))
-        .catch_all_error(|error| async move { problem_response(error) })
-}
-
-fn problem_kind(status: StatusCode) -> ProblemType {
-    match status.as_u16() {
-        401 => ProblemType::Unauthorized,
-        403 => ProblemType::Forbidden,
-        404 => ProblemType::NotFound,
-        405 => ProblemType::MethodNotAllowed,
-        413 => ProblemType::PayloadTooLarge,
-        415 => ProblemType::UnsupportedMediaType,
-        422 => ProblemType::ValidationFailed,
-        429 => ProblemType::RateLimited,
-        503 => ProblemType::Unavailable,
-        400..=499 => ProblemType::BadRequest,
-        _ => ProblemType::Internal,
-    }
-}
-
-/// Turns an error raised outside a handler into problem details with the same status.
-fn problem_response(error: poem::Error) -> Response {
-    let status = error.status();
-    let kind = problem_kind(status);
-    let detail = if status.is_server_error() {
-        tracing::error!(%error, %status, "request failed");
-        "An unexpected error occurred.".to_owned()
-    } else {
-        error.to_string()
-    };
-    let mut problem = Problem::new(kind, detail);
-    problem.status = status.as_u16();
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, PROBLEM_JSON)
-        .body(poem_openapi::types::ToJSON::to_json_string(&problem))
+        .around(move |endpoint, req| edge(endpoint, req, Arc::clone(&edge_routes)))
 }

@@ -7,10 +7,11 @@ use flashsale_application::{
     AuditSaleError, CreateSaleError, IdempotentPurchaseError, PlacePurchaseError, QueryResultError,
 };
 use flashsale_domain::Refusal;
-use validator::ValidationErrors;
+use validator::{ValidationError, ValidationErrors};
 
 use crate::catalog::Unready;
 use crate::problem::{FieldError, Problem, ProblemType};
+use crate::schemas::FIELD_PARAM;
 
 /// Seconds a client should wait after a dependency failure before retrying.
 const RETRY_AFTER_UNAVAILABLE: u64 = 1;
@@ -53,19 +54,20 @@ impl Failure {
         .retry_after(RETRY_AFTER_UNAVAILABLE)
     }
 
-    /// Body fields broke their rules.
+    /// Body fields broke their rules; each error names its field (a whole-body rule names it
+    /// in its `field` parameter) and says the rule, with the bounds the rule was checked with.
     pub fn validation(errors: &ValidationErrors) -> Self {
         let mut fields: Vec<FieldError> = errors
             .field_errors()
             .into_iter()
             .flat_map(|(field, errors)| {
                 errors.iter().map(move |error| FieldError {
-                    field: camel_case(&field),
-                    message: error
-                        .message
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_else(|| format!("breaks the rule `{}`", error.code)),
+                    field: error
+                        .params
+                        .get(FIELD_PARAM)
+                        .and_then(|named| named.as_str())
+                        .map_or_else(|| camel_case(&field), str::to_owned),
+                    message: rule_message(error),
                 })
             })
             .collect();
@@ -86,6 +88,20 @@ impl Failure {
             message: message.into(),
         }];
         failure
+    }
+}
+
+/// What a broken rule says: its own message, or one made from its code and bounds.
+fn rule_message(error: &ValidationError) -> String {
+    if let Some(message) = &error.message {
+        return message.to_string();
+    }
+    let bound = |name: &str| error.params.get(name).map(ToString::to_string);
+    match (error.code.as_ref(), bound("min"), bound("max")) {
+        ("range", Some(min), Some(max)) => format!("must be from {min} to {max}"),
+        ("range", None, Some(max)) => format!("must be at most {max}"),
+        ("length", Some(min), Some(max)) => format!("must be {min} to {max} characters"),
+        (code, _, _) => format!("breaks the rule `{code}`"),
     }
 }
 

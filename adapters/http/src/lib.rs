@@ -3,6 +3,10 @@
 //! - [`app`]: builds the whole endpoint (routes, docs, limits, problem+json errors).
 //! - `concurrency`: the limit on requests in flight; past it, `503` `overloaded` at once.
 //! - [`catalog`]: the in-process snapshot of the sales that the listing and `/readyz` serve.
+//! - `edge`: outermost: request ids and spans, strict request limits, problem+json for every
+//!   error, `WWW-Authenticate` on `401`, `Allow` on `405`.
+//! - `request_id`: the id of one HTTP request (`X-Request-Id`).
+//! - `routes`: the routes, their templates and methods, read from the OpenAPI document.
 //! - `instrument`: times every request by route template, method and status.
 //! - [`scrape`]: `GET /metrics`, rendered by whatever the wiring passes in.
 //! - `api`: one module per group of operations, each operation with its own response enum.
@@ -11,6 +15,7 @@
 //! - `errors`: the one place use-case errors become HTTP responses.
 //! - `idempotency_key`: the `Idempotency-Key` header of a buy.
 //! - `schemas`: request and response bodies, converted into domain types at the edge.
+//! - `wire`: request field types whose schema and validation carry the domain's limits.
 
 mod api;
 pub mod app;
@@ -19,13 +24,17 @@ mod body_limit;
 pub mod catalog;
 mod client_ip;
 mod concurrency;
+mod edge;
 mod errors;
 mod idempotency_key;
 mod instrument;
 mod problem;
+mod request_id;
+mod routes;
 mod schemas;
 pub mod scrape;
 mod time;
+mod wire;
 
 pub use app::{app, openapi_service, HttpSettings};
 pub use auth::{mint_token, TokenError, TokenSecret};

@@ -55,9 +55,15 @@ pub enum ProblemType {
     /// The body is larger than the server accepts.
     #[oai(rename = "urn:flashsale:problem:payload-too-large")]
     PayloadTooLarge,
-    /// The body is not JSON.
+    /// The body is not `application/json`.
     #[oai(rename = "urn:flashsale:problem:unsupported-media-type")]
     UnsupportedMediaType,
+    /// The request target (path and query) is longer than the server accepts.
+    #[oai(rename = "urn:flashsale:problem:uri-too-long")]
+    UriTooLong,
+    /// The request headers are larger than the server accepts.
+    #[oai(rename = "urn:flashsale:problem:headers-too-large")]
+    HeadersTooLarge,
     /// Too many requests from this client or buyer; see `Retry-After`.
     #[oai(rename = "urn:flashsale:problem:rate-limited")]
     RateLimited,
@@ -83,7 +89,10 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Problem details (RFC 9457).
+/// Problem details (RFC 9457). `instance` names the HTTP request that met the problem:
+/// `urn:flashsale:request:<id>`, where `<id>` is the response's `X-Request-Id` (the request's
+/// own `X-Request-Id` when it is 1 to 128 of `A-Z a-z 0-9 . _ : -`, else one the server made);
+/// the server's log lines about the request carry the same id as `request_id`.
 #[derive(Debug, Clone, PartialEq, Object)]
 #[oai(rename_all = "camelCase", example)]
 pub struct Problem {
@@ -109,6 +118,9 @@ pub struct Problem {
     /// For `already-purchased`: where to poll the request that holds your units.
     #[oai(skip_serializing_if_is_none)]
     pub result_url: Option<String>,
+    /// The HTTP request that met the problem: `urn:flashsale:request:<X-Request-Id>`.
+    #[oai(skip_serializing_if_is_none)]
+    pub instance: Option<String>,
 }
 
 impl Problem {
@@ -123,13 +135,17 @@ impl Problem {
             errors: Vec::new(),
             request_id: None,
             result_url: None,
+            instance: None,
         }
     }
 }
 
 impl poem_openapi::types::Example for Problem {
     fn example() -> Self {
-        Self::new(ProblemType::SoldOut, "No unit is left.")
+        Self {
+            instance: Some("urn:flashsale:request:0192f3a4b5c67d8e9f0a1b2c3d4e5f60".into()),
+            ..Self::new(ProblemType::SoldOut, "No unit is left.")
+        }
     }
 }
 
@@ -157,6 +173,11 @@ impl ProblemType {
             Self::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")
             }
+            Self::UriTooLong => (StatusCode::URI_TOO_LONG, "URI too long"),
+            Self::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "Request headers too large",
+            ),
             Self::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable"),
             Self::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "Overloaded"),

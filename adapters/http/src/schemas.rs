@@ -2,29 +2,33 @@
 
 use chrono::{DateTime, Utc};
 use flashsale_application::{Accepted, SaleAudit as AuditView, SaleView};
-use flashsale_domain::{FailureReason, Purchase, PurchaseState, SalePhase, Timestamp};
+use flashsale_domain::{
+    FailureReason, ProductId, Purchase, PurchaseState, SalePhase, Timestamp, MAX_NAME_LEN,
+    MAX_QUANTITY, MAX_STOCK, MIN_QUANTITY,
+};
 use poem_openapi::{Enum, Object};
 use validator::{Validate, ValidationError};
 
 use crate::time::{from_wire, to_wire};
+use crate::wire::{NameText, ProductIdText, StockUnits, Units};
 
-fn one() -> u32 {
-    1
+/// The default quantity and per-user limit: the fewest units there are.
+fn one() -> Units {
+    Units(MIN_QUANTITY)
 }
 
 /// What to buy.
 #[derive(Debug, Clone, Object, Validate)]
 #[oai(rename_all = "camelCase", deny_unknown_fields, example)]
 pub struct PurchaseRequest {
-    /// Units to buy, at most the sale's per-user limit. Defaults to 1.
-    #[oai(default = "one")]
-    #[validate(range(min = 1, max = 100, message = "must be from 1 to 100"))]
-    pub quantity: u32,
+    /// Units to buy, at most the sale's per-user limit. Defaults to 1; `null` is refused.
+    #[validate(range(min = MIN_QUANTITY, max = MAX_QUANTITY))]
+    pub quantity: Units,
 }
 
 impl poem_openapi::types::Example for PurchaseRequest {
     fn example() -> Self {
-        Self { quantity: 1 }
+        Self { quantity: one() }
     }
 }
 
@@ -259,13 +263,25 @@ impl poem_openapi::types::Example for SaleSummary {
     }
 }
 
+/// The field a whole-body rule concerns, as a parameter of its error (`errors` names it).
+pub const FIELD_PARAM: &str = "field";
+
 fn window_is_ordered(request: &NewSale) -> Result<(), ValidationError> {
     if request.ends_at <= request.starts_at {
         let mut error = ValidationError::new("window");
-        error.message = Some("endsAt must be after startsAt".into());
+        error.message = Some("must be after startsAt".into());
+        error.add_param(FIELD_PARAM.into(), &"endsAt");
         return Err(error);
     }
     Ok(())
+}
+
+fn is_product_id(id: &ProductIdText) -> Result<(), ValidationError> {
+    ProductId::parse(id.as_str()).map(drop).map_err(|error| {
+        let mut failure = ValidationError::new("product_id");
+        failure.message = Some(error.to_string().into());
+        failure
+    })
 }
 
 /// A sale to create.
@@ -273,23 +289,22 @@ fn window_is_ordered(request: &NewSale) -> Result<(), ValidationError> {
 #[oai(rename_all = "camelCase", deny_unknown_fields, example)]
 #[validate(schema(function = "window_is_ordered", skip_on_field_errors = false))]
 pub struct NewSale {
-    /// The product's id: 1 to 64 of `A-Z a-z 0-9 . _ -`.
-    #[validate(length(min = 1, max = 64, message = "must be 1 to 64 characters"))]
-    pub product_id: String,
+    /// The product's id: 1 to 64 of `A-Z a-z 0-9 . _ -`, not `.` or `..`.
+    #[validate(custom(function = "is_product_id"))]
+    pub product_id: ProductIdText,
     /// The product's name.
-    #[validate(length(min = 1, max = 200, message = "must be 1 to 200 characters"))]
-    pub name: String,
+    #[validate(length(min = 1, max = MAX_NAME_LEN))]
+    pub name: NameText,
     /// Units on sale.
-    #[validate(range(max = 100_000_000, message = "must be at most 100000000"))]
-    pub stock: u32,
+    #[validate(range(max = MAX_STOCK))]
+    pub stock: StockUnits,
     /// When buying opens.
     pub starts_at: DateTime<Utc>,
     /// When buying closes; after `startsAt`.
     pub ends_at: DateTime<Utc>,
-    /// Most units one buyer may take. Defaults to 1.
-    #[oai(default = "one")]
-    #[validate(range(min = 1, max = 100, message = "must be from 1 to 100"))]
-    pub per_user_limit: u32,
+    /// Most units one buyer may take. Defaults to 1; `null` is refused.
+    #[validate(range(min = MIN_QUANTITY, max = MAX_QUANTITY))]
+    pub per_user_limit: Units,
 }
 
 impl poem_openapi::types::Example for NewSale {
@@ -298,10 +313,10 @@ impl poem_openapi::types::Example for NewSale {
         Self {
             product_id: "phone-x".into(),
             name: "Phone X, launch edition".into(),
-            stock: 100,
+            stock: StockUnits(100),
             ends_at: starts_at + chrono::Duration::hours(1),
             starts_at,
-            per_user_limit: 1,
+            per_user_limit: one(),
         }
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use flashsale_application::ports::Clock;
 use flashsale_application::{FlashSale, Ports, SaleView};
-use flashsale_domain::{ProductId, Quantity, Sale, SaleWindow};
+use flashsale_domain::{ProductId, Quantity, Sale, SaleError, SaleWindow};
 use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
 use validator::Validate;
 
@@ -14,6 +14,7 @@ use crate::catalog::SalesSnapshot;
 use crate::errors::{failure_into, Failure};
 use crate::problem::{Problem, ProblemType};
 use crate::schemas::{NewSale, SaleAudit, SaleSummary};
+use crate::wire::ProductIdText;
 
 /// Admin operations.
 pub struct AdminApi<P: Ports> {
@@ -103,15 +104,21 @@ fn admin_only() -> Failure {
 fn to_sale(body: &NewSale) -> Result<Sale, Failure> {
     body.validate()
         .map_err(|errors| Failure::validation(&errors))?;
-    let product_id = ProductId::parse(body.product_id.clone())
+    let product_id = ProductId::parse(body.product_id.as_str())
         .map_err(|e| Failure::invalid_field("productId", e.to_string()))?;
     let (starts_at, ends_at) = body.window_bounds();
     let window = SaleWindow::new(starts_at, ends_at)
         .map_err(|e| Failure::invalid_field("endsAt", e.to_string()))?;
-    let limit = Quantity::new(body.per_user_limit)
+    let limit = Quantity::new(body.per_user_limit.0)
         .map_err(|e| Failure::invalid_field("perUserLimit", e.to_string()))?;
-    let sale = Sale::new(product_id, body.name.clone(), body.stock, window)
-        .map_err(|e| Failure::invalid_field("name", e.to_string()))?;
+    let sale = Sale::new(product_id, body.name.as_str(), body.stock.0, window).map_err(|e| {
+        let field = match e {
+            SaleError::TooMuchStock => "stock",
+            SaleError::EmptyWindow => "endsAt",
+            SaleError::BlankName | SaleError::NameTooLong => "name",
+        };
+        Failure::invalid_field(field, e.to_string())
+    })?;
     Ok(sale.with_per_user_limit(limit))
 }
 
@@ -160,7 +167,7 @@ impl<P: Ports> AdminApi<P> {
         auth: BearerAuth,
         /// The product to audit.
         #[oai(name = "productId")]
-        product_id: Path<String>,
+        product_id: Path<ProductIdText>,
     ) -> AuditSaleResponse {
         if !auth.0.admin {
             return admin_only().into();

@@ -16,6 +16,7 @@ use crate::errors::{failure_into, Failure};
 use crate::idempotency_key;
 use crate::problem::{Problem, ProblemType};
 use crate::schemas::{PurchaseAccepted, PurchaseRequest, PurchaseResult};
+use crate::wire::{ProductIdText, RequestIdText};
 
 /// Buying and polling.
 pub struct PurchasesApi<P: Ports> {
@@ -136,7 +137,7 @@ impl<P: Ports> PurchasesApi<P> {
         auth: BearerAuth,
         /// The product to buy.
         #[oai(name = "productId")]
-        product_id: Path<String>,
+        product_id: Path<ProductIdText>,
         /// Makes retries of this buy safe: see the operation's description.
         #[oai(name = "Idempotency-Key")]
         idempotency_key: Header<Option<String>>,
@@ -149,7 +150,7 @@ impl<P: Ports> PurchasesApi<P> {
         if let Err(errors) = body.0.validate() {
             return Failure::validation(&errors).into();
         }
-        let quantity = match Quantity::new(body.0.quantity) {
+        let quantity = match Quantity::new(body.0.quantity.0) {
             Ok(quantity) => quantity,
             Err(error) => return Failure::invalid_field("quantity", error.to_string()).into(),
         };
@@ -195,7 +196,7 @@ impl<P: Ports> PurchasesApi<P> {
         auth: BearerAuth,
         /// The request id returned by `buyProduct`.
         #[oai(name = "requestId")]
-        request_id: Path<String>,
+        request_id: Path<RequestIdText>,
     ) -> GetPurchaseResponse {
         let request_id = match RequestId::parse(request_id.0) {
             Ok(id) => id,
@@ -224,7 +225,7 @@ impl<P: Ports> PurchasesApi<P> {
         auth: BearerAuth,
         /// The product.
         #[oai(name = "productId")]
-        product_id: Path<String>,
+        product_id: Path<ProductIdText>,
     ) -> GetPurchaseResponse {
         let product_id = match ProductId::parse(product_id.0) {
             Ok(id) => id,

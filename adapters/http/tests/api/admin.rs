@@ -59,12 +59,8 @@ async fn a_sale_that_ends_before_it_starts_fails_validation() {
         "validation-failed",
     )
     .await;
-    assert!(
-        problem["errors"]
-            .to_string()
-            .contains("endsAt must be after startsAt"),
-        "{problem}"
-    );
+    assert_eq!(problem["errors"][0]["field"], "endsAt", "{problem}");
+    assert_eq!(problem["errors"][0]["message"], "must be after startsAt");
 }
 
 #[tokio::test]

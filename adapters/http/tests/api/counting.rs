@@ -20,7 +20,8 @@ use crate::helpers::{settings, NO_RATE_LIMITS};
 
 type Inner = <Embedded as Ports>::Catalog;
 
-/// Delegates to the embedded catalog, counting `list` calls; fails them while `failing`.
+/// Delegates to the embedded catalog, counting `list` calls; fails them (and audits) while
+/// `failing`.
 #[derive(Clone)]
 pub struct CountingCatalog {
     inner: Inner,
@@ -46,6 +47,9 @@ impl SaleCatalog for CountingCatalog {
     }
 
     async fn audit(&self, product: &ProductId) -> Result<Option<OrderAudit>, CatalogError> {
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(CatalogError::Unavailable("told to fail".into()));
+        }
         self.inner.audit(product).await
     }
 }
@@ -78,7 +82,7 @@ impl CountedApp {
         self.lists.load(Ordering::SeqCst)
     }
 
-    /// Makes the catalog's `list` fail (or answer again).
+    /// Makes the catalog's `list` and `audit` fail (or answer again).
     pub fn fail_lists(&self, failing: bool) {
         self.failing.store(failing, Ordering::SeqCst);
     }

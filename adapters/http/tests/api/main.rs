@@ -13,3 +13,5 @@ mod openapi;
 mod overload;
 mod purchases;
 mod scrape;
+mod strict;
+mod traceable;
