@@ -64,6 +64,7 @@ async fn mariadb_blackholed_mid_commit_loses_and_duplicates_no_order() {
     .await;
     cut_answers_after_a_commit(&proxy).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
+    let connections = proxy.accepted();
     proxy.reset();
     tokio::time::sleep(Duration::from_secs(1)).await;
     proxy.heal();
@@ -73,6 +74,10 @@ async fn mariadb_blackholed_mid_commit_loses_and_duplicates_no_order() {
     })
     .await;
     let buys = load.finish().await;
+    assert!(
+        proxy.accepted() > connections,
+        "the worker reconnected after its commit's answer was lost"
+    );
 
     let summary = assert_invariants(&app, "commit", &buys, Limits::default()).await;
     assert_eq!(summary.orders, 200, "sold out: {summary}");
