@@ -138,6 +138,18 @@ impl From<PlacePurchaseError> for Failure {
                 }
                 failure
             }
+            PlacePurchaseError::OutcomeUnknown { request_id } => {
+                let mut failure = Self::new(
+                    ProblemType::OutcomeUnknown,
+                    "The stock gate's answer was lost: a unit may or may not have been taken. \
+                     Poll resultUrl: pending or succeeded means you have it; not found means \
+                     nothing was taken so far.",
+                )
+                .retry_after(RETRY_AFTER_UNAVAILABLE);
+                failure.problem.result_url = Some(crate::schemas::result_url(request_id.as_str()));
+                failure.problem.request_id = Some(request_id.to_string());
+                failure
+            }
             PlacePurchaseError::QueueUnavailable => Self::new(
                 ProblemType::Unavailable,
                 "The order could not be queued; your unit went back into stock. Try again.",
@@ -293,6 +305,26 @@ mod tests {
         assert_eq!(ceil_secs(Duration::from_millis(1)), 1);
         assert_eq!(ceil_secs(Duration::from_secs(2)), 2);
         assert_eq!(ceil_secs(Duration::from_millis(2_500)), 3);
+    }
+
+    #[test]
+    fn an_unknown_outcome_is_a_503_of_its_own_type_that_says_where_to_poll() {
+        let request_id = flashsale_domain::RequestId::parse("req-1").unwrap();
+        let failure = Failure::from(PlacePurchaseError::OutcomeUnknown {
+            request_id: request_id.clone(),
+        });
+        assert_eq!(failure.problem.kind, ProblemType::OutcomeUnknown);
+        assert_eq!(failure.problem.status, 503);
+        assert_eq!(failure.problem.request_id.as_deref(), Some("req-1"));
+        assert_eq!(
+            failure.problem.result_url,
+            Some(crate::schemas::result_url("req-1"))
+        );
+        assert!(
+            !failure.problem.detail.contains("nothing was taken."),
+            "never a definite statement: {}",
+            failure.problem.detail
+        );
     }
 
     #[test]

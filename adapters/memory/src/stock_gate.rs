@@ -1,7 +1,7 @@
 //! The in-memory stock gate: the product's rate limits and the domain's inventory rules under
 //! one lock per product.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -18,6 +18,8 @@ use crate::buckets::Buckets;
 struct LiveSale {
     inventory: Inventory,
     in_flight: HashMap<RequestId, Reservation>,
+    /// Requests cancelled after a lost answer: they take nothing if they arrive later.
+    cancelled: HashSet<RequestId>,
     per_client: Option<Buckets<IpAddr>>,
     per_buyer: Option<Buckets<UserId>>,
 }
@@ -76,6 +78,9 @@ impl StockGate for MemoryStockGate {
             .sale(&product)?
             .ok_or(StockGateError::UnknownProduct(product))?;
         let mut live = sale.lock().map_err(poisoned)?;
+        if live.cancelled.contains(&request.request_id) {
+            return Err(StockGateError::Cancelled(request.request_id));
+        }
         // A retried request id gets its reservation again before any bucket or rule is asked
         // (the in-flight record keeps the instant it was taken; a settled one is not kept).
         if let Some(held) = live.inventory.replay(&request, now) {
@@ -99,6 +104,19 @@ impl StockGate for MemoryStockGate {
         };
         let mut live = sale.lock().map_err(poisoned)?;
         live.in_flight.remove(&reservation.request_id);
+        Ok(live.inventory.release(reservation))
+    }
+
+    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let Some(sale) = self.sale(&reservation.product_id)? else {
+            return Ok(Release::NotHeld);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        live.cancelled.insert(reservation.request_id.clone());
+        // Only a reservation still in flight: a settled one is an order, which a cancel keeps.
+        if live.in_flight.remove(&reservation.request_id).is_none() {
+            return Ok(Release::NotHeld);
+        }
         Ok(live.inventory.release(reservation))
     }
 
@@ -138,6 +156,7 @@ impl StockGate for MemoryStockGate {
         let live = LiveSale {
             inventory,
             in_flight: HashMap::new(),
+            cancelled: HashSet::new(),
             per_client: self.limits.per_client.map(Buckets::new),
             per_buyer: self.limits.per_buyer.map(Buckets::new),
         };

@@ -10,7 +10,7 @@ use flashsale_domain::{
 
 use crate::ports::{
     Begun, Clock, Finish, IdGenerator, IdempotencyError, IdempotencyStore, KeyClaim, KeyOutcome,
-    Ports, StockGate,
+    Ports, StockGate, StockGateError,
 };
 use crate::use_cases::place_purchase::{Accepted, PlacePurchaseError};
 use crate::FlashSale;
@@ -190,11 +190,17 @@ fn finish_of(result: &Result<Accepted, PlacePurchaseError>) -> Finish {
             holder: holder.clone(),
         },
         Err(PlacePurchaseError::UnknownProduct(_)) => KeyOutcome::UnknownProduct,
-        Err(PlacePurchaseError::QueueUnavailable) => return Finish::Nothing,
+        // The request id is spent (the queue refused it, or it was cancelled after its answer
+        // was lost): a retry starts afresh under a new one.
+        Err(
+            PlacePurchaseError::QueueUnavailable
+            | PlacePurchaseError::Gate(StockGateError::Cancelled(_)),
+        ) => return Finish::Nothing,
         Err(
             PlacePurchaseError::RateLimited { .. }
             | PlacePurchaseError::Limiter(_)
-            | PlacePurchaseError::Gate(_),
+            | PlacePurchaseError::Gate(_)
+            | PlacePurchaseError::OutcomeUnknown { .. },
         ) => return Finish::Unknown,
     };
     Finish::Completed(outcome)

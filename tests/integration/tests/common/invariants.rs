@@ -8,6 +8,8 @@
 //! - no lost acceptance: every `202` ends `succeeded` with its order in MariaDB, or `failed`
 //!   with a reason and no order, never `pending`, never unknown;
 //! - refusals take nothing: a buyer whose only request was refused owns no order;
+//! - an unknown outcome is settled: a `503 outcome-unknown` request ends with an order and its
+//!   result `succeeded`, or with no order and its result `failed` or not found (`404`);
 //! - stock conservation: drained, the gate's remaining stock (as `GET /api/v1/sales` lists it)
 //!   equals the database's.
 
@@ -45,6 +47,9 @@ pub struct Summary {
     pub succeeded: usize,
     pub failed: HashMap<String, usize>,
     pub refused: HashMap<String, usize>,
+    /// `503 outcome-unknown` answers, and how many of them became orders.
+    pub undecided: usize,
+    pub undecided_taken: usize,
     pub unknown: usize,
 }
 
@@ -52,7 +57,7 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "stock {} | orders {} | remaining db {} gate {} | accepted {} (succeeded {}, failed {:?}) | refused {:?} | unknown {}",
+            "stock {} | orders {} | remaining db {} gate {} | accepted {} (succeeded {}, failed {:?}) | refused {:?} | outcome-unknown {} (became orders {}) | unknown {}",
             self.stock,
             self.orders,
             self.db_remaining,
@@ -61,6 +66,8 @@ impl fmt::Display for Summary {
             self.succeeded,
             self.failed,
             self.refused,
+            self.undecided,
+            self.undecided_taken,
             self.unknown
         )
     }
@@ -131,6 +138,30 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
                     other => panic!("accepted {request_id} of {} ended as {other:?}", buy.user),
                 }
             }
+            Outcome::Undecided { request_id } => {
+                summary.undecided += 1;
+                let order = by_request.get(request_id.as_str());
+                match results.get(request_id.as_str()) {
+                    Some(Some(result)) if result["status"] == "succeeded" => {
+                        let order = order.unwrap_or_else(|| {
+                            panic!("{request_id} succeeded without an order: {result}")
+                        });
+                        assert_eq!(order.user_id, buy.user);
+                        summary.undecided_taken += 1;
+                        may_own.insert(buy.user.as_str());
+                    }
+                    Some(Some(result)) if result["status"] == "failed" => {
+                        assert!(order.is_none(), "{request_id} failed but has an order");
+                    }
+                    Some(None) => {
+                        assert!(
+                            order.is_none(),
+                            "{request_id} is not found but has an order"
+                        );
+                    }
+                    other => panic!("undecided {request_id} of {} ended as {other:?}", buy.user),
+                }
+            }
             Outcome::Refused { status, kind } => {
                 let kind = kind.rsplit(':').next().unwrap_or_default();
                 *summary
@@ -170,8 +201,8 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
     summary
 }
 
-/// Polls until nothing is in flight at the gate and no accepted purchase is pending. Returns
-/// each accepted request's last result (`None`: the API does not know it).
+/// Polls until nothing is in flight at the gate and no accepted or undecided purchase is
+/// pending. Returns each such request's last result (`None`: the API does not know it).
 async fn drain<'a>(app: &App, product: &str, buys: &'a [Buy]) -> HashMap<&'a str, Option<Value>> {
     let gate = gate(app).await;
     let product_id = ProductId::parse(product).unwrap();
@@ -180,7 +211,9 @@ async fn drain<'a>(app: &App, product: &str, buys: &'a [Buy]) -> HashMap<&'a str
         let mut results = HashMap::new();
         let mut pending = 0;
         for buy in buys {
-            if let Outcome::Accepted { request_id } = &buy.outcome {
+            if let Outcome::Accepted { request_id } | Outcome::Undecided { request_id } =
+                &buy.outcome
+            {
                 let result = result_of(app, &buy.user, request_id).await;
                 if result.as_ref().is_some_and(|r| r["status"] == "pending") {
                     pending += 1;
