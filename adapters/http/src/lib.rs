@@ -4,6 +4,7 @@
 //! - `concurrency`: the limit on requests in flight; past it, `503` `overloaded` at once.
 //! - [`catalog`]: the in-process snapshot of the sales that the listing and `/readyz` serve.
 //! - `instrument`: times every request by route template, method and status.
+//! - [`readiness`]: what `/readyz` asks besides the snapshot (dependency checks, stopping).
 //! - [`scrape`]: `GET /metrics`, rendered by whatever the wiring passes in.
 //! - `api`: one module per group of operations, each operation with its own response enum.
 //! - [`auth`]: HS256 bearer tokens (`sub` = buyer, `admin` claim for admin operations).
@@ -21,11 +22,13 @@ mod concurrency;
 mod errors;
 mod instrument;
 mod problem;
+pub mod readiness;
 mod schemas;
 pub mod scrape;
 mod time;
 
 pub use app::{app, openapi_service, HttpSettings};
 pub use auth::{mint_token, TokenError, TokenSecret};
-pub use catalog::{SalesSnapshot, Unready};
+pub use catalog::{RefresherEnded, SalesSnapshot, Unready};
+pub use readiness::Readiness;
 pub use scrape::{metrics_app, RenderMetrics};

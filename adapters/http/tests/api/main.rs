@@ -11,4 +11,5 @@ mod helpers;
 mod openapi;
 mod overload;
 mod purchases;
+mod readiness;
 mod scrape;
