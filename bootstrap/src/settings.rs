@@ -390,5 +390,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
         assert!(!format!("{settings:?}").contains("development-secret"));
+        let mut settings = settings;
+        settings.redis.url = Secret::new("redis://:redis-pw-123@cache:6379/");
+        settings.mysql.url = Secret::new("mysql://shop:db-pw-456@db:3306/shop");
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("redis-pw-123"), "{shown}");
+        assert!(!shown.contains("db-pw-456"), "{shown}");
+        assert!(shown.contains("***"), "{shown}");
     }
 }

@@ -131,3 +131,32 @@ async fn the_refresher_lists_every_interval_and_stops_with_the_last_handle() {
         "nothing else holds the service"
     );
 }
+
+#[tokio::test]
+async fn a_supervisor_learns_when_the_refresher_ended_without_holding_the_snapshot() {
+    let (service, _lists, _failing) = counted_service();
+    let snapshot = SalesSnapshot::start(service, Duration::from_millis(10));
+    let ended = snapshot.refresher_ended();
+    let mut waiting = tokio::spawn(ended.wait());
+    let still_running = tokio::time::timeout(Duration::from_millis(100), &mut waiting).await;
+    assert!(still_running.is_err(), "the refresher still runs");
+
+    drop(snapshot);
+    tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("told once the refresher ended")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_snapshot_refreshed_by_hand_has_no_refresher_to_end() {
+    let (service, _lists, _failing) = counted_service();
+    let snapshot = SalesSnapshot::new(service, Duration::from_millis(10));
+    let ended = snapshot.refresher_ended();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(50), ended.wait())
+            .await
+            .is_err(),
+        "never resolves"
+    );
+}
