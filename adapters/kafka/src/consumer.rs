@@ -183,7 +183,14 @@ impl<S: Future<Output = ()>> Worker<'_, S> {
                     return true;
                 }
                 Err(error) => {
-                    tracing::warn!(%error, size = batch.valid.len(), "order batch failed; retrying");
+                    // A permanent failure is retried too: parking a batch the store refuses
+                    // for good (dead letters, failed results) is not built yet.
+                    tracing::warn!(
+                        %error,
+                        transient = error.is_transient(),
+                        size = batch.valid.len(),
+                        "order batch failed; retrying"
+                    );
                     if !self.pause().await {
                         return false;
                     }
