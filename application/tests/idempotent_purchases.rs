@@ -252,6 +252,9 @@ mod remembering {
         async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
             self.inner.discard(reservation).await
         }
+        async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+            self.inner.cancel(reservation).await
+        }
         async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
             self.inner.settle(reservations).await
         }

@@ -1,16 +1,18 @@
-//! The embedded profile: every adapter in memory, measured like production's, wired and started.
+//! The embedded profile: every adapter in memory, measured like production's, wired and started,
+//! on the system clock or on the clock a test passes (`start_with_clock`).
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use flashsale_application::ports::KeyTimes;
+use flashsale_application::ports::{Clock, KeyTimes};
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::RatePolicy;
-use flashsale_http::{HttpSettings, TokenSecret};
+use flashsale_http::{HttpSettings, Readiness, TokenSecret};
 use flashsale_memory::{
-    embedded, run_order_worker, Embedded, EmbeddedSettings, OrderReceiver, RateLimits,
-    WorkerSettings,
+    embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, OrderReceiver, RateLimits,
+    SystemClock, WorkerSettings,
 };
 use flashsale_metrics::Measured;
 
@@ -19,22 +21,22 @@ use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running};
 use crate::settings::{IdempotencySection, RateLimitSection, Role, Settings};
 
-/// The embedded adapters, measured as the production ones are.
-pub struct MeasuredEmbedded;
+/// The embedded adapters, measured as the production ones are, the time from `C`.
+pub struct MeasuredEmbedded<C = SystemClock>(PhantomData<fn() -> C>);
 
-impl Ports for MeasuredEmbedded {
-    type Gate = Measured<<Embedded as Ports>::Gate>;
-    type Queue = Measured<<Embedded as Ports>::Queue>;
-    type Store = Measured<<Embedded as Ports>::Store>;
-    type Catalog = <Embedded as Ports>::Catalog;
-    type Results = Measured<<Embedded as Ports>::Results>;
-    type Limiter = Measured<<Embedded as Ports>::Limiter>;
-    type Clock = <Embedded as Ports>::Clock;
-    type Ids = <Embedded as Ports>::Ids;
-    type Idempotency = Measured<<Embedded as Ports>::Idempotency>;
+impl<C: Clock> Ports for MeasuredEmbedded<C> {
+    type Gate = Measured<<Embedded<C> as Ports>::Gate>;
+    type Queue = Measured<<Embedded<C> as Ports>::Queue>;
+    type Store = Measured<<Embedded<C> as Ports>::Store>;
+    type Catalog = <Embedded<C> as Ports>::Catalog;
+    type Results = Measured<<Embedded<C> as Ports>::Results>;
+    type Limiter = Measured<<Embedded<C> as Ports>::Limiter>;
+    type Clock = C;
+    type Ids = <Embedded<C> as Ports>::Ids;
+    type Idempotency = Measured<<Embedded<C> as Ports>::Idempotency>;
 }
 
-fn measure(adapters: Adapters<Embedded>) -> Adapters<MeasuredEmbedded> {
+fn measure<C: Clock>(adapters: Adapters<Embedded<C>>) -> Adapters<MeasuredEmbedded<C>> {
     Adapters {
         gate: Measured::new(adapters.gate),
         queue: Measured::new(adapters.queue),
@@ -55,13 +57,24 @@ fn measure(adapters: Adapters<Embedded>) -> Adapters<MeasuredEmbedded> {
 pub fn build(
     settings: &Settings,
 ) -> anyhow::Result<(Arc<FlashSale<MeasuredEmbedded>>, OrderReceiver)> {
+    build_with_clock(settings, SystemClock)
+}
+
+/// [`build`] on `clock`.
+///
+/// # Errors
+/// When a rate-limit setting is invalid.
+pub fn build_with_clock<C: Clock>(
+    settings: &Settings,
+    clock: C,
+) -> anyhow::Result<(Arc<FlashSale<MeasuredEmbedded<C>>>, OrderReceiver)> {
     let embedded_settings = EmbeddedSettings {
         rate_limits: rate_limits(&settings.rate_limit)?,
         queue_capacity: settings.queue.capacity,
         publish_timeout: Duration::from_millis(settings.queue.publish_timeout_ms),
         idempotency: key_times(&settings.idempotency),
     };
-    let (adapters, receiver) = embedded(&embedded_settings);
+    let (adapters, receiver) = embedded_with_clock(&embedded_settings, clock);
     Ok((Arc::new(FlashSale::new(measure(adapters))), receiver))
 }
 
@@ -71,14 +84,22 @@ pub fn build(
 /// # Errors
 /// When the settings are invalid or the address cannot be bound.
 pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
+    start_with_clock(settings, SystemClock).await
+}
+
+/// [`start`] on `clock`, so tests of rate limits and windows pass time instead of sleeping.
+///
+/// # Errors
+/// As [`start`].
+pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow::Result<Running> {
     let metrics = monitoring::install(&settings.metrics)?;
-    let (service, receiver) = build(settings)?;
+    let (service, receiver) = build_with_clock(settings, clock)?;
     let report = service.preload_stock().await.context("preloading stock")?;
     tracing::info!(?report, "stock preloaded");
     if settings.demo.seed {
         crate::demo::seed(&service, &settings.demo).await?;
     }
-    monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());
+    let gauges = monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());
     let mut http = http_settings(settings);
     monitoring::serve_metrics(&mut http, metrics.as_ref(), &settings.metrics);
     let worker_service = service.clone();
@@ -98,6 +119,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
             tokio::join!(worker, reconciler);
             Ok(())
         },
+        watched: gauges.into_iter().collect(),
     })
     .await
 }
@@ -148,6 +170,7 @@ pub fn http_settings(settings: &Settings) -> HttpSettings {
         body_limit_bytes: settings.http.body_limit_bytes,
         max_in_flight_requests: settings.http.max_in_flight_requests,
         catalog_refresh: Duration::from_millis(settings.http.catalog_refresh_ms.get()),
+        readiness: Readiness::new(),
         metrics: None,
     }
 }

@@ -2,6 +2,7 @@
 //! and stops the API and the worker. The `flashsale` binary is a thin command line over this;
 //! tests start services in-process through [`start`].
 
+pub mod credentials;
 pub mod demo;
 pub mod embedded;
 pub mod monitoring;

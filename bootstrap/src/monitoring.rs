@@ -9,6 +9,7 @@ use flashsale_application::{FlashSale, Ports};
 use flashsale_http::{HttpSettings, RenderMetrics};
 use flashsale_metrics::{spawn_gauges, MetricsHandle};
 
+use crate::runner::Watched;
 use crate::settings::MetricsSection;
 
 /// Installs the Prometheus recorder when metrics are enabled (once per process: later calls
@@ -42,15 +43,20 @@ pub fn serve_metrics(
     });
 }
 
-/// Starts polling the gauges of `service` when metrics are enabled and the interval is not 0;
-/// the task ends by itself once the service is dropped.
+/// Starts polling the gauges of `service` when metrics are enabled and the interval is not 0,
+/// and returns the task for the runner to watch; it ends by itself only once the service is
+/// dropped.
 pub fn start_gauges<P: Ports>(
     service: &Arc<FlashSale<P>>,
     section: &MetricsSection,
     handle: Option<&MetricsHandle>,
-) {
+) -> Option<Watched> {
     if handle.is_some() && section.gauge_interval_secs > 0 {
         let interval = Duration::from_secs(section.gauge_interval_secs);
-        drop(spawn_gauges(service, interval));
+        return Some(Watched::task(
+            "metrics gauges",
+            spawn_gauges(service, interval),
+        ));
     }
+    None
 }

@@ -6,9 +6,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use flashsale_application::{Adapters, FlashSale, Ports};
-use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings};
+use flashsale_http::Readiness;
+use flashsale_kafka::{
+    ensure_topics, run_order_consumer_reporting, KafkaOrderQueue, KafkaSettings, Ready,
+};
 use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
 use flashsale_mysql::{MySqlSettings, MySqlStore};
@@ -17,11 +20,12 @@ use flashsale_redis::{
     RedisStockGate,
 };
 
+use crate::credentials::refuse_examples;
 use crate::embedded::{http_settings, key_times, rate_limits};
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running, StopSignal};
-use crate::settings::{RedisConnection, Settings, DEVELOPMENT_TOKEN_SECRET};
+use crate::settings::{RedisConnection, Settings};
 
 /// The production adapters, measured.
 pub struct Production;
@@ -96,23 +100,20 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<MySqlStore> {
     Ok(store)
 }
 
-fn refuse_development_secret(settings: &Settings) -> anyhow::Result<()> {
-    let secret = settings.auth.token_secret.expose();
-    if secret.trim().is_empty() || secret == DEVELOPMENT_TOKEN_SECRET {
-        bail!(
-            "the production profile needs its own token secret: set auth.token_secret \
-             (e.g. FLASHSALE__AUTH__TOKEN_SECRET) to a long random value"
-        );
-    }
-    Ok(())
+/// The wired production service, and whether its Kafka producer has its producer id yet.
+pub struct Built {
+    /// The use cases over the production adapters.
+    pub service: Arc<FlashSale<Production>>,
+    /// Set once the order queue's idempotent producer has its producer id.
+    pub producer_ready: Ready,
 }
 
 /// Connects every adapter: migrations applied, scripts loaded, topics created.
 ///
 /// # Errors
 /// When a dependency is unreachable or the settings are invalid.
-pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Production>>> {
-    refuse_development_secret(settings)?;
+pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
+    refuse_examples(settings)?;
     let store = migrate(settings).await?;
     let redis = RedisPool::connect(&redis_settings(settings))
         .await
@@ -122,6 +123,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
         .await
         .context("creating Kafka topics")?;
     let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
+    let producer_ready = queue.ready();
     let limits = rate_limits(&settings.rate_limit)?;
     let adapters = Adapters {
         gate: Measured::new(RedisStockGate::new(
@@ -144,7 +146,21 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
             key_times(&settings.idempotency),
         )),
     };
-    Ok(Arc::new(FlashSale::new(adapters)))
+    Ok(Built {
+        service: Arc::new(FlashSale::new(adapters)),
+        producer_ready,
+    })
+}
+
+/// `/readyz` stays red until `ready` is set, naming what is not ready yet.
+fn require(readiness: &Readiness, name: &'static str, ready: Ready, why: &'static str) {
+    readiness.add(name, move || {
+        if ready.is_ready() {
+            Ok(())
+        } else {
+            Err(why.to_owned())
+        }
+    });
 }
 
 /// Starts the production service in the roles the settings ask for.
@@ -153,7 +169,10 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Arc<FlashSale<Producti
 /// When a dependency is unreachable, the settings are invalid, or the address cannot be bound.
 pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     let metrics = monitoring::install(&settings.metrics)?;
-    let service = build(settings).await?;
+    let Built {
+        service,
+        producer_ready,
+    } = build(settings).await?;
     if settings.role.serves_api() {
         let report = service.preload_stock().await.context("preloading stock")?;
         tracing::info!(?report, "stock preloaded");
@@ -163,10 +182,28 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     }
     let mut http = http_settings(settings);
     monitoring::serve_metrics(&mut http, metrics.as_ref(), &settings.metrics);
-    if settings.role.serves_api() {
-        // The per-sale gauges once per API process, not again in every worker.
-        monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());
+    // Purchases wait for the producer id; a worker consumes nothing before its assignment.
+    require(
+        &http.readiness,
+        "Kafka producer",
+        producer_ready,
+        "it has no idempotence producer id yet",
+    );
+    let consumer_ready = Ready::new();
+    if settings.role.runs_worker() {
+        require(
+            &http.readiness,
+            "Kafka consumer",
+            consumer_ready.clone(),
+            "it has not joined its group yet",
+        );
     }
+    // The per-sale gauges once per API process, not again in every worker.
+    let gauges = settings
+        .role
+        .serves_api()
+        .then(|| monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref()))
+        .flatten();
     let worker_service = service.clone();
     let kafka = kafka_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
@@ -190,30 +227,20 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
             let reconciler =
                 run_reconciler(worker_service.clone(), reconciler_settings, stop_reconciler);
             let consumer = async move {
-                let consumed = run_order_consumer(worker_service, &kafka, stop_consumer).await;
+                let consumed = run_order_consumer_reporting(
+                    worker_service,
+                    &kafka,
+                    consumer_ready,
+                    stop_consumer,
+                )
+                .await;
                 let _ = consumer_ended.send(());
                 consumed
             };
             let (consumed, ()) = tokio::join!(consumer, reconciler);
             consumed.context("the order consumer failed")
         },
+        watched: gauges.into_iter().collect(),
     })
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::settings::{Profile, Secret};
-
-    #[test]
-    fn the_development_secret_is_refused() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut settings = Settings::load(Profile::Production, dir.path()).expect("loads");
-        assert!(refuse_development_secret(&settings).is_err());
-        settings.auth.token_secret = Secret::new("  ");
-        assert!(refuse_development_secret(&settings).is_err());
-        settings.auth.token_secret = Secret::new("a-long-random-production-secret");
-        assert!(refuse_development_secret(&settings).is_ok());
-    }
 }

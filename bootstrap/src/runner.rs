@@ -1,16 +1,20 @@
 //! Running a wired service: the HTTP API and/or the order worker, with an orderly stop: the API
 //! stops accepting and finishes requests in flight, then the worker drains and commits, then the
-//! process may exit. A worker-only process with metrics serves just `GET /metrics`. A worker
-//! that ends before it was asked to (it failed, e.g. could not subscribe) stops the API too and
-//! the service ends with an error: a process that answers `/healthz` must be doing its work. A process
+//! process may exit. A worker-only process with metrics serves just `GET /metrics`. A process
 //! that serves the API refreshes its snapshot of the sales in the background until the server
 //! stops.
+//!
+//! Supervision: every long-running task (the API server, the worker with its consumer and
+//! reconciler, the catalog refresher, the metrics gauges) is watched. When one ends before the
+//! service was asked to stop (it failed, panicked or returned), `/readyz` turns red, the API
+//! stops (finishing the requests in flight) and the service ends with an error naming it, so
+//! the binary exits non-zero and an orchestrator restarts it: a process that answers `/healthz`
+//! must be doing all of its work.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -77,6 +81,28 @@ impl Running {
     }
 }
 
+/// A background task the runner watches: `ended` resolves when it has ended, however it ended.
+pub struct Watched {
+    /// What the task is, in logs and errors (`"metrics gauges"`).
+    pub name: &'static str,
+    /// Resolves when the task has ended.
+    pub ended: StopSignal,
+}
+
+impl Watched {
+    /// Watches a spawned task.
+    pub fn task<T: Send + 'static>(name: &'static str, task: JoinHandle<T>) -> Self {
+        Self {
+            name,
+            ended: Box::pin(async move {
+                if let Err(error) = task.await {
+                    tracing::error!(%error, task = name, "a background task panicked");
+                }
+            }),
+        }
+    }
+}
+
 /// What to run and how.
 pub struct Launch<P: Ports, W> {
     /// The wired service.
@@ -91,10 +117,16 @@ pub struct Launch<P: Ports, W> {
     pub grace: Duration,
     /// Runs the worker until the stop signal it is given resolves.
     pub worker: W,
+    /// Other background tasks that must run as long as the service (e.g. the metrics gauges).
+    pub watched: Vec<Watched>,
 }
 
+/// The first watched task that ended before the service was asked to stop.
+type EndedFirst = Arc<Mutex<Option<&'static str>>>;
+
 /// Binds the API (when the role serves it, or only `/metrics` when the role is the worker's and
-/// metrics are served), then runs API and worker in the background.
+/// metrics are served), then runs API and worker in the background, watching them and the
+/// other tasks.
 ///
 /// # Errors
 /// When the address cannot be bound.
@@ -127,6 +159,7 @@ where
         None => {}
     }
 
+    let mut watched = launch.watched;
     let (stop, stopped) = oneshot::channel::<()>();
     let (stop_worker, worker_stopped) = oneshot::channel::<()>();
     let (worker_ended, on_worker_end) = oneshot::channel::<()>();
@@ -141,34 +174,42 @@ where
             result
         })
     });
-    let on_worker_end = worker.is_some().then_some(on_worker_end);
-    let asked_to_stop = Arc::new(AtomicBool::new(false));
-    let until_stop = {
-        let asked_to_stop = Arc::clone(&asked_to_stop);
-        async move {
-            let worker_end = async move {
-                match on_worker_end {
-                    Some(end) => {
-                        let _ = end.await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = stopped => asked_to_stop.store(true, Ordering::Release),
-                () = worker_end => {
-                    tracing::error!("the worker stopped on its own; stopping the API");
-                }
-            }
-        }
-    };
+    if worker.is_some() {
+        watched.push(Watched {
+            name: "order worker",
+            ended: Box::pin(async move {
+                let _ = on_worker_end.await;
+            }),
+        });
+    }
     let app = if serves_api {
         let catalog = SalesSnapshot::start(launch.service.clone(), launch.http.catalog_refresh);
+        let refresher = catalog.refresher_ended();
+        watched.push(Watched {
+            name: "catalog refresher",
+            ended: Box::pin(refresher.wait()),
+        });
         flashsale_http::app(launch.service, catalog, &launch.http)
             .map_to_response()
             .boxed()
     } else {
         flashsale_http::metrics_app(&launch.http).boxed()
+    };
+    let readiness = launch.http.readiness.clone();
+    let ended_first: EndedFirst = Arc::default();
+    let until_stop = {
+        let ended_first = Arc::clone(&ended_first);
+        async move {
+            let first_end = first_to_end(watched);
+            tokio::select! {
+                _ = stopped => readiness.down("asked to stop"),
+                name = first_end => {
+                    tracing::error!(task = name, "a task ended on its own; stopping the service");
+                    readiness.down(format!("the {name} ended"));
+                    *ended_first.lock().unwrap_or_else(PoisonError::into_inner) = Some(name);
+                }
+            }
+        }
     };
     let grace = launch.grace;
     let task = tokio::spawn(async move {
@@ -186,11 +227,12 @@ where
         let _ = stop_worker.send(());
         if let Some(worker) = worker {
             worker.await.context("the worker panicked")??;
-            if !asked_to_stop.load(Ordering::Acquire) {
-                anyhow::bail!("the worker ended before it was asked to stop");
-            }
         }
         served?;
+        let ended = *ended_first.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(name) = ended {
+            anyhow::bail!("the {name} ended before it was asked to stop");
+        }
         tracing::info!("stopped cleanly");
         Ok(())
     });
@@ -199,4 +241,21 @@ where
         stop: Some(stop),
         task,
     })
+}
+
+/// The name of the first task to end; never resolves when there is none.
+async fn first_to_end(watched: Vec<Watched>) -> &'static str {
+    let (tell, mut told) = tokio::sync::mpsc::channel(watched.len().max(1));
+    for task in watched {
+        let tell = tell.clone();
+        tokio::spawn(async move {
+            task.ended.await;
+            let _ = tell.send(task.name).await;
+        });
+    }
+    drop(tell);
+    match told.recv().await {
+        Some(name) => name,
+        None => std::future::pending().await,
+    }
 }

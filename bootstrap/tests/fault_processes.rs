@@ -1,11 +1,13 @@
 //! Faults of the service's own processes, with the real binary against the container stack:
 //! a worker killed with SIGKILL in the middle of a batch (its transaction open), then restarted;
-//! and the whole service stopped with SIGTERM under load, then restarted on the same address.
+//! the whole service stopped with SIGTERM under load, then restarted on the same address; and
+//! SIGTERM with 200 purchases held in flight, every one answered.
 //! Each ends with the integration suite's invariant check.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../tests/integration/tests/common/mod.rs"]
 mod common;
+mod held_purchases;
 mod process;
 
 use std::sync::atomic::Ordering::SeqCst;
@@ -14,9 +16,10 @@ use std::time::{Duration, Instant};
 
 use common::invariants::{assert_invariants, Limits};
 use common::stampede::Stampede;
-use common::{remote, settings, start};
+use common::{remote, settings, start, token};
 use flashsale::Role;
 use flashsale_test_support::require_stack;
+use held_purchases::{finish_all_accepted, wait_until_full, wait_until_refused, HeldPurchase};
 use process::Process;
 use sqlx::MySqlPool;
 
@@ -129,4 +132,38 @@ async fn sigterm_under_load_drains_cleanly_and_a_restart_resumes_the_sale() {
     assert_eq!(summary.succeeded, 300, "{summary}");
     let (status, _) = restarted.terminate(MINUTE).await;
     assert!(status.success(), "exit status {status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_answers_every_purchase_in_flight_and_refuses_only_new_connections() {
+    const IN_FLIGHT: usize = 200;
+    let stack = require_stack!();
+    let mut settings = settings(stack).await;
+    settings.http.client_ip_header = String::new();
+    settings.http.max_in_flight_requests = IN_FLIGHT;
+    settings.rate_limit.per_ip_per_second = 0.0;
+    settings.rate_limit.per_ip_product_per_second = 0.0;
+    settings.rate_limit.per_user_per_second = 0.0;
+    let mut service = Process::spawn(&settings, "all");
+    let base = tokio::task::block_in_place(|| service.wait_listening());
+    let app = remote(base.clone(), settings.clone());
+    app.create_sale("held", 1_000, -60, 3_600).await;
+    let address = base.trim_start_matches("http://").to_owned();
+
+    let mut held = Vec::with_capacity(IN_FLIGHT);
+    for n in 0..IN_FLIGHT {
+        let path = "/api/v1/sales/held/purchases";
+        held.push(HeldPurchase::open(&address, path, &token(&format!("held-{n}"))).await);
+    }
+    wait_until_full(&address).await;
+
+    let exited = tokio::spawn(async move { service.terminate(MINUTE).await });
+    wait_until_refused(&address).await;
+    finish_all_accepted(held).await;
+    let (status, log) = exited.await.unwrap();
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        log.iter().any(|l| l.contains("stopped cleanly")),
+        "{log:#?}"
+    );
 }

@@ -25,6 +25,7 @@ async fn a_worker_only_process_serves_metrics_alone() {
             stop.await;
             Ok(())
         },
+        watched: Vec::new(),
     })
     .await
     .expect("launches");

@@ -18,6 +18,7 @@ use crate::catalog::SalesSnapshot;
 use crate::concurrency::{limit_in_flight, InFlightLimit};
 use crate::edge::edge;
 use crate::instrument::measure;
+use crate::readiness::Readiness;
 use crate::routes::RouteTable;
 use crate::scrape::{RenderMetrics, Scrape};
 
@@ -37,6 +38,9 @@ pub struct HttpSettings {
     /// How often the snapshot of the sales that the listing and `/readyz` serve is refreshed
     /// (the wiring passes it to [`SalesSnapshot::start`]).
     pub catalog_refresh: Duration,
+    /// What `/readyz` asks besides the snapshot of the sales: the wiring's dependency checks,
+    /// and whether the process is stopping. [`Readiness::new`] asks nothing more.
+    pub readiness: Readiness,
     /// Renders `GET /metrics` (Prometheus text); `None` serves no `/metrics`.
     pub metrics: Option<RenderMetrics>,
 }
@@ -65,7 +69,10 @@ pub fn openapi_service<P: Ports>(
             service,
             catalog: catalog.clone(),
         },
-        HealthApi { catalog },
+        HealthApi {
+            catalog,
+            readiness: settings.readiness.clone(),
+        },
     );
     OpenApiService::new(apis, "flashsale", env!("CARGO_PKG_VERSION"))
         .description(

@@ -77,6 +77,21 @@ struct Shared<P: Ports> {
 /// Aborts the refresher when the last handle of its snapshot is dropped.
 struct AbortOnDrop(JoinHandle<()>);
 
+/// Resolves when the refresher task has ended, however it ended (see
+/// [`SalesSnapshot::refresher_ended`]).
+pub struct RefresherEnded(Option<watch::Receiver<()>>);
+
+impl RefresherEnded {
+    /// Waits until the refresher ended; never resolves for a snapshot without one.
+    pub async fn wait(self) {
+        match self.0 {
+            // Nothing is ever sent: `changed` returns when the task dropped the sender.
+            Some(mut alive) => while alive.changed().await.is_ok() {},
+            None => std::future::pending().await,
+        }
+    }
+}
+
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
@@ -87,6 +102,8 @@ impl Drop for AbortOnDrop {
 pub struct SalesSnapshot<P: Ports> {
     shared: Arc<Shared<P>>,
     refresher: Option<Arc<AbortOnDrop>>,
+    /// Changes (its sender is dropped) when the refresher task ends.
+    alive: Option<watch::Receiver<()>>,
 }
 
 impl<P: Ports> Clone for SalesSnapshot<P> {
@@ -94,6 +111,7 @@ impl<P: Ports> Clone for SalesSnapshot<P> {
         Self {
             shared: Arc::clone(&self.shared),
             refresher: self.refresher.clone(),
+            alive: self.alive.clone(),
         }
     }
 }
@@ -111,6 +129,7 @@ impl<P: Ports> SalesSnapshot<P> {
                 refreshing: Mutex::new(()),
             }),
             refresher: None,
+            alive: None,
         }
     }
 
@@ -118,12 +137,22 @@ impl<P: Ports> SalesSnapshot<P> {
     /// time at once. Must be called within a tokio runtime.
     pub fn start(service: Arc<FlashSale<P>>, interval: Duration) -> Self {
         let mut snapshot = Self::new(service, interval);
-        let task = tokio::spawn(refresh_every(
-            Arc::downgrade(&snapshot.shared),
-            snapshot.shared.interval,
-        ));
+        let (alive, watch_alive) = watch::channel(());
+        let refreshing = refresh_every(Arc::downgrade(&snapshot.shared), snapshot.shared.interval);
+        let task = tokio::spawn(async move {
+            let _alive = alive;
+            refreshing.await;
+        });
         snapshot.refresher = Some(Arc::new(AbortOnDrop(task)));
+        snapshot.alive = Some(watch_alive);
         snapshot
+    }
+
+    /// Resolves when the background refresher ends: it panicked, or the last handle of the
+    /// snapshot was dropped. A supervisor that holds this (not the snapshot) learns that the
+    /// snapshot will go stale. Never resolves for a snapshot made with [`new`](Self::new).
+    pub fn refresher_ended(&self) -> RefresherEnded {
+        RefresherEnded(self.alive.clone())
     }
 
     /// Lists the sales now and keeps the result, success or failure (a failure is logged).

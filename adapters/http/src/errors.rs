@@ -250,6 +250,18 @@ impl From<AuditSaleError> for Failure {
     }
 }
 
+impl Failure {
+    /// A dependency of the process cannot serve yet, or the process is stopping
+    /// ([`crate::Readiness`]); the reason names which, without internals.
+    pub fn not_ready(why: &str) -> Self {
+        Self::new(
+            ProblemType::Unavailable,
+            format!("Not ready: {why}. Try again shortly."),
+        )
+        .retry_after(RETRY_AFTER_UNAVAILABLE)
+    }
+}
+
 impl From<Unready> for Failure {
     /// The snapshot of the sales cannot be served; why is no secret (the cause was logged when
     /// the listing failed), so the detail says it.

@@ -8,6 +8,7 @@
 //! - `request_id`: the id of one HTTP request (`X-Request-Id`).
 //! - `routes`: the routes, their templates and methods, read from the OpenAPI document.
 //! - `instrument`: times every request by route template, method and status.
+//! - [`readiness`]: what `/readyz` asks besides the snapshot (dependency checks, stopping).
 //! - [`scrape`]: `GET /metrics`, rendered by whatever the wiring passes in.
 //! - `api`: one module per group of operations, each operation with its own response enum.
 //! - [`auth`]: HS256 bearer tokens (`sub` = buyer, `admin` claim for admin operations).
@@ -29,6 +30,7 @@ mod errors;
 mod idempotency_key;
 mod instrument;
 mod problem;
+pub mod readiness;
 mod request_id;
 mod routes;
 mod schemas;
@@ -38,5 +40,6 @@ mod wire;
 
 pub use app::{app, openapi_service, HttpSettings};
 pub use auth::{mint_token, TokenError, TokenSecret};
-pub use catalog::{SalesSnapshot, Unready};
+pub use catalog::{RefresherEnded, SalesSnapshot, Unready};
+pub use readiness::Readiness;
 pub use scrape::{metrics_app, RenderMetrics};

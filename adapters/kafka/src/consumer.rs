@@ -12,6 +12,7 @@ use tokio::time::Instant;
 
 use crate::batch::Batch;
 use crate::dead_letter::DeadLetters;
+use crate::ready::Ready;
 use crate::stats::{StatsContext, CONSUMER_BATCH_SIZE, STATISTICS_INTERVAL_MS};
 use crate::{KafkaError, KafkaSettings};
 
@@ -39,6 +40,20 @@ pub async fn run_order_consumer<P: Ports>(
     settings: &KafkaSettings,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), KafkaError> {
+    run_order_consumer_reporting(service, settings, Ready::new(), shutdown).await
+}
+
+/// [`run_order_consumer`], setting `ready` once the group has given this member its first
+/// assignment (for the readiness probe).
+///
+/// # Errors
+/// As [`run_order_consumer`].
+pub async fn run_order_consumer_reporting<P: Ports>(
+    service: Arc<FlashSale<P>>,
+    settings: &KafkaSettings,
+    ready: Ready,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), KafkaError> {
     let consumer: StreamConsumer<StatsContext> = ClientConfig::new()
         .set("bootstrap.servers", &settings.bootstrap_servers)
         .set("client.id", &settings.client_id)
@@ -46,7 +61,7 @@ pub async fn run_order_consumer<P: Ports>(
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
         .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
-        .create_with_context(StatsContext::consumer())
+        .create_with_context(StatsContext::consumer(ready))
         .map_err(|source| KafkaError::Client {
             role: "consumer",
             source,
@@ -168,7 +183,14 @@ impl<S: Future<Output = ()>> Worker<'_, S> {
                     return true;
                 }
                 Err(error) => {
-                    tracing::warn!(%error, size = batch.valid.len(), "order batch failed; retrying");
+                    // A permanent failure is retried too: parking a batch the store refuses
+                    // for good (dead letters, failed results) is not built yet.
+                    tracing::warn!(
+                        %error,
+                        transient = error.is_transient(),
+                        size = batch.valid.len(),
+                        "order batch failed; retrying"
+                    );
                     if !self.pause().await {
                         return false;
                     }

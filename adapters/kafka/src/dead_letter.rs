@@ -10,6 +10,7 @@ use rdkafka::Message;
 
 use crate::batch::Rejected;
 use crate::producer::idempotent_producer;
+use crate::ready::Ready;
 use crate::stats::{StatsContext, DEAD_LETTERS};
 use crate::{KafkaError, KafkaSettings};
 
@@ -35,7 +36,7 @@ impl DeadLetters {
     /// A writer to `settings.dead_letter_topic`.
     pub fn new(settings: &KafkaSettings) -> Result<Self, KafkaError> {
         Ok(Self {
-            producer: idempotent_producer(settings, "dead-letter producer")?,
+            producer: idempotent_producer(settings, "dead-letter producer", Ready::new())?,
             topic: settings.dead_letter_topic.clone(),
             delivery_timeout: settings.delivery_timeout,
         })

@@ -10,6 +10,7 @@
 //!   [`FlashSale::process_orders`](flashsale_application::FlashSale::process_orders), committing
 //!   after each stored batch, dead-lettering what it cannot decode ([`dead_letter`] headers).
 //! - `stats`: librdkafka statistics recorded as gauges (producer queue depth, consumer lag).
+//! - [`Ready`]: whether the producer has its producer id and the consumer its assignment.
 //!
 //! The wire format and delivery guarantees are documented in `docs/messages.md`.
 
@@ -20,13 +21,15 @@ pub mod dead_letter;
 mod error;
 mod order_queue;
 mod producer;
+mod ready;
 pub mod settings;
 mod stats;
 mod topics;
 
 pub use codec::{DecodeError, OrderMessage};
-pub use consumer::run_order_consumer;
+pub use consumer::{run_order_consumer, run_order_consumer_reporting};
 pub use error::KafkaError;
 pub use order_queue::KafkaOrderQueue;
+pub use ready::Ready;
 pub use settings::KafkaSettings;
 pub use topics::ensure_topics;

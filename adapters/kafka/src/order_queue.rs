@@ -9,6 +9,7 @@ use rdkafka::util::Timeout;
 
 use crate::codec::{encode, message_key};
 use crate::producer::idempotent_producer;
+use crate::ready::Ready;
 use crate::stats::StatsContext;
 use crate::{KafkaError, KafkaSettings};
 
@@ -21,6 +22,7 @@ pub struct KafkaOrderQueue {
 
 struct Inner {
     producer: FutureProducer<StatsContext>,
+    ready: Ready,
     topic: String,
     delivery_timeout: std::time::Duration,
 }
@@ -32,13 +34,24 @@ impl KafkaOrderQueue {
     /// # Errors
     /// [`KafkaError::Settings`] or [`KafkaError::Client`] for a configuration librdkafka refuses.
     pub fn new(settings: &KafkaSettings) -> Result<Self, KafkaError> {
+        let ready = Ready::new();
         Ok(Self {
             inner: Arc::new(Inner {
-                producer: idempotent_producer(settings, "producer")?,
+                producer: idempotent_producer(settings, "producer", ready.clone())?,
+                ready,
                 topic: settings.topic.clone(),
                 delivery_timeout: settings.delivery_timeout,
             }),
         })
+    }
+}
+
+impl KafkaOrderQueue {
+    /// Set once the producer has its idempotence producer id: until then every publish waits
+    /// for it (the first ones after start wait for the broker round trips that obtain it).
+    /// librdkafka says so in its statistics, so this lags by up to one statistics interval.
+    pub fn ready(&self) -> Ready {
+        self.inner.ready.clone()
     }
 }
 

@@ -3,6 +3,7 @@
 use rdkafka::producer::FutureProducer;
 use rdkafka::ClientConfig;
 
+use crate::ready::Ready;
 use crate::stats::{StatsContext, STATISTICS_INTERVAL_MS};
 use crate::{KafkaError, KafkaSettings};
 
@@ -11,7 +12,7 @@ const BATCH_NUM_MESSAGES: &str = "10000";
 
 /// An idempotent, `acks=all` producer whose delivery reports arrive within the settings'
 /// delivery timeout; LZ4-compressed when this build of librdkafka has LZ4. Its statistics
-/// report its queue depth, labelled `role`.
+/// report its queue depth, labelled `role`, and set `ready` once it has its producer id.
 ///
 /// # Errors
 /// [`KafkaError::Settings`] when the delivery timeout does not exceed the linger;
@@ -19,6 +20,7 @@ const BATCH_NUM_MESSAGES: &str = "10000";
 pub(crate) fn idempotent_producer(
     settings: &KafkaSettings,
     role: &'static str,
+    ready: Ready,
 ) -> Result<FutureProducer<StatsContext>, KafkaError> {
     if settings.delivery_timeout <= settings.linger {
         return Err(KafkaError::Settings(format!(
@@ -42,7 +44,7 @@ pub(crate) fn idempotent_producer(
     let compression = compression(&config);
     config
         .set("compression.type", compression)
-        .create_with_context(StatsContext::producer(role))
+        .create_with_context(StatsContext::producer(role, ready))
         .map_err(|source| KafkaError::Client { role, source })
 }
 
@@ -75,7 +77,7 @@ mod tests {
             ..KafkaSettings::new("127.0.0.1:1")
         };
         assert!(matches!(
-            idempotent_producer(&settings, "producer"),
+            idempotent_producer(&settings, "producer", Ready::new()),
             Err(KafkaError::Settings(_))
         ));
     }

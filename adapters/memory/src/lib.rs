@@ -3,11 +3,13 @@
 //! Each port has a thread-safe implementation here, correct under concurrency: the stock gate
 //! runs the domain's [`flashsale_domain::Inventory`] rules under a per-product lock, the order
 //! queue is a bounded tokio channel drained by a batching worker, and one in-memory database
-//! plays the system of record. [`Embedded`] bundles them as a deployment profile.
+//! plays the system of record. [`Embedded`] bundles them as a deployment profile, on the system
+//! clock or on any other (e.g. a [`ManualClock`] in tests).
 
 mod buckets;
 mod database;
 mod idempotency_store;
+mod manual_clock;
 mod order_queue;
 mod order_worker;
 mod rate_limiter;
@@ -17,6 +19,7 @@ mod system;
 
 pub use database::MemoryDatabase;
 pub use idempotency_store::MemoryIdempotencyStore;
+pub use manual_clock::ManualClock;
 pub use order_queue::{order_queue, MemoryOrderQueue, OrderReceiver};
 pub use order_worker::{run_order_worker, WorkerSettings};
 pub use rate_limiter::{MemoryRateLimiter, RateLimits};
@@ -24,20 +27,22 @@ pub use result_store::MemoryResultStore;
 pub use stock_gate::MemoryStockGate;
 pub use system::{SystemClock, UuidIds};
 
-use flashsale_application::ports::KeyTimes;
+use std::marker::PhantomData;
+
+use flashsale_application::ports::{Clock, KeyTimes};
 use flashsale_application::{Adapters, Ports};
 
-/// The embedded profile: every port in memory.
-pub struct Embedded;
+/// The embedded profile: every port in memory, the time from `C`.
+pub struct Embedded<C = SystemClock>(PhantomData<fn() -> C>);
 
-impl Ports for Embedded {
+impl<C: Clock> Ports for Embedded<C> {
     type Gate = MemoryStockGate;
     type Queue = MemoryOrderQueue;
     type Store = MemoryDatabase;
     type Catalog = MemoryDatabase;
     type Results = MemoryResultStore;
-    type Limiter = MemoryRateLimiter<SystemClock>;
-    type Clock = SystemClock;
+    type Limiter = MemoryRateLimiter<C>;
+    type Clock = C;
     type Ids = UuidIds;
     type Idempotency = MemoryIdempotencyStore;
 }
@@ -56,9 +61,18 @@ pub struct EmbeddedSettings {
     pub idempotency: KeyTimes,
 }
 
-/// Builds the embedded adapters, and the receiving end of the order queue for the worker.
+/// Builds the embedded adapters on the system clock, and the receiving end of the order queue
+/// for the worker.
 pub fn embedded(settings: &EmbeddedSettings) -> (Adapters<Embedded>, OrderReceiver) {
-    let clock = SystemClock;
+    embedded_with_clock(settings, SystemClock)
+}
+
+/// [`embedded`] on `clock`: every rule that reads the time (rate limits, sale windows, result
+/// timestamps) reads it.
+pub fn embedded_with_clock<C: Clock>(
+    settings: &EmbeddedSettings,
+    clock: C,
+) -> (Adapters<Embedded<C>>, OrderReceiver) {
     let database = MemoryDatabase::default();
     let (queue, receiver) = order_queue(settings.queue_capacity, settings.publish_timeout);
     let adapters = Adapters {
@@ -67,7 +81,7 @@ pub fn embedded(settings: &EmbeddedSettings) -> (Adapters<Embedded>, OrderReceiv
         store: database.clone(),
         catalog: database,
         results: MemoryResultStore::default(),
-        limiter: MemoryRateLimiter::new(settings.rate_limits.per_ip, clock),
+        limiter: MemoryRateLimiter::new(settings.rate_limits.per_ip, clock.clone()),
         clock,
         ids: UuidIds,
         idempotency: MemoryIdempotencyStore::new(settings.idempotency),

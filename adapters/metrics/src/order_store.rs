@@ -51,7 +51,7 @@ impl<S: OrderStore> OrderStore for Measured<S> {
         let result = self.inner().persist(orders).await;
         let outcome = match &result {
             Ok(_) => "ok",
-            Err(OrderStoreError::Unavailable(_)) => "error",
+            Err(OrderStoreError::Unavailable(_) | OrderStoreError::Refused(_)) => "error",
         };
         metrics::histogram!(ORDER_STORE_TRANSACTION_DURATION, "outcome" => outcome)
             .record(seconds_since(start));

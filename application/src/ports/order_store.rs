@@ -26,12 +26,25 @@ pub enum Persisted {
     Refused(FailureReason),
 }
 
-/// Why a batch could not be persisted. Nothing of it was committed; retrying is safe.
+/// Why a batch could not be persisted. Nothing of it was committed; retrying is safe, and
+/// [`is_transient`](Self::is_transient) says whether it can help.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OrderStoreError {
-    /// The database did not answer or rolled the transaction back.
+    /// The database did not answer, or rolled the transaction back for a reason that may pass
+    /// (a deadlock, a lock wait timeout, a lost connection): retrying may succeed.
     #[error("the order store is unavailable: {0}")]
     Unavailable(String),
+    /// The database refused the batch for a reason retrying cannot fix (a constraint, a
+    /// trigger, a value it does not accept, a row the domain refuses).
+    #[error("the order store refuses the batch: {0}")]
+    Refused(String),
+}
+
+impl OrderStoreError {
+    /// Whether retrying the same call may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Unavailable(_))
+    }
 }
 
 /// Persists orders with their stock decrement, idempotently on (user, product).
@@ -44,8 +57,9 @@ pub trait OrderStore: Clone + Send + Sync + 'static {
     /// [`FailureReason::SoldOut`]; one for an unknown sale as [`FailureReason::UnknownSale`].
     ///
     /// # Errors
-    /// [`OrderStoreError::Unavailable`] when the transaction could not commit; nothing of the
-    /// batch is then stored.
+    /// [`OrderStoreError::Unavailable`] when the transaction could not commit for a reason that
+    /// may pass, [`OrderStoreError::Refused`] when the database refuses the batch for good;
+    /// nothing of the batch is then stored.
     fn persist(
         &self,
         orders: &[NewOrder],

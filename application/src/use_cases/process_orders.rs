@@ -34,6 +34,17 @@ pub enum ProcessOrdersError {
     Gate(#[from] StockGateError),
 }
 
+impl ProcessOrdersError {
+    /// Whether retrying the batch may succeed: only a store that refuses it for good makes
+    /// retrying useless (results and the gate are retried until they answer).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Store(error) => error.is_transient(),
+            Self::Results(_) | Self::Gate(_) => true,
+        }
+    }
+}
+
 impl<P: Ports> FlashSale<P> {
     /// Persists a batch of reservations as orders in one transaction, then records each buyer's
     /// result. A redelivered message is a no-op; a reservation the store refuses has its stock

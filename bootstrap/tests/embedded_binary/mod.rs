@@ -1,7 +1,7 @@
 //! The `flashsale` binary run as a child process in the embedded profile, on a free port.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_flashsale");
 
@@ -15,6 +15,20 @@ impl Drop for Service {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Service {
+    /// Sends SIGTERM and waits until the process exits.
+    #[allow(dead_code)] // not every test binary that shares this module stops the service so
+    pub fn terminate(&mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success(), "kill -TERM {pid}");
+        self.child.wait().expect("waits")
     }
 }
 

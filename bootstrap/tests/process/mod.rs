@@ -71,6 +71,22 @@ fn environment(settings: &Settings, role: &str) -> Vec<(&'static str, String)> {
             "FLASHSALE__WORKER__RETRY_BACKOFF_MS",
             settings.worker.retry_backoff_ms.to_string(),
         ),
+        (
+            "FLASHSALE__HTTP__MAX_IN_FLIGHT_REQUESTS",
+            settings.http.max_in_flight_requests.to_string(),
+        ),
+        (
+            "FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND",
+            settings.rate_limit.per_ip_per_second.to_string(),
+        ),
+        (
+            "FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_PER_SECOND",
+            settings.rate_limit.per_ip_product_per_second.to_string(),
+        ),
+        (
+            "FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND",
+            settings.rate_limit.per_user_per_second.to_string(),
+        ),
         ("FLASHSALE__LOG__FORMAT", "json".into()),
         ("FLASHSALE__LOG__FILTER", "info".into()),
     ]

@@ -41,6 +41,7 @@ async fn persist_retrying(store: &MySqlStore, batch: &[NewOrder]) -> (Vec<Persis
     loop {
         match store.persist(batch).await {
             Ok(outcomes) => return (outcomes, failures),
+            Err(OrderStoreError::Refused(message)) => panic!("refused for good: {message}"),
             Err(OrderStoreError::Unavailable(message)) => {
                 failures += 1;
                 assert!(failures < 50, "still failing after 50 attempts: {message}");
@@ -235,7 +236,7 @@ async fn a_batch_of_two_thousand_is_one_transaction_across_its_chunks() {
         Err(error) => error,
     };
     assert!(
-        matches!(&error, OrderStoreError::Unavailable(m) if m.contains("Duplicate")),
+        matches!(&error, OrderStoreError::Refused(m) if m.contains("Duplicate")),
         "{error}"
     );
     assert_eq!(remaining_of(&store, &products[0]).await, 700, "rolled back");

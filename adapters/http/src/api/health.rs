@@ -8,11 +8,14 @@ use super::ApiTags;
 use crate::catalog::SalesSnapshot;
 use crate::errors::{failure_into, Failure};
 use crate::problem::Problem;
+use crate::readiness::Readiness;
 
 /// Probes for orchestrators.
 pub struct HealthApi<P: Ports> {
     /// The sales as last listed.
     pub catalog: SalesSnapshot<P>,
+    /// The process's other conditions: dependency checks, and whether it is stopping.
+    pub readiness: Readiness,
 }
 
 /// Outcome of the liveness probe.
@@ -26,10 +29,11 @@ pub enum LiveResponse {
 /// Outcome of the readiness probe.
 #[derive(ApiResponse)]
 pub enum ReadyResponse {
-    /// The last listing of the sales succeeded and is fresh.
+    /// Every dependency can serve and the last listing of the sales succeeded and is fresh.
     #[oai(status = 200)]
     Ok(PlainText<&'static str>),
-    /// The last listing of the sales failed or is too old; `detail` says which.
+    /// A dependency cannot serve yet (e.g. the queue's producer has no id yet), the process is
+    /// stopping, or the last listing of the sales failed or is too old; `detail` says which.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// An unexpected error.
@@ -51,11 +55,16 @@ impl<P: Ports> HealthApi<P> {
 
     /// Readiness
     ///
-    /// Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
-    /// every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
-    /// otherwise, saying why. Queries nothing itself.
+    /// Answers `200` when every dependency this process uses can serve (in production the
+    /// Kafka producer has its idempotence id, and a worker's consumer its assignment), the
+    /// process is not stopping, and the last listing of the sales (catalog and stock gate,
+    /// refreshed every `http.catalog_refresh_ms`) succeeded and is at most four intervals old;
+    /// `503` otherwise, saying why. Queries nothing itself.
     #[oai(path = "/readyz", method = "get", operation_id = "readiness")]
     async fn readyz(&self) -> ReadyResponse {
+        if let Err(why) = self.readiness.check() {
+            return Failure::not_ready(&why).into();
+        }
         match self.catalog.current() {
             Ok(_) => ReadyResponse::Ok(PlainText("ready")),
             Err(error) => Failure::from(error).into(),

@@ -98,7 +98,8 @@ async fn readiness_and_the_listing_follow_the_last_listing() {
         .assert_status_is_ok();
 }
 
-#[tokio::test]
+// Paused time: the sleeps below advance the clock at once, exactly.
+#[tokio::test(start_paused = true)]
 async fn a_listing_not_refreshed_for_a_few_intervals_is_stale() {
     let (service, _lists, _failing) = counted_service();
     let snapshot = SalesSnapshot::new(service, Duration::from_millis(10));
@@ -112,13 +113,14 @@ async fn a_listing_not_refreshed_for_a_few_intervals_is_stale() {
     );
 }
 
-#[tokio::test]
+// Paused time: 200 ms pass exactly, so the refresher lists once per 10 ms tick.
+#[tokio::test(start_paused = true)]
 async fn the_refresher_lists_every_interval_and_stops_with_the_last_handle() {
     let (service, lists, _failing) = counted_service();
     let snapshot = SalesSnapshot::start(service.clone(), Duration::from_millis(10));
     tokio::time::sleep(Duration::from_millis(200)).await;
     let counted = lists.load(std::sync::atomic::Ordering::SeqCst);
-    assert!(counted >= 3, "{counted} listings in 200 ms");
+    assert!((19..=21).contains(&counted), "{counted} listings in 200 ms");
 
     drop(snapshot);
     tokio::time::sleep(Duration::from_millis(20)).await;
@@ -129,5 +131,34 @@ async fn the_refresher_lists_every_interval_and_stops_with_the_last_handle() {
         Arc::strong_count(&service),
         1,
         "nothing else holds the service"
+    );
+}
+
+#[tokio::test]
+async fn a_supervisor_learns_when_the_refresher_ended_without_holding_the_snapshot() {
+    let (service, _lists, _failing) = counted_service();
+    let snapshot = SalesSnapshot::start(service, Duration::from_millis(10));
+    let ended = snapshot.refresher_ended();
+    let mut waiting = tokio::spawn(ended.wait());
+    let still_running = tokio::time::timeout(Duration::from_millis(100), &mut waiting).await;
+    assert!(still_running.is_err(), "the refresher still runs");
+
+    drop(snapshot);
+    tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("told once the refresher ended")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_snapshot_refreshed_by_hand_has_no_refresher_to_end() {
+    let (service, _lists, _failing) = counted_service();
+    let snapshot = SalesSnapshot::new(service, Duration::from_millis(10));
+    let ended = snapshot.refresher_ended();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(50), ended.wait())
+            .await
+            .is_err(),
+        "never resolves"
     );
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use flashsale_application::ports::{Clock, KeyTimes};
 use flashsale_application::FlashSale;
 use flashsale_domain::{ProductId, Sale, SaleWindow, Timestamp};
-use flashsale_http::{app, mint_token, HttpSettings, SalesSnapshot, TokenSecret};
+use flashsale_http::{app, mint_token, HttpSettings, Readiness, SalesSnapshot, TokenSecret};
 use flashsale_memory::{
     embedded, run_order_worker, Embedded, EmbeddedSettings, RateLimits, SystemClock, WorkerSettings,
 };
@@ -34,6 +34,7 @@ pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
         body_limit_bytes: 1024,
         max_in_flight_requests: 0,
         catalog_refresh: CATALOG_REFRESH,
+        readiness: Readiness::new(),
         metrics: None,
     }
 }

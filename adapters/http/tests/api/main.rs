@@ -12,6 +12,7 @@ mod idempotency;
 mod openapi;
 mod overload;
 mod purchases;
+mod readiness;
 mod scrape;
 mod strict;
 mod traceable;
