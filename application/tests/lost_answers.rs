@@ -12,14 +12,13 @@ use flashsale_application::ports::{
 };
 use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports};
 use flashsale_domain::{
-    IdempotencyKey, ProductId, PurchaseState, Quantity, Release, RequestId, Reservation, ReservationRequest, Sale,
-    SaleWindow, Timestamp, UserId,
+    IdempotencyKey, ProductId, PurchaseState, Quantity, Release, RequestId, Reservation,
+    ReservationRequest, Sale, SaleWindow, Timestamp, UserId,
 };
 use flashsale_memory::{
     embedded, run_order_worker, EmbeddedSettings, MemoryDatabase, MemoryIdempotencyStore,
-    MemoryOrderQueue,
-    MemoryRateLimiter, MemoryResultStore, MemoryStockGate, RateLimits, SystemClock, UuidIds,
-    WorkerSettings,
+    MemoryOrderQueue, MemoryRateLimiter, MemoryResultStore, MemoryStockGate, RateLimits,
+    SystemClock, UuidIds, WorkerSettings,
 };
 
 /// How the next reserve's answer goes astray.
@@ -369,7 +368,10 @@ async fn a_key_whose_attempt_was_cancelled_buys_afresh_on_retry() {
         .await
         .expect("the retry buys under a new request id instead of the cancelled one");
     let again = h.buy_with_key(1, "retry-me").await.expect("replayed");
-    assert_eq!(again.request_id, retried.request_id, "then the key replays it");
+    assert_eq!(
+        again.request_id, retried.request_id,
+        "then the key replays it"
+    );
     let service = h.drain().await;
     assert_eq!(service.ports().store.orders_of(&product()).len(), 1);
 }
