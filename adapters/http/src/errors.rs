@@ -6,7 +6,7 @@ use std::time::Duration;
 use flashsale_application::{
     AuditSaleError, CreateSaleError, PlacePurchaseError, QueryResultError,
 };
-use flashsale_domain::Refusal;
+use flashsale_domain::{Refusal, RequestId};
 use validator::ValidationErrors;
 
 use crate::catalog::Unready;
@@ -31,6 +31,13 @@ impl Failure {
             problem: Box::new(Problem::new(kind, detail)),
             retry_after: None,
         }
+    }
+
+    /// Names the request to poll (`requestId`, `resultUrl`).
+    fn polling(mut self, request: &RequestId) -> Self {
+        self.problem.result_url = Some(crate::schemas::result_url(request.as_str()));
+        self.problem.request_id = Some(request.to_string());
+        self
     }
 
     fn retry_after(mut self, seconds: u64) -> Self {
@@ -117,11 +124,17 @@ impl From<PlacePurchaseError> for Failure {
             PlacePurchaseError::AlreadyPurchased { holder } => {
                 let mut failure = refused(Refusal::AlreadyPurchased);
                 if let Some(request) = holder {
-                    failure.problem.result_url = Some(crate::schemas::result_url(request.as_str()));
-                    failure.problem.request_id = Some(request.to_string());
+                    failure = failure.polling(&request);
                 }
                 failure
             }
+            PlacePurchaseError::OutcomeUnknown { request_id } => Self::new(
+                ProblemType::OutcomeUnknown,
+                "The order was sent but not acknowledged: it may or may not be placed. Your \
+                 unit stays taken until it is known; poll resultUrl rather than buying again.",
+            )
+            .polling(&request_id)
+            .retry_after(RETRY_AFTER_UNAVAILABLE),
             PlacePurchaseError::QueueUnavailable => Self::new(
                 ProblemType::Unavailable,
                 "The order could not be queued; your unit went back into stock. Try again.",
@@ -260,6 +273,25 @@ mod tests {
         assert_eq!(ceil_secs(Duration::from_millis(1)), 1);
         assert_eq!(ceil_secs(Duration::from_secs(2)), 2);
         assert_eq!(ceil_secs(Duration::from_millis(2_500)), 3);
+    }
+
+    #[test]
+    fn an_unknown_publish_outcome_is_a_503_that_names_the_request_to_poll() {
+        let request_id = RequestId::parse("phone.r1").expect("valid");
+        let failure = Failure::from(PlacePurchaseError::OutcomeUnknown {
+            request_id: request_id.clone(),
+        });
+        assert_eq!(failure.problem.kind, ProblemType::OutcomeUnknown);
+        assert_eq!(failure.problem.status, 503);
+        assert_eq!(failure.problem.request_id.as_deref(), Some("phone.r1"));
+        assert_eq!(
+            failure.problem.result_url,
+            Some(crate::schemas::result_url(request_id.as_str()))
+        );
+        assert_eq!(failure.retry_after_secs(), 1);
+        let plain = Failure::from(PlacePurchaseError::QueueUnavailable);
+        assert_eq!(plain.problem.kind, ProblemType::Unavailable);
+        assert_eq!(plain.problem.request_id, None);
     }
 
     #[test]

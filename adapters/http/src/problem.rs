@@ -57,6 +57,11 @@ pub enum ProblemType {
     /// A dependency is down; nothing was taken; see `Retry-After`.
     #[oai(rename = "urn:flashsale:problem:unavailable")]
     Unavailable,
+    /// The purchase may or may not have been taken (a dependency failed after the units were
+    /// reserved, its outcome unknown): poll `resultUrl` for request `requestId`, which ends
+    /// succeeded or failed; do not buy again. See `Retry-After`.
+    #[oai(rename = "urn:flashsale:problem:outcome-unknown")]
+    OutcomeUnknown,
     /// The server has as many requests in flight as it accepts; nothing was done; see
     /// `Retry-After`. Any operation may answer it, before its handler runs.
     #[oai(rename = "urn:flashsale:problem:overloaded")]
@@ -96,10 +101,11 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_empty, default)]
     pub errors: Vec<FieldError>,
     /// For `already-purchased`: the request that holds your units, to poll at `resultUrl`
-    /// (e.g. when the `202` of that request was lost); absent otherwise.
+    /// (e.g. when the `202` of that request was lost); for `outcome-unknown`: the request
+    /// whose outcome is to be polled; absent otherwise.
     #[oai(skip_serializing_if_is_none)]
     pub request_id: Option<String>,
-    /// For `already-purchased`: where to poll the request that holds your units.
+    /// For `already-purchased` and `outcome-unknown`: where to poll that request.
     #[oai(skip_serializing_if_is_none)]
     pub result_url: Option<String>,
 }
@@ -148,6 +154,7 @@ impl ProblemType {
             }
             Self::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "Too many requests"),
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable"),
+            Self::OutcomeUnknown => (StatusCode::SERVICE_UNAVAILABLE, "Outcome unknown"),
             Self::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "Overloaded"),
             Self::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         }

@@ -1,7 +1,7 @@
 //! The in-memory stock gate: the product's rate limits and the domain's inventory rules under
 //! one lock per product.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -18,6 +18,8 @@ use crate::buckets::Buckets;
 struct LiveSale {
     inventory: Inventory,
     in_flight: HashMap<RequestId, Reservation>,
+    /// Reservations released because their publish failed (see `StockGate::withdraw`).
+    withdrawn: HashSet<RequestId>,
     per_client: Option<Buckets<IpAddr>>,
     per_buyer: Option<Buckets<UserId>>,
 }
@@ -96,6 +98,19 @@ impl StockGate for MemoryStockGate {
         Ok(live.inventory.release(reservation))
     }
 
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let Some(sale) = self.sale(&reservation.product_id)? else {
+            return Ok(Release::NotHeld);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        live.in_flight.remove(&reservation.request_id);
+        let release = live.inventory.release(reservation);
+        if release == Release::Released {
+            live.withdrawn.insert(reservation.request_id.clone());
+        }
+        Ok(release)
+    }
+
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
         let Some(sale) = self.sale(&reservation.product_id)? else {
             return Ok(Release::NotHeld);
@@ -108,10 +123,11 @@ impl StockGate for MemoryStockGate {
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
         for reservation in reservations {
             if let Some(sale) = self.sale(&reservation.product_id)? {
-                sale.lock()
-                    .map_err(poisoned)?
-                    .in_flight
-                    .remove(&reservation.request_id);
+                let mut live = sale.lock().map_err(poisoned)?;
+                live.in_flight.remove(&reservation.request_id);
+                if live.withdrawn.remove(&reservation.request_id) {
+                    live.inventory.reclaim(reservation);
+                }
             }
         }
         Ok(())
@@ -132,6 +148,7 @@ impl StockGate for MemoryStockGate {
         let live = LiveSale {
             inventory,
             in_flight: HashMap::new(),
+            withdrawn: HashSet::new(),
             per_client: self.limits.per_client.map(Buckets::new),
             per_buyer: self.limits.per_buyer.map(Buckets::new),
         };
@@ -184,6 +201,22 @@ impl StockGate for MemoryStockGate {
         };
         let live = sale.lock().map_err(poisoned)?;
         Ok(live.in_flight.len() as u64)
+    }
+
+    async fn repair(
+        &self,
+        product: &ProductId,
+        seen: u32,
+        remaining: u32,
+    ) -> Result<bool, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(false);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        if !live.in_flight.is_empty() || live.inventory.remaining() != seen {
+            return Ok(false);
+        }
+        Ok(live.inventory.set_remaining(remaining))
     }
 
     async fn remaining(&self, products: &[ProductId]) -> Result<Vec<Option<u32>>, StockGateError> {

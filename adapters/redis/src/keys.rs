@@ -40,6 +40,11 @@ impl Keys {
         format!("{}{{{product}}}:inflight", self.prefix)
     }
 
+    /// Hash of reservations released because their publish failed: request → `user:quantity`.
+    pub fn withdrawn(&self, product: &ProductId) -> String {
+        format!("{}{{{product}}}:withdrawn", self.prefix)
+    }
+
     /// A buyer's latest final request for a product.
     pub fn latest_request(&self, product: &ProductId, user: &UserId) -> String {
         format!("{}{{{product}}}:latest:{user}", self.prefix)
@@ -90,6 +95,7 @@ mod tests {
             keys.sale(&product),
             keys.buyers(&product),
             keys.in_flight(&product),
+            keys.withdrawn(&product),
             keys.latest_request(&product, &user),
             keys.client_bucket(&product, Some(&ip)),
             keys.client_bucket(&product, None),

@@ -106,6 +106,17 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         reservation: &Reservation,
     ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
 
+    /// Releases a reservation whose publish failed, like [`StockGate::release`], and remembers
+    /// it as withdrawn: should its message reach the system of record after all, settling it
+    /// takes the units and the buyer's marker back. Exactly once.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
+    fn withdraw(
+        &self,
+        reservation: &Reservation,
+    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
+
     /// Drops a reservation the system of record refused for lack of stock: the buyer's marker
     /// and the in-flight record go, the units do not come back (the system of record does not
     /// have them, so offering them again would only lead to more refusals). Exactly once.
@@ -118,7 +129,9 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
 
     /// Marks reservations as persisted orders: they leave the in-flight record, the buyers'
-    /// markers stay. Idempotent.
+    /// markers stay. A reservation [withdrawn](StockGate::withdraw) before takes its units back
+    /// (never below zero) and its buyer's marker if free, exactly once, so the gate agrees with
+    /// the system of record again. Idempotent.
     ///
     /// # Errors
     /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
@@ -146,6 +159,19 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         &self,
         product: &ProductId,
     ) -> impl Future<Output = Result<Vec<Reservation>, StockGateError>> + Send;
+
+    /// Sets a product's units left to `remaining` (the system of record's count), only if
+    /// nothing is in flight and the gate still holds `seen` units: repairs a gate that drifted
+    /// from a settled sale without racing a purchase. Returns whether it changed anything.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn repair(
+        &self,
+        product: &ProductId,
+        seen: u32,
+        remaining: u32,
+    ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
 
     /// Units left per product, in the order asked; `None` for a product the gate does not hold.
     ///

@@ -10,8 +10,8 @@ use flashsale_domain::{
 };
 
 use crate::ports::{
-    Clock, IdGenerator, OrderQueue, Ports, RateLimitError, RateLimiter, ResultStore, StockGate,
-    StockGateError,
+    Clock, IdGenerator, OrderQueue, Ports, QueueError, RateLimitError, RateLimiter, ResultStore,
+    StockGate, StockGateError,
 };
 use crate::FlashSale;
 
@@ -52,6 +52,14 @@ pub enum PlacePurchaseError {
     /// The order could not be queued; the reservation was released and the buyer may retry.
     #[error("the order queue is unavailable")]
     QueueUnavailable,
+    /// The order was sent to the queue but not acknowledged: it may or may not be there. The
+    /// units stay taken (the purchase is pending) until the order is stored, which
+    /// reconciliation makes sure of by re-publishing; the buyer polls `request_id`.
+    #[error("the order may or may not be queued (request {request_id})")]
+    OutcomeUnknown {
+        /// The purchase to poll.
+        request_id: RequestId,
+    },
     /// The rate limiter's store failed.
     #[error(transparent)]
     Limiter(#[from] RateLimitError),
@@ -66,10 +74,12 @@ impl<P: Ports> FlashSale<P> {
     /// The order of checks is fixed: the client's bucket in this process, then one atomic step
     /// of the gate (the product's client and buyer buckets, window, duplicate, limit, stock,
     /// and the in-flight record that is the purchase's pending state), then the queue. If
-    /// queueing fails, the reservation is released and the result recorded as failed.
+    /// queueing certainly failed, the reservation is withdrawn and the result recorded as
+    /// failed; if its outcome is unknown, the purchase stays pending.
     ///
     /// # Errors
-    /// See [`PlacePurchaseError`]; every variant leaves the stock as it was.
+    /// See [`PlacePurchaseError`]; every variant but [`PlacePurchaseError::OutcomeUnknown`]
+    /// leaves the stock as it was.
     pub async fn place_purchase(
         &self,
         buyer: &UserId,
@@ -112,10 +122,19 @@ impl<P: Ports> FlashSale<P> {
         // pending) but nothing queued (see docs/guarantees.md).
         #[cfg(feature = "failpoints")]
         fail::fail_point!("place_purchase::before_publish");
-        if let Err(error) = self.ports.queue.publish(&reservation).await {
-            tracing::warn!(%error, request_id = %reservation.request_id, "publish failed; releasing");
-            self.undo(&reservation).await;
-            return Err(PlacePurchaseError::QueueUnavailable);
+        match self.ports.queue.publish(&reservation).await {
+            Ok(()) => {}
+            Err(error @ QueueError::Unavailable(_)) => {
+                tracing::warn!(%error, request_id = %reservation.request_id, "publish failed; releasing");
+                self.undo(&reservation).await;
+                return Err(PlacePurchaseError::QueueUnavailable);
+            }
+            Err(error @ QueueError::OutcomeUnknown(_)) => {
+                tracing::warn!(%error, request_id = %reservation.request_id, "publish outcome unknown; the purchase stays pending");
+                return Err(PlacePurchaseError::OutcomeUnknown {
+                    request_id: reservation.request_id,
+                });
+            }
         }
         Ok(Accepted {
             request_id: reservation.request_id.clone(),
@@ -132,9 +151,10 @@ impl<P: Ports> FlashSale<P> {
         }
     }
 
-    /// Records the purchase as failed, then gives the units back (in that order, so a poll
-    /// never finds the purchase neither pending nor ended). Failures here are logged: the
-    /// reservation stays in flight for reconciliation to settle.
+    /// Records the purchase as failed, then gives the units back as withdrawn (in that order,
+    /// so a poll never finds the purchase neither pending nor ended; withdrawn, so that an
+    /// order stored after all takes them back). Failures here are logged: the reservation
+    /// stays in flight for reconciliation to settle.
     async fn undo(&self, reservation: &Reservation) {
         let mut purchase = Purchase::accepted(reservation);
         if purchase.fail(FailureReason::QueueUnavailable).is_ok() {
@@ -142,7 +162,7 @@ impl<P: Ports> FlashSale<P> {
                 tracing::error!(%error, request_id = %reservation.request_id, "result not saved");
             }
         }
-        if let Err(error) = self.ports.gate.release(reservation).await {
+        if let Err(error) = self.ports.gate.withdraw(reservation).await {
             tracing::error!(%error, request_id = %reservation.request_id, "release failed");
         }
     }

@@ -55,7 +55,9 @@ pub enum BuyResponse {
     /// Too many requests from this client or buyer; retry after `Retry-After` seconds.
     #[oai(status = 429, content_type = "application/problem+json")]
     TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
-    /// A dependency is down; nothing was taken; retry after `Retry-After` seconds.
+    /// `unavailable`: a dependency is down and nothing was taken; retry after `Retry-After`
+    /// seconds. `outcome-unknown`: the order was sent but not acknowledged, so it may be
+    /// placed; poll `resultUrl` (request `requestId`) instead of buying again.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// An unexpected error.
