@@ -6,7 +6,8 @@
 //!   stock − units ordered (so never negative);
 //! - one order per user per product;
 //! - no lost acceptance: every `202` ends `succeeded` with its order in MariaDB, or `failed`
-//!   with a reason and no order, never `pending`, never unknown;
+//!   with a reason and no order, never `pending`, never unknown; so does every `503
+//!   outcome-unknown` (units may have been taken: its request is polled the same way);
 //! - refusals take nothing: a buyer whose only request was refused owns no order;
 //! - stock conservation: drained, the gate's remaining stock (as `GET /api/v1/sales` lists it)
 //!   equals the database's.
@@ -42,6 +43,8 @@ pub struct Summary {
     pub db_remaining: i64,
     pub gate_remaining: u64,
     pub accepted: usize,
+    /// `503 outcome-unknown` answers (checked like acceptances; not counted in `accepted`).
+    pub outcome_unknown: usize,
     pub succeeded: usize,
     pub failed: HashMap<String, usize>,
     pub refused: HashMap<String, usize>,
@@ -52,12 +55,13 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "stock {} | orders {} | remaining db {} gate {} | accepted {} (succeeded {}, failed {:?}) | refused {:?} | unknown {}",
+            "stock {} | orders {} | remaining db {} gate {} | accepted {} + outcome unknown {} (succeeded {}, failed {:?}) | refused {:?} | unknown {}",
             self.stock,
             self.orders,
             self.db_remaining,
             self.gate_remaining,
             self.accepted,
+            self.outcome_unknown,
             self.succeeded,
             self.failed,
             self.refused,
@@ -109,8 +113,12 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
     let mut may_own = HashSet::new();
     for buy in buys {
         match &buy.outcome {
-            Outcome::Accepted { request_id } => {
-                summary.accepted += 1;
+            Outcome::Accepted { request_id } | Outcome::Undecided { request_id } => {
+                if matches!(buy.outcome, Outcome::Accepted { .. }) {
+                    summary.accepted += 1;
+                } else {
+                    summary.outcome_unknown += 1;
+                }
                 may_own.insert(buy.user.as_str());
                 let order = by_request.get(request_id.as_str());
                 match results.get(request_id.as_str()) {
@@ -180,7 +188,9 @@ async fn drain<'a>(app: &App, product: &str, buys: &'a [Buy]) -> HashMap<&'a str
         let mut results = HashMap::new();
         let mut pending = 0;
         for buy in buys {
-            if let Outcome::Accepted { request_id } = &buy.outcome {
+            if let Outcome::Accepted { request_id } | Outcome::Undecided { request_id } =
+                &buy.outcome
+            {
                 let result = result_of(app, &buy.user, request_id).await;
                 if result.as_ref().is_some_and(|r| r["status"] == "pending") {
                     pending += 1;

@@ -16,6 +16,9 @@ use super::{address_of, token, App};
 pub enum Outcome {
     /// `202`: the request id to poll.
     Accepted { request_id: String },
+    /// `503 outcome-unknown`: units may have been taken; the request id to poll, which must
+    /// end `succeeded` (with its order) or `failed` (without) like an accepted one.
+    Undecided { request_id: String },
     /// Any other HTTP answer: its status and problem `type`; status 0 when the connection was
     /// refused (nothing listening), which the server never saw.
     Refused { status: u16, kind: String },
@@ -36,6 +39,7 @@ pub struct Counts {
     pub accepted: AtomicUsize,
     pub sold_out: AtomicUsize,
     pub unavailable: AtomicUsize,
+    pub outcome_unknown: AtomicUsize,
     pub unknown: AtomicUsize,
     pub other: AtomicUsize,
 }
@@ -75,6 +79,7 @@ impl Stampede {
                         let outcome = buy(&app, &product, &user, &address_of(n)).await;
                         let counter = match &outcome {
                             Outcome::Accepted { .. } => &counts.accepted,
+                            Outcome::Undecided { .. } => &counts.outcome_unknown,
                             Outcome::Refused { kind, .. } if kind.ends_with(":sold-out") => {
                                 &counts.sold_out
                             }
@@ -160,8 +165,13 @@ pub async fn buy(app: &App, product: &str, user: &str, address: &str) -> Outcome
             }
         }
     };
+    let kind = body["type"].as_str().unwrap_or_default();
     if status == 202 {
         Outcome::Accepted {
+            request_id: body["requestId"].as_str().unwrap().to_owned(),
+        }
+    } else if status == 503 && kind.ends_with(":outcome-unknown") {
+        Outcome::Undecided {
             request_id: body["requestId"].as_str().unwrap().to_owned(),
         }
     } else {
