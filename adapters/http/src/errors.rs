@@ -130,8 +130,10 @@ impl From<PlacePurchaseError> for Failure {
             }
             PlacePurchaseError::OutcomeUnknown { request_id } => Self::new(
                 ProblemType::OutcomeUnknown,
-                "The order was sent but not acknowledged: it may or may not be placed. Your \
-                 unit stays taken until it is known; poll resultUrl rather than buying again.",
+                "We cannot tell yet whether your purchase took a unit (the stock gate's answer \
+                 was lost, or the order was sent but not acknowledged). Poll resultUrl: pending \
+                 or succeeded means you have it; failed or not found means nothing was taken \
+                 so far.",
             )
             .polling(&request_id)
             .retry_after(RETRY_AFTER_UNAVAILABLE),
@@ -276,22 +278,23 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_publish_outcome_is_a_503_that_names_the_request_to_poll() {
-        let request_id = RequestId::parse("phone.r1").expect("valid");
+    fn an_unknown_outcome_is_a_503_of_its_own_type_that_says_where_to_poll() {
+        let request_id = flashsale_domain::RequestId::parse("req-1").unwrap();
         let failure = Failure::from(PlacePurchaseError::OutcomeUnknown {
             request_id: request_id.clone(),
         });
         assert_eq!(failure.problem.kind, ProblemType::OutcomeUnknown);
         assert_eq!(failure.problem.status, 503);
-        assert_eq!(failure.problem.request_id.as_deref(), Some("phone.r1"));
+        assert_eq!(failure.problem.request_id.as_deref(), Some("req-1"));
         assert_eq!(
             failure.problem.result_url,
-            Some(crate::schemas::result_url(request_id.as_str()))
+            Some(crate::schemas::result_url("req-1"))
         );
-        assert_eq!(failure.retry_after_secs(), 1);
-        let plain = Failure::from(PlacePurchaseError::QueueUnavailable);
-        assert_eq!(plain.problem.kind, ProblemType::Unavailable);
-        assert_eq!(plain.problem.request_id, None);
+        assert!(
+            !failure.problem.detail.contains("nothing was taken."),
+            "never a definite statement: {}",
+            failure.problem.detail
+        );
     }
 
     #[test]

@@ -57,9 +57,10 @@ pub enum ProblemType {
     /// A dependency is down; nothing was taken; see `Retry-After`.
     #[oai(rename = "urn:flashsale:problem:unavailable")]
     Unavailable,
-    /// The purchase may or may not have been taken (a dependency failed after the units were
-    /// reserved, its outcome unknown): poll `resultUrl` for request `requestId`, which ends
-    /// succeeded or failed; do not buy again. See `Retry-After`.
+    /// The purchase's outcome is unknown: the stock gate's answer was lost and cancelling the
+    /// request could not be confirmed, or the order was sent to the queue but not
+    /// acknowledged. A unit may or may not have been taken; poll `resultUrl` (`requestId`).
+    /// Units taken become an order through reconciliation.
     #[oai(rename = "urn:flashsale:problem:outcome-unknown")]
     OutcomeUnknown,
     /// The server has as many requests in flight as it accepts; nothing was done; see
@@ -101,8 +102,8 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_empty, default)]
     pub errors: Vec<FieldError>,
     /// For `already-purchased`: the request that holds your units, to poll at `resultUrl`
-    /// (e.g. when the `202` of that request was lost); for `outcome-unknown`: the request
-    /// whose outcome is to be polled; absent otherwise.
+    /// (e.g. when the `202` of that request was lost); for `outcome-unknown`: your request,
+    /// whose outcome `resultUrl` tells; absent otherwise.
     #[oai(skip_serializing_if_is_none)]
     pub request_id: Option<String>,
     /// For `already-purchased` and `outcome-unknown`: where to poll that request.

@@ -20,6 +20,8 @@ struct LiveSale {
     in_flight: HashMap<RequestId, Reservation>,
     /// Reservations released because their publish failed (see `StockGate::withdraw`).
     withdrawn: HashSet<RequestId>,
+    /// Requests cancelled after a lost answer: they take nothing if they arrive later.
+    cancelled: HashSet<RequestId>,
     per_client: Option<Buckets<IpAddr>>,
     per_buyer: Option<Buckets<UserId>>,
 }
@@ -78,6 +80,12 @@ impl StockGate for MemoryStockGate {
             .sale(&product)?
             .ok_or(StockGateError::UnknownProduct(product))?;
         let mut live = sale.lock().map_err(poisoned)?;
+        if live.cancelled.contains(&request.request_id) {
+            return Err(StockGateError::Unavailable(format!(
+                "request {} was cancelled",
+                request.request_id
+            )));
+        }
         if let RateDecision::Limited { retry_after } = live.admit(client, &request.user_id, now) {
             return Ok(Err(Refusal::RateLimited { retry_after }));
         }
@@ -109,6 +117,19 @@ impl StockGate for MemoryStockGate {
             live.withdrawn.insert(reservation.request_id.clone());
         }
         Ok(release)
+    }
+
+    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let Some(sale) = self.sale(&reservation.product_id)? else {
+            return Ok(Release::NotHeld);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        live.cancelled.insert(reservation.request_id.clone());
+        // Only a reservation still in flight: a settled one is an order, which a cancel keeps.
+        if live.in_flight.remove(&reservation.request_id).is_none() {
+            return Ok(Release::NotHeld);
+        }
+        Ok(live.inventory.release(reservation))
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
@@ -149,6 +170,7 @@ impl StockGate for MemoryStockGate {
             inventory,
             in_flight: HashMap::new(),
             withdrawn: HashSet::new(),
+            cancelled: HashSet::new(),
             per_client: self.limits.per_client.map(Buckets::new),
             per_buyer: self.limits.per_buyer.map(Buckets::new),
         };

@@ -30,6 +30,7 @@ fn error_label(error: &StockGateError) -> &'static str {
     match error {
         StockGateError::UnknownProduct(_) => "unknown_product",
         StockGateError::Unavailable(_) => "error",
+        StockGateError::OutcomeUnknown(_) => "outcome_unknown",
     }
 }
 
@@ -78,6 +79,13 @@ impl<G: StockGate> StockGate for Measured<G> {
         let start = Instant::now();
         let result = self.inner().withdraw(reservation).await;
         record("withdraw", release_label(&result), start);
+        result
+    }
+
+    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().cancel(reservation).await;
+        record("cancel", release_label(&result), start);
         result
     }
 

@@ -158,6 +158,10 @@ impl StockGate for FakeGate {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }
 
+    async fn cancel(&self, _: &Reservation) -> Result<Release, StockGateError> {
+        self.0.map(|_| Release::Released).ok_or_else(unavailable)
+    }
+
     async fn discard(&self, _: &Reservation) -> Result<Release, StockGateError> {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }

@@ -29,6 +29,7 @@ use redis::{Cmd, Pipeline, RedisFuture, Value};
 
 use crate::error::{unavailable, RedisError};
 use crate::keys::Keys;
+pub(crate) use failure::may_have_run;
 use managers::Managers;
 pub use settings::{RedisConnectionKind, RedisSettings};
 use slots::Slots;

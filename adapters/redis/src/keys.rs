@@ -45,6 +45,12 @@ impl Keys {
         format!("{}{{{product}}}:withdrawn", self.prefix)
     }
 
+    /// Marks a request cancelled after its reserve answer was lost (`lua/release.lua`); a
+    /// reserve for it refuses (`lua/reserve.lua`).
+    pub fn cancelled(&self, product: &ProductId, request: &RequestId) -> String {
+        format!("{}{{{product}}}:cancelled:{request}", self.prefix)
+    }
+
     /// A buyer's latest final request for a product.
     pub fn latest_request(&self, product: &ProductId, user: &UserId) -> String {
         format!("{}{{{product}}}:latest:{user}", self.prefix)

@@ -14,11 +14,15 @@ use flashsale_domain::{
 };
 use redis::AsyncCommands;
 
-use crate::connection::PooledConnection;
+use crate::connection::{may_have_run, PooledConnection};
 use crate::error::unavailable;
 use crate::scripts::{LOAD, RELEASE, REPAIR, RESERVE, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
+
+/// How long a cancelled request stays marked: far longer than a request can be held in the
+/// network (TCP gives up retransmitting after about 15 minutes).
+const CANCEL_MARKER_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// Reservations in Redis; one hash tag per product.
 #[derive(Clone)]
@@ -58,24 +62,36 @@ impl RedisStockGate {
             .map_err(StockGateError::Unavailable)
     }
 
-    /// Ends a reservation once (`lua/release.lua`) in this mode.
-    async fn end(&self, reservation: &Reservation, mode: End) -> Result<Release, StockGateError> {
+    /// Ends a reservation once (`lua/release.lua`) in this mode; with `cancel`, also marks the
+    /// request so that a later reserve for it takes nothing.
+    async fn end(
+        &self,
+        reservation: &Reservation,
+        mode: End,
+        cancel: bool,
+    ) -> Result<Release, StockGateError> {
         let keys = self.redis.keys();
         let product = &reservation.product_id;
         let mut connection = self.connection().await?;
-        let released: i64 = RELEASE
+        let mut invocation = RELEASE.prepare_invoke();
+        invocation
             .key(keys.sale(product))
             .key(keys.buyers(product))
             .key(keys.in_flight(product))
-            .key(keys.withdrawn(product))
+            .key(keys.withdrawn(product));
+        if cancel {
+            invocation.key(keys.cancelled(product, &reservation.request_id));
+        }
+        let released: i64 = invocation
             .arg(reservation.user_id.as_str())
             .arg(reservation.request_id.as_str())
             .arg(mode.code())
             .arg(keys.stock_returned_channel())
             .arg(product.as_str())
+            .arg(CANCEL_MARKER_TTL.as_millis().to_string())
             .invoke_async(&mut *connection)
             .await
-            .map_err(failed)?;
+            .map_err(lost_or_failed)?;
         Ok(if released == 1 {
             Release::Released
         } else {
@@ -107,6 +123,15 @@ impl End {
 
 fn failed(error: impl std::fmt::Display) -> StockGateError {
     StockGateError::Unavailable(unavailable(error))
+}
+
+/// A command's failure: `OutcomeUnknown` when the server may have run it, else `Unavailable`.
+fn lost_or_failed(error: redis::RedisError) -> StockGateError {
+    if may_have_run(&error) {
+        StockGateError::OutcomeUnknown(unavailable(error))
+    } else {
+        failed(error)
+    }
 }
 
 fn refusal_of(code: &[i64]) -> Result<Option<Refusal>, StockGateError> {
@@ -166,6 +191,7 @@ impl StockGate for RedisStockGate {
             .key(keys.in_flight(product))
             .key(keys.client_bucket(product, client.as_ref()))
             .key(keys.buyer_bucket(product, &request.user_id))
+            .key(keys.cancelled(product, &request.request_id))
             .arg(now.as_millis())
             .arg(request.user_id.as_str())
             .arg(request.request_id.as_str())
@@ -176,9 +202,15 @@ impl StockGate for RedisStockGate {
             .arg(buyer_burst)
             .invoke_async(&mut *connection)
             .await
-            .map_err(failed)?;
+            .map_err(lost_or_failed)?;
         match reply.as_slice() {
             [-5] => return Err(StockGateError::UnknownProduct(request.product_id)),
+            [-7] => {
+                return Err(failed(format!(
+                    "request {} was cancelled",
+                    request.request_id
+                )))
+            }
             [0, ends_at, 0] => {
                 self.sold_out
                     .remember(product, Timestamp::from_millis(*ends_at), epoch);
@@ -246,15 +278,19 @@ impl StockGate for RedisStockGate {
     }
 
     async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, End::Release).await
+        self.end(reservation, End::Release, false).await
     }
 
     async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, End::Withdraw).await
+        self.end(reservation, End::Withdraw, false).await
+    }
+
+    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        self.end(reservation, End::Release, true).await
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, End::Discard).await
+        self.end(reservation, End::Discard, false).await
     }
 
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {

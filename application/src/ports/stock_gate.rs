@@ -38,9 +38,14 @@ pub enum StockGateError {
     /// The gate holds no sale for this product.
     #[error("no sale is loaded for product {0}")]
     UnknownProduct(ProductId),
-    /// The gate's backing store did not answer; nothing is known to have changed.
+    /// The gate's backing store could not be asked (no connection, connection refused) or
+    /// refused the command: it certainly did not carry the operation out.
     #[error("the stock gate is unavailable: {0}")]
     Unavailable(String),
+    /// The operation was sent but its answer was lost (a timeout, a connection reset or closed
+    /// while waiting): the store may or may not have carried it out.
+    #[error("the stock gate's answer was lost: {0}")]
+    OutcomeUnknown(String),
 }
 
 /// Atomic stock reservation, with the same rules as [`flashsale_domain::Inventory`].
@@ -55,10 +60,14 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     /// A gate may answer [`Refusal::SoldOut`] from its own memory once it saw the product sold
     /// out, until units can come back (a release, a reload) or a short safety bound passes.
     ///
+    /// A request id whose reservation was [cancelled](StockGate::cancel) takes nothing, ever.
+    ///
     /// # Errors
     /// [`StockGateError::UnknownProduct`] when no sale is loaded for the product;
-    /// [`StockGateError::Unavailable`] when the backing store fails (the caller must assume
-    /// nothing was taken only if the adapter guarantees atomicity, which every adapter must).
+    /// [`StockGateError::Unavailable`] when the step certainly did not run (nothing was taken;
+    /// also for a cancelled request id); [`StockGateError::OutcomeUnknown`] when it may have
+    /// run and its answer was lost (the caller must not say nothing was taken: it
+    /// [cancels](StockGate::cancel) the request first).
     fn reserve(
         &self,
         request: ReservationRequest,
@@ -113,6 +122,22 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     /// # Errors
     /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
     fn withdraw(
+        &self,
+        reservation: &Reservation,
+    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
+
+    /// Cancels a request whose [`reserve`](StockGate::reserve) answer was lost, in one atomic
+    /// step: the request id is marked so that a reserve for it that reaches the gate later
+    /// (held in the network) takes nothing, and if the request's reservation is in flight its
+    /// units are released as by [`release`](StockGate::release), exactly once (a settled
+    /// reservation is an order and is left alone). Either way, once this answers `Ok`
+    /// the request has taken nothing and never will: [`Release::Released`] when it had taken
+    /// units (now back in stock), [`Release::NotHeld`] when it had not.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
+    /// store fails: nothing is proven then; calling again is safe.
+    fn cancel(
         &self,
         reservation: &Reservation,
     ) -> impl Future<Output = Result<Release, StockGateError>> + Send;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use flashsale_domain::{
     FailureReason, ProductId, Purchase, Quantity, RateDecision, Refusal, RequestId, Reservation,
-    ReservationRequest, UserId,
+    ReservationRequest, Timestamp, UserId,
 };
 
 use crate::ports::{
@@ -49,17 +49,18 @@ pub enum PlacePurchaseError {
         /// of that request polls it.
         holder: Option<RequestId>,
     },
+    /// The purchase may or may not have taken units: the stock gate's answer was lost and
+    /// cancelling the request could not be confirmed, or the order was sent to the queue but
+    /// not acknowledged (the units then stay taken, the purchase pending). Reconciliation
+    /// settles it (units taken become an order); the buyer polls `request_id` to learn which.
+    #[error("the outcome of request {request_id} is unknown")]
+    OutcomeUnknown {
+        /// The request to poll.
+        request_id: RequestId,
+    },
     /// The order could not be queued; the reservation was released and the buyer may retry.
     #[error("the order queue is unavailable")]
     QueueUnavailable,
-    /// The order was sent to the queue but not acknowledged: it may or may not be there. The
-    /// units stay taken (the purchase is pending) until the order is stored, which
-    /// reconciliation makes sure of by re-publishing; the buyer polls `request_id`.
-    #[error("the order may or may not be queued (request {request_id})")]
-    OutcomeUnknown {
-        /// The purchase to poll.
-        request_id: RequestId,
-    },
     /// The rate limiter's store failed.
     #[error(transparent)]
     Limiter(#[from] RateLimitError),
@@ -76,6 +77,10 @@ impl<P: Ports> FlashSale<P> {
     /// and the in-flight record that is the purchase's pending state), then the queue. If
     /// queueing certainly failed, the reservation is withdrawn and the result recorded as
     /// failed; if its outcome is unknown, the purchase stays pending.
+    ///
+    /// When the gate's answer is lost ([`StockGateError::OutcomeUnknown`]), the request is
+    /// [cancelled](StockGate::cancel): confirmed, nothing was taken and the error is
+    /// [`PlacePurchaseError::Gate`]; else [`PlacePurchaseError::OutcomeUnknown`].
     ///
     /// # Errors
     /// See [`PlacePurchaseError`]; every variant but [`PlacePurchaseError::OutcomeUnknown`]
@@ -98,7 +103,7 @@ impl<P: Ports> FlashSale<P> {
         };
         let product_id = request.product_id.clone();
         let now = self.ports.clock.now();
-        let reservation = match self.ports.gate.reserve(request, client, now).await {
+        let reservation = match self.ports.gate.reserve(request.clone(), client, now).await {
             Ok(Ok(reservation)) => reservation,
             Ok(Err(Refusal::RateLimited { retry_after })) => {
                 return Err(PlacePurchaseError::RateLimited { retry_after })
@@ -114,6 +119,9 @@ impl<P: Ports> FlashSale<P> {
             Ok(Err(refusal)) => return Err(PlacePurchaseError::Refused(refusal)),
             Err(StockGateError::UnknownProduct(product)) => {
                 return Err(PlacePurchaseError::UnknownProduct(product))
+            }
+            Err(StockGateError::OutcomeUnknown(cause)) => {
+                return Err(self.cancel_lost(request, now, cause).await)
             }
             Err(other) => return Err(PlacePurchaseError::Gate(other)),
         };
@@ -147,6 +155,35 @@ impl<P: Ports> FlashSale<P> {
             RateDecision::Allowed => Ok(()),
             RateDecision::Limited { retry_after } => {
                 Err(PlacePurchaseError::RateLimited { retry_after })
+            }
+        }
+    }
+
+    /// The gate's answer to `request` was lost: cancels the request (its units back if it took
+    /// any; a late arrival takes nothing). Confirmed, nothing was taken; otherwise the outcome
+    /// is unknown and a stale reservation, if any, becomes an order through reconciliation.
+    async fn cancel_lost(
+        &self,
+        request: ReservationRequest,
+        now: Timestamp,
+        cause: String,
+    ) -> PlacePurchaseError {
+        let reservation = Reservation {
+            request_id: request.request_id,
+            user_id: request.user_id,
+            product_id: request.product_id,
+            quantity: request.quantity,
+            reserved_at: now,
+        };
+        let request_id = reservation.request_id.clone();
+        match self.ports.gate.cancel(&reservation).await {
+            Ok(release) => {
+                tracing::warn!(%cause, %request_id, ?release, "reserve answer lost; request cancelled");
+                PlacePurchaseError::Gate(StockGateError::Unavailable(cause))
+            }
+            Err(error) => {
+                tracing::error!(%cause, %error, %request_id, "reserve answer lost and cancel failed; outcome unknown");
+                PlacePurchaseError::OutcomeUnknown { request_id }
             }
         }
     }

@@ -20,6 +20,7 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     a_withdrawn_reservation_settled_takes_its_units_back_once(&gate, &f).await;
     a_withdrawn_reservation_resold_meanwhile_never_goes_below_zero(&gate, &f).await;
     a_repair_sets_a_settled_count_and_never_races_a_purchase(&gate, &f).await;
+    a_cancel_releases_once_and_a_late_reserve_takes_nothing(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
     the_in_flight_record_is_the_pending_state(&gate, &f).await;
     a_unit_returned_after_a_sell_out_sells_again(&gate, &f).await;
@@ -370,6 +371,64 @@ async fn a_repair_sets_a_settled_count_and_never_races_a_purchase<G: StockGate>(
     assert!(gate.repair(p, 3, 4).await.unwrap());
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(4)]);
     assert!(!gate.repair(&f.product("repair-none"), 0, 1).await.unwrap());
+}
+
+/// A cancel (the reserve's answer was lost) proves nothing is taken, whichever reached the gate
+/// first: a reserve that ran is released once; one arriving after the cancel takes nothing.
+async fn a_cancel_releases_once_and_a_late_reserve_takes_nothing<G: StockGate>(
+    gate: &G,
+    f: &Fixtures,
+) {
+    let sale = f.open_sale("cancel", 2);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let ran = gate
+        .reserve(f.ask(p, 1, "can-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gate.cancel(&ran).await.unwrap(), Release::Released);
+    assert_eq!(gate.cancel(&ran).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(2)]);
+    assert!(gate.in_flight(p).await.unwrap().is_empty());
+    let replayed = gate.reserve(f.ask(p, 1, "can-1", 1), None, now()).await;
+    assert!(
+        matches!(replayed, Err(StockGateError::Unavailable(_))),
+        "a cancelled request takes nothing: {replayed:?}"
+    );
+
+    // Cancelled before its reserve arrives.
+    let late = f.ask(p, 2, "can-2", 1);
+    let never_ran = flashsale_domain::Reservation {
+        request_id: late.request_id.clone(),
+        user_id: late.user_id.clone(),
+        product_id: p.clone(),
+        quantity: late.quantity,
+        reserved_at: now(),
+    };
+    assert_eq!(gate.cancel(&never_ran).await.unwrap(), Release::NotHeld);
+    let arrived = gate.reserve(late, None, now()).await;
+    assert!(
+        matches!(arrived, Err(StockGateError::Unavailable(_))),
+        "a reserve after its cancel takes nothing: {arrived:?}"
+    );
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(2)]);
+    assert_eq!(gate.holder(p, &f.user(2)).await.unwrap(), None);
+    // The buyer buys again with a new request.
+    let bought = gate
+        .reserve(f.ask(p, 2, "can-3", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+
+    // A settled reservation is an order: a (very late) cancel leaves it alone.
+    gate.settle(std::slice::from_ref(&bought)).await.unwrap();
+    assert_eq!(gate.cancel(&bought).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+    assert_eq!(
+        gate.holder(p, &f.user(2)).await.unwrap(),
+        Some(bought.request_id.clone())
+    );
 }
 
 async fn a_restored_sale_remembers_its_buyers<G: StockGate>(gate: &G, f: &Fixtures) {

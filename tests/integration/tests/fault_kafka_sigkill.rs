@@ -40,7 +40,7 @@ async fn a_broker_killed_mid_sale_never_denies_an_order_that_exists_and_the_gate
         .expect("docker runs");
     assert!(killed.success(), "the broker is killed");
     load.wait_until("a 503 while Kafka is dead", minute, |c| {
-        c.unavailable.load(SeqCst) + c.outcome_unknown.load(SeqCst) >= 1
+        c.unavailable.load(SeqCst) + c.undecided.load(SeqCst) >= 1
     })
     .await;
     stack.kafka().start().await.expect("kafka starts");

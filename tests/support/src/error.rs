@@ -54,6 +54,9 @@ pub enum StackError {
     /// Preparing a per-test topic failed.
     #[error("Kafka: {0}")]
     Kafka(String),
+    /// A fault proxy could not listen.
+    #[error("fault proxy: {0}")]
+    Proxy(String),
     /// A task on the support runtime panicked or was cancelled.
     #[error("support runtime task failed: {0}")]
     Runtime(String),

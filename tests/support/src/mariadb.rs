@@ -33,6 +33,15 @@ pub(crate) async fn start(image: &str) -> Result<Service, StackError> {
 
 /// Creates a new, empty database and returns a URL that selects it.
 pub(crate) async fn fresh_database(service: &Service) -> Result<String, StackError> {
+    let name = create_database(service).await?;
+    Ok(format!(
+        "{}{name}",
+        admin_url(service.host(), service.port())
+    ))
+}
+
+/// Creates a new, empty database and returns its name.
+pub(crate) async fn create_database(service: &Service) -> Result<String, StackError> {
     let name = unique_database_name();
     let admin = admin_url(service.host(), service.port());
     let mut connection = MySqlConnection::connect(&admin)
@@ -45,5 +54,5 @@ pub(crate) async fn fresh_database(service: &Service) -> Result<String, StackErr
     .await
     .map_err(|e| StackError::Database(format!("cannot create database {name}: {e}")))?;
     let _ = connection.close().await;
-    Ok(format!("{admin}{name}"))
+    Ok(name)
 }

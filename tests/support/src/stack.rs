@@ -7,7 +7,9 @@ use tokio::sync::OnceCell;
 
 use crate::config::flag;
 use crate::runtime::on_support_runtime;
-use crate::{cleanup, kafka, mariadb, redis, Images, Service, StackError, ENV_SKIP_CONTAINERS};
+use crate::{
+    cleanup, kafka, mariadb, redis, FaultProxy, Images, Service, StackError, ENV_SKIP_CONTAINERS,
+};
 
 static STACK: OnceCell<Result<Stack, StackError>> = OnceCell::const_new();
 
@@ -112,6 +114,27 @@ impl Stack {
         mariadb::fresh_database(&self.mariadb).await
     }
 
+    /// Redis reached through a new [`FaultProxy`] (running on the calling runtime): the proxy
+    /// and `redis://:password@127.0.0.1:proxy-port/`.
+    pub async fn redis_through_proxy(&self) -> Result<Proxied, StackError> {
+        let proxy = proxy_to(&self.redis).await?;
+        let url = redis::url(self.redis.host(), proxy.addr().port());
+        Ok(Proxied { proxy, url })
+    }
+
+    /// Creates an empty database for the calling test and returns a URL that selects it through
+    /// a new [`FaultProxy`] (running on the calling runtime). Use [`Self::mysql_admin_url`]
+    /// plus the database name (the URL's last segment) to reach it directly.
+    pub async fn fresh_database_through_proxy(&self) -> Result<Proxied, StackError> {
+        let name = mariadb::create_database(&self.mariadb).await?;
+        let proxy = proxy_to(&self.mariadb).await?;
+        let admin = mariadb::admin_url(self.mariadb.host(), proxy.addr().port());
+        Ok(Proxied {
+            proxy,
+            url: format!("{admin}{name}"),
+        })
+    }
+
     /// `host:port` for Kafka clients' `bootstrap.servers`.
     pub fn kafka_bootstrap_servers(&self) -> String {
         self.kafka.address()
@@ -131,4 +154,19 @@ impl Stack {
     pub fn session_id(&self) -> &'static str {
         cleanup::session_id()
     }
+}
+
+/// A server of the stack reached through a fault proxy.
+#[derive(Debug)]
+pub struct Proxied {
+    /// The proxy; dropping it resets its connections. Switch faults through its handle.
+    pub proxy: FaultProxy,
+    /// The URL that reaches the server through the proxy.
+    pub url: String,
+}
+
+async fn proxy_to(service: &Service) -> Result<FaultProxy, StackError> {
+    FaultProxy::start(service.address())
+        .await
+        .map_err(|e| StackError::Proxy(format!("cannot listen for {}: {e}", service.kind().name())))
 }

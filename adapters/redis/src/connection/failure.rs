@@ -13,6 +13,15 @@ pub(super) fn breaks_connection(error: &RedisError) -> bool {
         || error.is_unrecoverable_error()
 }
 
+/// Whether a command that failed with `error` may have been carried out by the server: the
+/// connection broke after the command could have been written (closed, reset, silent past the
+/// response timeout, out of step). A refused connection never carried anything; a server
+/// error reply means the server refused the command (a script runs whole or raises before
+/// writing, for ours).
+pub(crate) fn may_have_run(error: &RedisError) -> bool {
+    breaks_connection(error) && !error.is_connection_refusal()
+}
+
 #[cfg(test)]
 mod tests {
     use std::io;
@@ -42,6 +51,21 @@ mod tests {
     #[test]
     fn a_response_timeout_breaks_the_connection() {
         assert!(breaks_connection(&io_error(io::ErrorKind::TimedOut)));
+    }
+
+    #[test]
+    fn a_timeout_or_a_reset_leaves_the_outcome_unknown_a_refusal_does_not() {
+        for kind in [
+            io::ErrorKind::TimedOut,
+            io::ErrorKind::ConnectionReset,
+            io::ErrorKind::BrokenPipe,
+            io::ErrorKind::UnexpectedEof,
+        ] {
+            assert!(may_have_run(&io_error(kind)), "{kind:?}");
+        }
+        assert!(!may_have_run(&io_error(io::ErrorKind::ConnectionRefused)));
+        let refused = RedisError::from((ErrorKind::Server(ServerErrorKind::ResponseError), "no"));
+        assert!(!may_have_run(&refused));
     }
 
     #[test]

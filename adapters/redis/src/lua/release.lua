@@ -4,10 +4,19 @@
 -- that answer "sold out" from memory ask the gate again. 'w' (withdraw) also remembers the
 -- reservation in the withdrawn hash, so that lua/settle.lua takes the units back should its
 -- order be stored after all. The in-flight record goes either way.
--- KEYS[1] sale hash, KEYS[2] buyers hash, KEYS[3] in-flight hash, KEYS[4] withdrawn hash
+-- A cancel (the request's reserve answer was lost) also passes KEYS[5], the request's cancel
+-- marker, set first for ARGV[6] ms: reserve.lua refuses a marked request, so a reserve that
+-- arrives after the cancel takes nothing, and one that ran before is released here while it is
+-- still in flight (a settled reservation is an order: a cancel leaves it alone).
+-- KEYS[1] sale hash, KEYS[2] buyers hash, KEYS[3] in-flight hash, KEYS[4] withdrawn hash,
+-- KEYS[5] optional cancel marker
 -- ARGV[1] user, ARGV[2] request id, ARGV[3] '1' to restock, '0' to discard, 'w' to withdraw,
--- ARGV[4] stock-returned channel, ARGV[5] product id
+-- ARGV[4] stock-returned channel, ARGV[5] product id, ARGV[6] cancel marker lifetime (ms)
 -- Returns 1 released, 0 not held.
+if KEYS[5] then
+  redis.call('SET', KEYS[5], '1', 'PX', ARGV[6])
+  if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then return 0 end
+end
 redis.call('HDEL', KEYS[3], ARGV[2])
 local held = redis.call('HGET', KEYS[2], ARGV[1])
 if not held then return 0 end

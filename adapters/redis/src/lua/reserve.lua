@@ -2,13 +2,15 @@
 -- domain's Inventory; on success the units, the buyer's marker and the in-flight record (the
 -- purchase's pending state). One clock decides: the caller's, ARGV[1].
 -- KEYS[1] sale hash, KEYS[2] buyers hash, KEYS[3] in-flight hash, KEYS[4] the client's bucket,
--- KEYS[5] the buyer's bucket (one hash tag: the product)
+-- KEYS[5] the buyer's bucket, KEYS[6] the request's cancel marker (one hash tag: the product)
 -- ARGV[1] now (ms), ARGV[2] user, ARGV[3] request id, ARGV[4] quantity,
 -- ARGV[5] client tokens per second, ARGV[6] client burst, ARGV[7] buyer tokens per second,
 -- ARGV[8] buyer burst (a rate of 0 turns that bucket off)
 -- Returns {1} reserved, {0, ends_ms, remaining} sold out, {-1} already purchased,
 -- {-2} not started, {-3} ended, {-4, limit} above the per-user limit, {-5} unknown product,
--- {-6, milliseconds until a token is there} rate limited.
+-- {-6, milliseconds until a token is there} rate limited, {-7} the request was cancelled (its
+-- answer had been given up for lost; see release.lua): it takes nothing, ever.
+if redis.call('EXISTS', KEYS[6]) == 1 then return {-7} end
 local sale = redis.call('HMGET', KEYS[1], 'remaining', 'starts', 'ends', 'limit')
 if not sale[1] then return {-5} end
 local now = tonumber(ARGV[1])

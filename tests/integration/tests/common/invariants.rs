@@ -6,9 +6,10 @@
 //!   stock − units ordered (so never negative);
 //! - one order per user per product;
 //! - no lost acceptance: every `202` ends `succeeded` with its order in MariaDB, or `failed`
-//!   with a reason and no order, never `pending`, never unknown; so does every `503
-//!   outcome-unknown` (units may have been taken: its request is polled the same way);
+//!   with a reason and no order, never `pending`, never unknown;
 //! - refusals take nothing: a buyer whose only request was refused owns no order;
+//! - an unknown outcome is settled: a `503 outcome-unknown` request ends with an order and its
+//!   result `succeeded`, or with no order and its result `failed` or not found (`404`);
 //! - stock conservation: drained, the gate's remaining stock (as `GET /api/v1/sales` lists it)
 //!   equals the database's.
 
@@ -43,11 +44,12 @@ pub struct Summary {
     pub db_remaining: i64,
     pub gate_remaining: u64,
     pub accepted: usize,
-    /// `503 outcome-unknown` answers (checked like acceptances; not counted in `accepted`).
-    pub outcome_unknown: usize,
     pub succeeded: usize,
     pub failed: HashMap<String, usize>,
     pub refused: HashMap<String, usize>,
+    /// `503 outcome-unknown` answers, and how many of them became orders.
+    pub undecided: usize,
+    pub undecided_taken: usize,
     pub unknown: usize,
 }
 
@@ -55,16 +57,17 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "stock {} | orders {} | remaining db {} gate {} | accepted {} + outcome unknown {} (succeeded {}, failed {:?}) | refused {:?} | unknown {}",
+            "stock {} | orders {} | remaining db {} gate {} | accepted {} (succeeded {}, failed {:?}) | refused {:?} | outcome-unknown {} (became orders {}) | unknown {}",
             self.stock,
             self.orders,
             self.db_remaining,
             self.gate_remaining,
             self.accepted,
-            self.outcome_unknown,
             self.succeeded,
             self.failed,
             self.refused,
+            self.undecided,
+            self.undecided_taken,
             self.unknown
         )
     }
@@ -113,12 +116,8 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
     let mut may_own = HashSet::new();
     for buy in buys {
         match &buy.outcome {
-            Outcome::Accepted { request_id } | Outcome::Undecided { request_id } => {
-                if matches!(buy.outcome, Outcome::Accepted { .. }) {
-                    summary.accepted += 1;
-                } else {
-                    summary.outcome_unknown += 1;
-                }
+            Outcome::Accepted { request_id } => {
+                summary.accepted += 1;
                 may_own.insert(buy.user.as_str());
                 let order = by_request.get(request_id.as_str());
                 match results.get(request_id.as_str()) {
@@ -137,6 +136,30 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
                         *summary.failed.entry(reason.to_owned()).or_default() += 1;
                     }
                     other => panic!("accepted {request_id} of {} ended as {other:?}", buy.user),
+                }
+            }
+            Outcome::Undecided { request_id } => {
+                summary.undecided += 1;
+                let order = by_request.get(request_id.as_str());
+                match results.get(request_id.as_str()) {
+                    Some(Some(result)) if result["status"] == "succeeded" => {
+                        let order = order.unwrap_or_else(|| {
+                            panic!("{request_id} succeeded without an order: {result}")
+                        });
+                        assert_eq!(order.user_id, buy.user);
+                        summary.undecided_taken += 1;
+                        may_own.insert(buy.user.as_str());
+                    }
+                    Some(Some(result)) if result["status"] == "failed" => {
+                        assert!(order.is_none(), "{request_id} failed but has an order");
+                    }
+                    Some(None) => {
+                        assert!(
+                            order.is_none(),
+                            "{request_id} is not found but has an order"
+                        );
+                    }
+                    other => panic!("undecided {request_id} of {} ended as {other:?}", buy.user),
                 }
             }
             Outcome::Refused { status, kind } => {
@@ -178,8 +201,8 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
     summary
 }
 
-/// Polls until nothing is in flight at the gate and no accepted purchase is pending. Returns
-/// each accepted request's last result (`None`: the API does not know it).
+/// Polls until nothing is in flight at the gate and no accepted or undecided purchase is
+/// pending. Returns each such request's last result (`None`: the API does not know it).
 async fn drain<'a>(app: &App, product: &str, buys: &'a [Buy]) -> HashMap<&'a str, Option<Value>> {
     let gate = gate(app).await;
     let product_id = ProductId::parse(product).unwrap();

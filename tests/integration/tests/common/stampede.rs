@@ -16,8 +16,8 @@ use super::{address_of, token, App};
 pub enum Outcome {
     /// `202`: the request id to poll.
     Accepted { request_id: String },
-    /// `503 outcome-unknown`: units may have been taken; the request id to poll, which must
-    /// end `succeeded` (with its order) or `failed` (without) like an accepted one.
+    /// `503 outcome-unknown`: the service could not tell whether a unit was taken; the request
+    /// id to poll.
     Undecided { request_id: String },
     /// Any other HTTP answer: its status and problem `type`; status 0 when the connection was
     /// refused (nothing listening), which the server never saw.
@@ -39,7 +39,7 @@ pub struct Counts {
     pub accepted: AtomicUsize,
     pub sold_out: AtomicUsize,
     pub unavailable: AtomicUsize,
-    pub outcome_unknown: AtomicUsize,
+    pub undecided: AtomicUsize,
     pub unknown: AtomicUsize,
     pub other: AtomicUsize,
 }
@@ -79,7 +79,7 @@ impl Stampede {
                         let outcome = buy(&app, &product, &user, &address_of(n)).await;
                         let counter = match &outcome {
                             Outcome::Accepted { .. } => &counts.accepted,
-                            Outcome::Undecided { .. } => &counts.outcome_unknown,
+                            Outcome::Undecided { .. } => &counts.undecided,
                             Outcome::Refused { kind, .. } if kind.ends_with(":sold-out") => {
                                 &counts.sold_out
                             }
@@ -177,7 +177,7 @@ pub async fn buy(app: &App, product: &str, user: &str, address: &str) -> Outcome
     } else {
         Outcome::Refused {
             status,
-            kind: body["type"].as_str().unwrap_or_default().to_owned(),
+            kind: kind.to_owned(),
         }
     }
 }
