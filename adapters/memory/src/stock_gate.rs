@@ -129,7 +129,12 @@ impl StockGate for MemoryStockGate {
         if live.in_flight.remove(&reservation.request_id).is_none() {
             return Ok(Release::NotHeld);
         }
-        Ok(live.inventory.release(reservation))
+        // Withdrawn: a re-published copy stored after all takes the units back when settled.
+        let release = live.inventory.release(reservation);
+        if release == Release::Released {
+            live.withdrawn.insert(reservation.request_id.clone());
+        }
+        Ok(release)
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {

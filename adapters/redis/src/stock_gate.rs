@@ -286,7 +286,8 @@ impl StockGate for RedisStockGate {
     }
 
     async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, End::Release, true).await
+        // Withdrawn: a re-published copy stored after all takes the units back when settled.
+        self.end(reservation, End::Withdraw, true).await
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {

@@ -132,7 +132,9 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     /// units are released as by [`release`](StockGate::release), exactly once (a settled
     /// reservation is an order and is left alone). Either way, once this answers `Ok`
     /// the request has taken nothing and never will: [`Release::Released`] when it had taken
-    /// units (now back in stock), [`Release::NotHeld`] when it had not.
+    /// units (now back in stock), [`Release::NotHeld`] when it had not. Released units are
+    /// [withdrawn](StockGate::withdraw): should a copy the reconciler re-published before the
+    /// cancel be stored after all, settling it takes them back.
     ///
     /// # Errors
     /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing

@@ -308,6 +308,22 @@ async fn a_withdrawn_reservation_settled_takes_its_units_back_once<G: StockGate>
     assert_eq!(gate.release(&other).await.unwrap(), Release::Released);
     gate.settle(std::slice::from_ref(&other)).await.unwrap();
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+
+    // A cancelled reservation (its reserve answer was lost) whose order is stored after all
+    // (re-published before the cancel landed) is taken back the same way.
+    let cancelled = gate
+        .reserve(f.ask(p, 3, "wd-4", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gate.cancel(&cancelled).await.unwrap(), Release::Released);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+    gate.settle(std::slice::from_ref(&cancelled)).await.unwrap();
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
+    assert_eq!(
+        gate.holder(p, &f.user(3)).await.unwrap(),
+        Some(cancelled.request_id.clone())
+    );
 }
 
 async fn a_withdrawn_reservation_resold_meanwhile_never_goes_below_zero<G: StockGate>(
