@@ -235,6 +235,36 @@ impl Inventory {
         self.end(reservation, false)
     }
 
+    /// Takes back the units of a reservation that was released although its order exists (its
+    /// publish was reported failed, yet the message arrived): the units leave the stock again
+    /// (never below zero: units sold again meanwhile are the system of record's to refuse),
+    /// and the buyer holds this request unless they hold another. The caller makes it
+    /// exactly-once (it runs only for a reservation remembered as withdrawn).
+    pub fn reclaim(&mut self, reservation: &Reservation) {
+        self.remaining = self.remaining.saturating_sub(reservation.quantity.get());
+        self.holders
+            .entry(reservation.user_id.clone())
+            .or_insert_with(|| Holding {
+                request_id: reservation.request_id.clone(),
+                quantity: reservation.quantity,
+            });
+    }
+
+    /// Sets the units left to the system of record's count (a repair of a settled sale that
+    /// drifted); refused (`false`) when that count and the units held exceed the stock.
+    pub fn set_remaining(&mut self, remaining: u32) -> bool {
+        let held: u64 = self
+            .holders
+            .values()
+            .map(|h| u64::from(h.quantity.get()))
+            .sum();
+        if u64::from(remaining) + held > u64::from(self.sale.stock()) {
+            return false;
+        }
+        self.remaining = remaining;
+        true
+    }
+
     fn end(&mut self, reservation: &Reservation, restock: bool) -> Release {
         let held_by_this_request = self
             .holders
@@ -286,6 +316,34 @@ mod tests {
             product_id: ProductId::parse("p").expect("valid"),
             quantity: Quantity::new(quantity).expect("valid"),
         }
+    }
+
+    #[test]
+    fn a_reclaimed_reservation_takes_its_units_and_marker_back_never_below_zero() {
+        let mut inventory = Inventory::open(sale(1));
+        let reservation = inventory
+            .reserve(request("a", 1), at(150))
+            .expect("reserved");
+        assert_eq!(inventory.release(&reservation), Release::Released);
+        inventory.reclaim(&reservation);
+        assert_eq!(inventory.remaining(), 0);
+        assert_eq!(
+            inventory.holder(&reservation.user_id),
+            Some(&reservation.request_id)
+        );
+        assert_eq!(
+            inventory.reserve(request("a", 1), at(150)),
+            Err(Refusal::AlreadyPurchased)
+        );
+        // Sold again meanwhile: the stock stays at zero, the other buyer keeps their marker.
+        let mut resold = Inventory::open(sale(1));
+        let first = resold.reserve(request("a", 1), at(150)).expect("reserved");
+        resold.release(&first);
+        let second = resold.reserve(request("b", 1), at(150)).expect("reserved");
+        resold.reclaim(&first);
+        assert_eq!(resold.remaining(), 0);
+        assert_eq!(resold.holder(&second.user_id), Some(&second.request_id));
+        assert_eq!(resold.holder(&first.user_id), Some(&first.request_id));
     }
 
     #[test]

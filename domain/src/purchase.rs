@@ -113,9 +113,26 @@ impl Purchase {
     }
 
     /// Which of two records of the same request should be kept: a final state is never replaced
-    /// by a pending one, and the first final state wins.
+    /// by a pending one, and the first final state wins, with one exception: a success replaces
+    /// [`Purchase::superseded_failure`], because the order exists after all (a message
+    /// whose publish was reported failed reached the queue).
     pub fn supersedes(&self, stored: &Purchase) -> bool {
-        !stored.is_final() && self.is_final()
+        (!stored.is_final() && self.is_final())
+            || self.superseded_failure().as_ref() == Some(stored)
+    }
+
+    /// For a succeeded purchase, the one final record of the same request it replaces: the
+    /// same purchase failed with [`FailureReason::QueueUnavailable`]. `None` otherwise.
+    pub fn superseded_failure(&self) -> Option<Purchase> {
+        match self.state {
+            PurchaseState::Succeeded { .. } => Some(Purchase {
+                state: PurchaseState::Failed {
+                    reason: FailureReason::QueueUnavailable,
+                },
+                ..self.clone()
+            }),
+            _ => None,
+        }
     }
 }
 
@@ -187,5 +204,29 @@ mod tests {
         let mut failed = accepted();
         failed.fail(FailureReason::SoldOut).expect("legal");
         assert!(!failed.supersedes(&done));
+        assert!(!done.supersedes(&failed));
+    }
+
+    #[test]
+    fn a_success_replaces_only_a_queue_failure_of_the_same_request() {
+        let mut done = accepted();
+        done.succeed(order_id()).expect("legal");
+        let mut queue_failed = accepted();
+        queue_failed
+            .fail(FailureReason::QueueUnavailable)
+            .expect("legal");
+        assert!(done.supersedes(&queue_failed));
+        assert!(!queue_failed.supersedes(&done));
+        assert_eq!(done.superseded_failure(), Some(queue_failed.clone()));
+        assert_eq!(queue_failed.superseded_failure(), None);
+        let mut other = Purchase::accepted(&Reservation {
+            request_id: RequestId::parse("r2").expect("valid"),
+            user_id: UserId::parse("u1").expect("valid"),
+            product_id: ProductId::parse("p1").expect("valid"),
+            quantity: Quantity::ONE,
+            reserved_at: Timestamp::from_millis(7),
+        });
+        other.fail(FailureReason::QueueUnavailable).expect("legal");
+        assert!(!done.supersedes(&other));
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use flashsale_application::{
     AuditSaleError, CreateSaleError, IdempotentPurchaseError, PlacePurchaseError, QueryResultError,
 };
-use flashsale_domain::Refusal;
+use flashsale_domain::{Refusal, RequestId};
 use validator::{ValidationError, ValidationErrors};
 
 use crate::catalog::Unready;
@@ -32,6 +32,13 @@ impl Failure {
             problem: Box::new(Problem::new(kind, detail)),
             retry_after: None,
         }
+    }
+
+    /// Names the request to poll (`requestId`, `resultUrl`).
+    fn polling(mut self, request: &RequestId) -> Self {
+        self.problem.result_url = Some(crate::schemas::result_url(request.as_str()));
+        self.problem.request_id = Some(request.to_string());
+        self
     }
 
     fn retry_after(mut self, seconds: u64) -> Self {
@@ -133,23 +140,19 @@ impl From<PlacePurchaseError> for Failure {
             PlacePurchaseError::AlreadyPurchased { holder } => {
                 let mut failure = refused(Refusal::AlreadyPurchased);
                 if let Some(request) = holder {
-                    failure.problem.result_url = Some(crate::schemas::result_url(request.as_str()));
-                    failure.problem.request_id = Some(request.to_string());
+                    failure = failure.polling(&request);
                 }
                 failure
             }
-            PlacePurchaseError::OutcomeUnknown { request_id } => {
-                let mut failure = Self::new(
-                    ProblemType::OutcomeUnknown,
-                    "The stock gate's answer was lost: a unit may or may not have been taken. \
-                     Poll resultUrl: pending or succeeded means you have it; not found means \
-                     nothing was taken so far.",
-                )
-                .retry_after(RETRY_AFTER_UNAVAILABLE);
-                failure.problem.result_url = Some(crate::schemas::result_url(request_id.as_str()));
-                failure.problem.request_id = Some(request_id.to_string());
-                failure
-            }
+            PlacePurchaseError::OutcomeUnknown { request_id } => Self::new(
+                ProblemType::OutcomeUnknown,
+                "We cannot tell yet whether your purchase took a unit (the stock gate's answer \
+                 was lost, or the order was sent but not acknowledged). Poll resultUrl: pending \
+                 or succeeded means you have it; failed or not found means nothing was taken \
+                 so far.",
+            )
+            .polling(&request_id)
+            .retry_after(RETRY_AFTER_UNAVAILABLE),
             PlacePurchaseError::QueueUnavailable => Self::new(
                 ProblemType::Unavailable,
                 "The order could not be queued; your unit went back into stock. Try again.",

@@ -71,8 +71,9 @@ pub enum ProblemType {
     #[oai(rename = "urn:flashsale:problem:unavailable")]
     Unavailable,
     /// The purchase's outcome is unknown: the stock gate's answer was lost and cancelling the
-    /// request could not be confirmed. A unit may or may not have been taken; poll `resultUrl`
-    /// (`requestId`). Units taken become an order through reconciliation.
+    /// request could not be confirmed, or the order was sent to the queue but not
+    /// acknowledged. A unit may or may not have been taken; poll `resultUrl` (`requestId`).
+    /// Units taken become an order through reconciliation.
     #[oai(rename = "urn:flashsale:problem:outcome-unknown")]
     OutcomeUnknown,
     /// The server has as many requests in flight as it accepts; nothing was done; see

@@ -5,7 +5,8 @@
 //! - [`codec`]: the v1 order message (JSON, keyed by product id) and its validation.
 //! - [`ensure_topics`]: creates the orders and dead-letter topics when missing.
 //! - [`KafkaOrderQueue`]: the [`OrderQueue`](flashsale_application::ports::OrderQueue) port,
-//!   publishing and awaiting the broker's acknowledgement.
+//!   publishing and awaiting the broker's acknowledgement; `delivery` reads librdkafka's
+//!   persistence status of a failed message, so "not written" and "unknown" stay apart.
 //! - [`run_order_consumer`]: the consumer group member feeding
 //!   [`FlashSale::process_orders`](flashsale_application::FlashSale::process_orders), committing
 //!   after each stored batch, dead-lettering what it cannot decode ([`dead_letter`] headers).
@@ -18,6 +19,7 @@ mod batch;
 pub mod codec;
 mod consumer;
 pub mod dead_letter;
+mod delivery;
 mod error;
 mod order_queue;
 mod producer;

@@ -1,17 +1,23 @@
-//! The Kafka order queue: publishes each reservation and waits for the broker's acknowledgement.
+//! The Kafka order queue: publishes each reservation and waits for the broker's acknowledgement,
+//! telling a message that certainly was not written from one whose fate is unknown.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use flashsale_application::ports::{OrderQueue, QueueError};
 use flashsale_domain::Reservation;
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::util::Timeout;
+use rdkafka::producer::ThreadedProducer;
 
 use crate::codec::{encode, message_key};
-use crate::producer::idempotent_producer;
+use crate::delivery::{deliver, Delivery, DeliveryContext};
+use crate::producer::reporting_producer;
 use crate::ready::Ready;
-use crate::stats::StatsContext;
 use crate::{KafkaError, KafkaSettings};
+
+/// How much longer than librdkafka's own delivery timeout a publish waits for the delivery
+/// report: librdkafka, which knows whether the message left, must decide first (its timeout
+/// scan runs about once a second).
+const REPORT_GRACE: Duration = Duration::from_secs(2);
 
 /// Publishes reservations to the orders topic, keyed by product id. Cheap to clone: clones
 /// share one idempotent producer (and its connections and batches).
@@ -21,10 +27,10 @@ pub struct KafkaOrderQueue {
 }
 
 struct Inner {
-    producer: FutureProducer<StatsContext>,
+    producer: ThreadedProducer<DeliveryContext>,
     ready: Ready,
     topic: String,
-    delivery_timeout: std::time::Duration,
+    delivery_timeout: Duration,
 }
 
 impl KafkaOrderQueue {
@@ -37,7 +43,7 @@ impl KafkaOrderQueue {
         let ready = Ready::new();
         Ok(Self {
             inner: Arc::new(Inner {
-                producer: idempotent_producer(settings, "producer", ready.clone())?,
+                producer: reporting_producer(settings, "producer", ready.clone())?,
                 ready,
                 topic: settings.topic.clone(),
                 delivery_timeout: settings.delivery_timeout,
@@ -59,20 +65,15 @@ impl OrderQueue for KafkaOrderQueue {
     async fn publish(&self, reservation: &Reservation) -> Result<(), QueueError> {
         let inner = &*self.inner;
         let payload = encode(reservation).map_err(|e| QueueError::Unavailable(e.to_string()))?;
-        let record = FutureRecord::to(&inner.topic)
-            .key(message_key(reservation))
-            .payload(&payload);
-        let delivery = inner
-            .producer
-            .send(record, Timeout::After(inner.delivery_timeout));
-        match tokio::time::timeout(inner.delivery_timeout, delivery).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err((error, _))) => Err(QueueError::Unavailable(format!(
-                "the broker did not accept the order: {error}"
+        let key = message_key(reservation);
+        let report_within = inner.delivery_timeout + REPORT_GRACE;
+        match deliver(&inner.producer, &inner.topic, key, &payload, report_within).await {
+            Delivery::Persisted => Ok(()),
+            Delivery::NotPersisted(error) => Err(QueueError::Unavailable(format!(
+                "the order was not written: {error}"
             ))),
-            Err(_) => Err(QueueError::Unavailable(format!(
-                "no acknowledgement from the broker within {:?}",
-                inner.delivery_timeout
+            Delivery::PossiblyPersisted(reason) => Err(QueueError::OutcomeUnknown(format!(
+                "the order may have been written: {reason}"
             ))),
         }
     }

@@ -1,8 +1,9 @@
 //! The producer configuration shared by the order queue and the dead-letter writer.
 
-use rdkafka::producer::FutureProducer;
+use rdkafka::producer::{FutureProducer, ThreadedProducer};
 use rdkafka::ClientConfig;
 
+use crate::delivery::DeliveryContext;
 use crate::ready::Ready;
 use crate::stats::{StatsContext, STATISTICS_INTERVAL_MS};
 use crate::{KafkaError, KafkaSettings};
@@ -22,6 +23,28 @@ pub(crate) fn idempotent_producer(
     role: &'static str,
     ready: Ready,
 ) -> Result<FutureProducer<StatsContext>, KafkaError> {
+    producer_config(settings)?
+        .create_with_context(StatsContext::producer(role, ready))
+        .map_err(|source| KafkaError::Client { role, source })
+}
+
+/// The same producer, reporting each delivery with librdkafka's persistence status (see
+/// [`crate::delivery`]): what the order queue needs to tell "not sent" from "unknown".
+///
+/// # Errors
+/// As [`idempotent_producer`].
+pub(crate) fn reporting_producer(
+    settings: &KafkaSettings,
+    role: &'static str,
+    ready: Ready,
+) -> Result<ThreadedProducer<DeliveryContext>, KafkaError> {
+    producer_config(settings)?
+        .create_with_context(DeliveryContext::new(StatsContext::producer(role, ready)))
+        .map_err(|source| KafkaError::Client { role, source })
+}
+
+/// The configuration both producers share.
+fn producer_config(settings: &KafkaSettings) -> Result<ClientConfig, KafkaError> {
     if settings.delivery_timeout <= settings.linger {
         return Err(KafkaError::Settings(format!(
             "the delivery timeout ({:?}) must exceed the linger ({:?})",
@@ -42,10 +65,8 @@ pub(crate) fn idempotent_producer(
         )
         .set("statistics.interval.ms", STATISTICS_INTERVAL_MS);
     let compression = compression(&config);
-    config
-        .set("compression.type", compression)
-        .create_with_context(StatsContext::producer(role, ready))
-        .map_err(|source| KafkaError::Client { role, source })
+    config.set("compression.type", compression);
+    Ok(config)
 }
 
 /// `lz4` when librdkafka was built with it (its `builtin.features` says so), else `none`.

@@ -107,6 +107,18 @@ impl OrderStore for MemoryDatabase {
             .and_then(|key| tables.orders.get(key))
             .cloned())
     }
+
+    async fn find_order_for_buyer(
+        &self,
+        user_id: &UserId,
+        product_id: &ProductId,
+    ) -> Result<Option<Order>, OrderStoreError> {
+        Ok(self
+            .tables()
+            .orders
+            .get(&(user_id.clone(), product_id.clone()))
+            .cloned())
+    }
 }
 
 impl SaleCatalog for MemoryDatabase {

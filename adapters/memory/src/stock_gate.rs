@@ -18,6 +18,8 @@ use crate::buckets::Buckets;
 struct LiveSale {
     inventory: Inventory,
     in_flight: HashMap<RequestId, Reservation>,
+    /// Reservations released because their publish failed (see `StockGate::withdraw`).
+    withdrawn: HashSet<RequestId>,
     /// Requests cancelled after a lost answer: they take nothing if they arrive later.
     cancelled: HashSet<RequestId>,
     per_client: Option<Buckets<IpAddr>>,
@@ -107,6 +109,19 @@ impl StockGate for MemoryStockGate {
         Ok(live.inventory.release(reservation))
     }
 
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let Some(sale) = self.sale(&reservation.product_id)? else {
+            return Ok(Release::NotHeld);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        live.in_flight.remove(&reservation.request_id);
+        let release = live.inventory.release(reservation);
+        if release == Release::Released {
+            live.withdrawn.insert(reservation.request_id.clone());
+        }
+        Ok(release)
+    }
+
     async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
         let Some(sale) = self.sale(&reservation.product_id)? else {
             return Ok(Release::NotHeld);
@@ -117,7 +132,12 @@ impl StockGate for MemoryStockGate {
         if live.in_flight.remove(&reservation.request_id).is_none() {
             return Ok(Release::NotHeld);
         }
-        Ok(live.inventory.release(reservation))
+        // Withdrawn: a re-published copy stored after all takes the units back when settled.
+        let release = live.inventory.release(reservation);
+        if release == Release::Released {
+            live.withdrawn.insert(reservation.request_id.clone());
+        }
+        Ok(release)
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
@@ -132,10 +152,11 @@ impl StockGate for MemoryStockGate {
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
         for reservation in reservations {
             if let Some(sale) = self.sale(&reservation.product_id)? {
-                sale.lock()
-                    .map_err(poisoned)?
-                    .in_flight
-                    .remove(&reservation.request_id);
+                let mut live = sale.lock().map_err(poisoned)?;
+                live.in_flight.remove(&reservation.request_id);
+                if live.withdrawn.remove(&reservation.request_id) {
+                    live.inventory.reclaim(reservation);
+                }
             }
         }
         Ok(())
@@ -156,6 +177,7 @@ impl StockGate for MemoryStockGate {
         let live = LiveSale {
             inventory,
             in_flight: HashMap::new(),
+            withdrawn: HashSet::new(),
             cancelled: HashSet::new(),
             per_client: self.limits.per_client.map(Buckets::new),
             per_buyer: self.limits.per_buyer.map(Buckets::new),
@@ -209,6 +231,22 @@ impl StockGate for MemoryStockGate {
         };
         let live = sale.lock().map_err(poisoned)?;
         Ok(live.in_flight.len() as u64)
+    }
+
+    async fn repair(
+        &self,
+        product: &ProductId,
+        seen: u32,
+        remaining: u32,
+    ) -> Result<bool, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(false);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        if !live.in_flight.is_empty() || live.inventory.remaining() != seen {
+            return Ok(false);
+        }
+        Ok(live.inventory.set_remaining(remaining))
     }
 
     async fn remaining(&self, products: &[ProductId]) -> Result<Vec<Option<u32>>, StockGateError> {

@@ -15,6 +15,7 @@ impl<Q: OrderQueue> OrderQueue for Measured<Q> {
         let outcome = match &result {
             Ok(()) => "ok",
             Err(QueueError::Unavailable(_)) => "error",
+            Err(QueueError::OutcomeUnknown(_)) => "unknown",
         };
         metrics::histogram!(ORDER_QUEUE_PUBLISH_DURATION, "outcome" => outcome)
             .record(seconds_since(start));

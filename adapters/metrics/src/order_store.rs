@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use flashsale_application::ports::{NewOrder, OrderStore, OrderStoreError, Persisted};
-use flashsale_domain::{FailureReason, Order, RequestId};
+use flashsale_domain::{FailureReason, Order, ProductId, RequestId, UserId};
 
 use crate::measured::{seconds_since, Measured};
 use crate::names::{ORDER_STORE_BATCH_SIZE, ORDER_STORE_ORDERS, ORDER_STORE_TRANSACTION_DURATION};
@@ -64,6 +64,14 @@ impl<S: OrderStore> OrderStore for Measured<S> {
 
     async fn find_order(&self, request_id: &RequestId) -> Result<Option<Order>, OrderStoreError> {
         self.inner().find_order(request_id).await
+    }
+
+    async fn find_order_for_buyer(
+        &self,
+        user_id: &UserId,
+        product_id: &ProductId,
+    ) -> Result<Option<Order>, OrderStoreError> {
+        self.inner().find_order_for_buyer(user_id, product_id).await
     }
 }
 

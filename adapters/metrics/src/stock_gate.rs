@@ -76,10 +76,34 @@ impl<G: StockGate> StockGate for Measured<G> {
         result
     }
 
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().withdraw(reservation).await;
+        record("withdraw", release_label(&result), start);
+        result
+    }
+
     async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
         let start = Instant::now();
         let result = self.inner().cancel(reservation).await;
         record("cancel", release_label(&result), start);
+        result
+    }
+
+    async fn repair(
+        &self,
+        product: &ProductId,
+        seen: u32,
+        remaining: u32,
+    ) -> Result<bool, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().repair(product, seen, remaining).await;
+        let outcome = match &result {
+            Ok(true) => "repaired",
+            Ok(false) => "kept",
+            Err(error) => error_label(error),
+        };
+        record("repair", outcome, start);
         result
     }
 

@@ -166,6 +166,14 @@ impl StockGate for FakeGate {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }
 
+    async fn withdraw(&self, _: &Reservation) -> Result<Release, StockGateError> {
+        self.0.map(|_| Release::Released).ok_or_else(unavailable)
+    }
+
+    async fn repair(&self, _: &ProductId, _: u32, _: u32) -> Result<bool, StockGateError> {
+        self.0.map(|_| false).ok_or_else(unavailable)
+    }
+
     async fn settle(&self, _: &[Reservation]) -> Result<(), StockGateError> {
         self.0.map(|_| ()).ok_or_else(unavailable)
     }
@@ -245,6 +253,14 @@ impl OrderStore for FakeStore {
     async fn find_order(
         &self,
         _: &flashsale_domain::RequestId,
+    ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
+        Ok(None)
+    }
+
+    async fn find_order_for_buyer(
+        &self,
+        _: &UserId,
+        _: &ProductId,
     ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
         Ok(None)
     }

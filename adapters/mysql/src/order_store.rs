@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use flashsale_application::ports::{
     plan_batch, KnownOrders, NewOrder, OrderStore, OrderStoreError, Persisted,
 };
-use flashsale_domain::{Order, ProductId, RequestId};
+use flashsale_domain::{Order, ProductId, RequestId, UserId};
 use sqlx::MySqlConnection;
 
 use crate::error::{during, StoreFailure};
@@ -41,6 +41,25 @@ impl OrderStore for MySqlStore {
             .fetch_optional(self.pool())
             .await
             .map_err(during("reading an order by request"))?;
+        Ok(row
+            .map(OrderRow::into_order)
+            .transpose()
+            .map_err(StoreFailure::from)?)
+    }
+
+    async fn find_order_for_buyer(
+        &self,
+        user_id: &UserId,
+        product_id: &ProductId,
+    ) -> Result<Option<Order>, OrderStoreError> {
+        let statement =
+            format!("SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ? AND product_id = ?");
+        let row = sqlx::query_as::<_, OrderRow>(&statement)
+            .bind(user_id.as_str())
+            .bind(product_id.as_str())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(during("reading a buyer's order of a product"))?;
         Ok(row
             .map(OrderRow::into_order)
             .transpose()

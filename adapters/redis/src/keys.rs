@@ -41,6 +41,11 @@ impl Keys {
         format!("{}{{{product}}}:inflight", self.prefix)
     }
 
+    /// Hash of reservations released because their publish failed: request → `user:quantity`.
+    pub fn withdrawn(&self, product: &ProductId) -> String {
+        format!("{}{{{product}}}:withdrawn", self.prefix)
+    }
+
     /// Marks a request cancelled after its reserve answer was lost (`lua/release.lua`); a
     /// reserve for it refuses (`lua/reserve.lua`).
     pub fn cancelled(&self, product: &ProductId, request: &RequestId) -> String {
@@ -103,6 +108,7 @@ mod tests {
             keys.sale(&product),
             keys.buyers(&product),
             keys.in_flight(&product),
+            keys.withdrawn(&product),
             keys.latest_request(&product, &user),
             keys.client_bucket(&product, Some(&ip)),
             keys.client_bucket(&product, None),

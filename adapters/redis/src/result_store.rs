@@ -10,6 +10,7 @@ use redis::AsyncCommands;
 
 use crate::error::unavailable;
 use crate::purchase_codec::{decode, encode};
+use crate::scripts::SAVE_RESULT;
 use crate::RedisPool;
 
 /// Purchase results in Redis.
@@ -28,18 +29,31 @@ impl RedisResultStore {
         }
     }
 
-    /// `SET NX` per record (the first final state wins), and the buyer's latest request.
+    /// `lua/save_result.lua` per record (the first final state wins, but for the one record
+    /// it supersedes, named in full), and the buyer's latest request. The script is loaded in
+    /// the same pipeline: a Redis that restarted has forgotten it.
     fn pipeline(&self, purchases: &[&Purchase]) -> redis::Pipeline {
         let keys = self.redis.keys();
+        let invocations: Vec<redis::ScriptInvocation<'static>> = purchases
+            .iter()
+            .map(|purchase| {
+                let replaceable = purchase
+                    .superseded_failure()
+                    .map(|failure| encode(&failure))
+                    .unwrap_or_default();
+                let mut invocation = SAVE_RESULT.prepare_invoke();
+                invocation
+                    .key(keys.purchase(&purchase.request_id))
+                    .arg(encode(purchase))
+                    .arg(self.ttl_secs)
+                    .arg(replaceable);
+                invocation
+            })
+            .collect();
         let mut pipe = redis::pipe();
-        for purchase in purchases {
-            pipe.cmd("SET")
-                .arg(keys.purchase(&purchase.request_id))
-                .arg(encode(purchase))
-                .arg("NX")
-                .arg("EX")
-                .arg(self.ttl_secs)
-                .ignore();
+        pipe.load_script(&SAVE_RESULT).ignore();
+        for (purchase, invocation) in purchases.iter().zip(&invocations) {
+            pipe.invoke_script(invocation).ignore();
             let latest = keys.latest_request(&purchase.product_id, &purchase.user_id);
             pipe.set_ex(latest, purchase.request_id.as_str(), self.ttl_secs)
                 .ignore();

@@ -13,6 +13,13 @@ pub static RELEASE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/release.lua")));
 /// Load unless live: `lua/load.lua`.
 pub static LOAD: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/load.lua")));
+/// Settle, taking withdrawn reservations back exactly once: `lua/settle.lua`.
+pub static SETTLE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/settle.lua")));
+/// Repair a settled sale's count: `lua/repair.lua`.
+pub static REPAIR: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/repair.lua")));
+/// Store a final result, first wins but for the one it supersedes: `lua/save_result.lua`.
+pub static SAVE_RESULT: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("lua/save_result.lua")));
 
 /// Begin an attempt under an idempotency key: `lua/key_begin.lua`.
 pub static KEY_BEGIN: LazyLock<Script> =
@@ -26,7 +33,16 @@ pub static KEY_FINISH: LazyLock<Script> =
 /// # Errors
 /// When the server refuses a script.
 pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
-    for script in [&*RESERVE, &*RELEASE, &*LOAD, &*KEY_BEGIN, &*KEY_FINISH] {
+    for script in [
+        &*RESERVE,
+        &*RELEASE,
+        &*LOAD,
+        &*SETTLE,
+        &*REPAIR,
+        &*SAVE_RESULT,
+        &*KEY_BEGIN,
+        &*KEY_FINISH,
+    ] {
         script.prepare_invoke().load_async(connection).await?;
     }
     Ok(())

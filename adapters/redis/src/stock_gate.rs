@@ -16,7 +16,7 @@ use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
 use crate::error::unavailable;
-use crate::scripts::{LOAD, RELEASE, RESERVE};
+use crate::scripts::{LOAD, RELEASE, REPAIR, RESERVE, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
@@ -62,12 +62,12 @@ impl RedisStockGate {
             .map_err(StockGateError::Unavailable)
     }
 
-    /// Ends a reservation once (`lua/release.lua`), returning its units when `restock` is set;
-    /// with `cancel`, also marks the request so that a later reserve for it takes nothing.
+    /// Ends a reservation once (`lua/release.lua`) in this mode; with `cancel`, also marks the
+    /// request so that a later reserve for it takes nothing.
     async fn end(
         &self,
         reservation: &Reservation,
-        restock: bool,
+        mode: End,
         cancel: bool,
     ) -> Result<Release, StockGateError> {
         let keys = self.redis.keys();
@@ -77,14 +77,15 @@ impl RedisStockGate {
         invocation
             .key(keys.sale(product))
             .key(keys.buyers(product))
-            .key(keys.in_flight(product));
+            .key(keys.in_flight(product))
+            .key(keys.withdrawn(product));
         if cancel {
             invocation.key(keys.cancelled(product, &reservation.request_id));
         }
         let released: i64 = invocation
             .arg(reservation.user_id.as_str())
             .arg(reservation.request_id.as_str())
-            .arg(if restock { "1" } else { "0" })
+            .arg(mode.code())
             .arg(keys.stock_returned_channel())
             .arg(product.as_str())
             .arg(CANCEL_MARKER_TTL.as_millis().to_string())
@@ -96,6 +97,27 @@ impl RedisStockGate {
         } else {
             Release::NotHeld
         })
+    }
+}
+
+/// How `lua/release.lua` ends a reservation.
+#[derive(Debug, Clone, Copy)]
+enum End {
+    /// The units go back into stock.
+    Release,
+    /// The units go back and the reservation is remembered as withdrawn.
+    Withdraw,
+    /// The units do not come back.
+    Discard,
+}
+
+impl End {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Release => "1",
+            Self::Withdraw => "w",
+            Self::Discard => "0",
+        }
     }
 }
 
@@ -273,32 +295,55 @@ impl StockGate for RedisStockGate {
     }
 
     async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, true, false).await
+        self.end(reservation, End::Release, false).await
+    }
+
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        self.end(reservation, End::Withdraw, false).await
     }
 
     async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, true, true).await
+        // Withdrawn: a re-published copy stored after all takes the units back when settled.
+        self.end(reservation, End::Withdraw, true).await
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, false, false).await
+        self.end(reservation, End::Discard, false).await
     }
 
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
         if reservations.is_empty() {
             return Ok(());
         }
-        let mut by_product: BTreeMap<&ProductId, Vec<&str>> = BTreeMap::new();
+        let mut by_product: BTreeMap<&ProductId, Vec<&Reservation>> = BTreeMap::new();
         for reservation in reservations {
             by_product
                 .entry(&reservation.product_id)
                 .or_default()
-                .push(reservation.request_id.as_str());
+                .push(reservation);
         }
         let keys = self.redis.keys();
+        // Loaded in the same pipeline: a Redis that restarted has forgotten the script.
         let mut pipe = redis::pipe();
-        for (product, requests) in by_product {
-            pipe.hdel(keys.in_flight(product), requests).ignore();
+        pipe.load_script(&SETTLE).ignore();
+        let mut invocations = Vec::with_capacity(by_product.len());
+        for (product, batch) in by_product {
+            let mut invocation = SETTLE.prepare_invoke();
+            invocation
+                .key(keys.sale(product))
+                .key(keys.buyers(product))
+                .key(keys.in_flight(product))
+                .key(keys.withdrawn(product));
+            for reservation in batch {
+                invocation
+                    .arg(reservation.request_id.as_str())
+                    .arg(reservation.user_id.as_str())
+                    .arg(reservation.quantity.get());
+            }
+            invocations.push(invocation);
+        }
+        for invocation in &invocations {
+            pipe.invoke_script(invocation).ignore();
         }
         let mut connection = self.connection().await?;
         pipe.query_async::<()>(&mut *connection)
@@ -353,6 +398,27 @@ impl StockGate for RedisStockGate {
             .collect::<Result<Vec<_>, _>>()?;
         reservations.sort_by_key(|r| r.reserved_at);
         Ok(reservations)
+    }
+
+    async fn repair(
+        &self,
+        product: &ProductId,
+        seen: u32,
+        remaining: u32,
+    ) -> Result<bool, StockGateError> {
+        let keys = self.redis.keys();
+        let mut connection = self.connection().await?;
+        let repaired: i64 = REPAIR
+            .key(keys.sale(product))
+            .key(keys.in_flight(product))
+            .arg(seen)
+            .arg(remaining)
+            .arg(keys.stock_returned_channel())
+            .arg(product.as_str())
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(failed)?;
+        Ok(repaired == 1)
     }
 
     async fn remaining(&self, products: &[ProductId]) -> Result<Vec<Option<u32>>, StockGateError> {

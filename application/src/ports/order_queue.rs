@@ -4,12 +4,18 @@ use std::future::Future;
 
 use flashsale_domain::Reservation;
 
-/// Why a reservation could not be queued. The caller releases the reservation.
+/// Why a reservation could not be queued, split by what the caller may conclude.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueueError {
-    /// The queue refused or did not acknowledge the message in time.
+    /// The message certainly did not reach the queue (refused, never sent): the caller may
+    /// release the reservation and tell the buyer nothing was taken.
     #[error("the order queue is unavailable: {0}")]
     Unavailable(String),
+    /// The message may or may not have reached the queue (sent, then no acknowledgement): the
+    /// caller must not tell the buyer nothing was taken, and keeps the reservation in flight
+    /// (reconciliation re-publishes it; processing is idempotent).
+    #[error("the order queue may hold the order or not: {0}")]
+    OutcomeUnknown(String),
 }
 
 /// Publishes accepted reservations; a worker on the other side drives
@@ -19,9 +25,11 @@ pub trait OrderQueue: Clone + Send + Sync + 'static {
     /// broker acknowledged it). Messages of one product keep their order.
     ///
     /// # Errors
-    /// [`QueueError::Unavailable`] when the queue is closed, full past its timeout, or the broker
-    /// did not acknowledge in time. The message may still arrive later; the consumer's
-    /// idempotence makes that harmless.
+    /// [`QueueError::Unavailable`] when the message certainly was not queued (the queue is
+    /// closed, full past its timeout, or the broker refused it or never received it);
+    /// [`QueueError::OutcomeUnknown`] when it was sent but not acknowledged (for Kafka:
+    /// librdkafka says "possibly persisted", or no delivery report came in time). Such a
+    /// message may still arrive later; the consumer's idempotence makes that harmless.
     fn publish(
         &self,
         reservation: &Reservation,

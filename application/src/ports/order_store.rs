@@ -2,7 +2,9 @@
 
 use std::future::Future;
 
-use flashsale_domain::{FailureReason, Order, OrderId, RequestId, Reservation, Timestamp};
+use flashsale_domain::{
+    FailureReason, Order, OrderId, ProductId, RequestId, Reservation, Timestamp, UserId,
+};
 
 /// A reservation to persist as an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,5 +75,17 @@ pub trait OrderStore: Clone + Send + Sync + 'static {
     fn find_order(
         &self,
         request_id: &RequestId,
+    ) -> impl Future<Output = Result<Option<Order>, OrderStoreError>> + Send;
+
+    /// The buyer's order for a product, if any (at most one exists): what a buyer looking up
+    /// their purchase by product falls back on when neither the gate nor the result store
+    /// knows it.
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the database fails.
+    fn find_order_for_buyer(
+        &self,
+        user_id: &UserId,
+        product_id: &ProductId,
     ) -> impl Future<Output = Result<Option<Order>, OrderStoreError>> + Send;
 }

@@ -16,8 +16,9 @@ pub enum ResultStoreError {
 /// pending purchase is not here: the stock gate's in-flight record is its pending state.
 pub trait ResultStore: Clone + Send + Sync + 'static {
     /// Stores final records (pending ones are ignored); the first final state stored for a
-    /// request wins (see [`Purchase::supersedes`]), and it becomes the buyer's latest record for
-    /// the product.
+    /// request wins, except that a success replaces a `queue_unavailable` failure of the same
+    /// request (see [`Purchase::supersedes`]); a stored record becomes the buyer's latest
+    /// record for the product.
     ///
     /// # Errors
     /// [`ResultStoreError::Unavailable`] when the backing store fails; saving again is safe.

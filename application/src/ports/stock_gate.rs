@@ -127,13 +127,26 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         reservation: &Reservation,
     ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
 
+    /// Releases a reservation whose publish failed, like [`StockGate::release`], and remembers
+    /// it as withdrawn: should its message reach the system of record after all, settling it
+    /// takes the units and the buyer's marker back. Exactly once.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
+    fn withdraw(
+        &self,
+        reservation: &Reservation,
+    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
+
     /// Cancels a request whose [`reserve`](StockGate::reserve) answer was lost, in one atomic
     /// step: the request id is marked so that a reserve for it that reaches the gate later
     /// (held in the network) takes nothing, and if the request's reservation is in flight its
     /// units are released as by [`release`](StockGate::release), exactly once (a settled
     /// reservation is an order and is left alone). Either way, once this answers `Ok`
     /// the request has taken nothing and never will: [`Release::Released`] when it had taken
-    /// units (now back in stock), [`Release::NotHeld`] when it had not.
+    /// units (now back in stock), [`Release::NotHeld`] when it had not. Released units are
+    /// [withdrawn](StockGate::withdraw): should a copy the reconciler re-published before the
+    /// cancel be stored after all, settling it takes them back.
     ///
     /// # Errors
     /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
@@ -155,7 +168,9 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
 
     /// Marks reservations as persisted orders: they leave the in-flight record, the buyers'
-    /// markers stay. Idempotent.
+    /// markers stay. A reservation [withdrawn](StockGate::withdraw) before takes its units back
+    /// (never below zero) and its buyer's marker if free, exactly once, so the gate agrees with
+    /// the system of record again. Idempotent.
     ///
     /// # Errors
     /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
@@ -183,6 +198,19 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         &self,
         product: &ProductId,
     ) -> impl Future<Output = Result<Vec<Reservation>, StockGateError>> + Send;
+
+    /// Sets a product's units left to `remaining` (the system of record's count), only if
+    /// nothing is in flight and the gate still holds `seen` units: repairs a gate that drifted
+    /// from a settled sale without racing a purchase. Returns whether it changed anything.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] when the backing store fails.
+    fn repair(
+        &self,
+        product: &ProductId,
+        seen: u32,
+        remaining: u32,
+    ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
 
     /// Units left per product, in the order asked; `None` for a product the gate does not hold.
     ///

@@ -10,8 +10,8 @@ use flashsale_domain::{
 };
 
 use crate::ports::{
-    Clock, IdGenerator, OrderQueue, Ports, RateLimitError, RateLimiter, ResultStore, StockGate,
-    StockGateError,
+    Clock, IdGenerator, OrderQueue, Ports, QueueError, RateLimitError, RateLimiter, ResultStore,
+    StockGate, StockGateError,
 };
 use crate::FlashSale;
 
@@ -49,9 +49,10 @@ pub enum PlacePurchaseError {
         /// of that request polls it.
         holder: Option<RequestId>,
     },
-    /// The stock gate's answer was lost and cancelling the request could not be confirmed: the
-    /// purchase may or may not have taken units. Reconciliation settles it (units taken become
-    /// an order); the buyer polls `request_id` to learn which.
+    /// The purchase may or may not have taken units: the stock gate's answer was lost and
+    /// cancelling the request could not be confirmed, or the order was sent to the queue but
+    /// not acknowledged (the units then stay taken, the purchase pending). Reconciliation
+    /// settles it (units taken become an order); the buyer polls `request_id` to learn which.
     #[error("the outcome of request {request_id} is unknown")]
     OutcomeUnknown {
         /// The request to poll.
@@ -74,14 +75,16 @@ impl<P: Ports> FlashSale<P> {
     /// The order of checks is fixed: the client's bucket in this process, then one atomic step
     /// of the gate (the product's client and buyer buckets, window, duplicate, limit, stock,
     /// and the in-flight record that is the purchase's pending state), then the queue. If
-    /// queueing fails, the reservation is released and the result recorded as failed.
+    /// queueing certainly failed, the reservation is withdrawn and the result recorded as
+    /// failed; if its outcome is unknown, the purchase stays pending.
     ///
     /// When the gate's answer is lost ([`StockGateError::OutcomeUnknown`]), the request is
     /// [cancelled](StockGate::cancel): confirmed, nothing was taken and the error is
     /// [`PlacePurchaseError::Gate`]; else [`PlacePurchaseError::OutcomeUnknown`].
     ///
     /// # Errors
-    /// See [`PlacePurchaseError`]; every variant but `OutcomeUnknown` leaves the stock as it was.
+    /// See [`PlacePurchaseError`]; every variant but [`PlacePurchaseError::OutcomeUnknown`]
+    /// leaves the stock as it was.
     pub async fn place_purchase(
         &self,
         buyer: &UserId,
@@ -147,10 +150,19 @@ impl<P: Ports> FlashSale<P> {
         // pending) but nothing queued (see docs/guarantees.md).
         #[cfg(feature = "failpoints")]
         fail::fail_point!("place_purchase::before_publish");
-        if let Err(error) = self.ports.queue.publish(&reservation).await {
-            tracing::warn!(%error, request_id = %reservation.request_id, "publish failed; releasing");
-            self.undo(&reservation).await;
-            return Err(PlacePurchaseError::QueueUnavailable);
+        match self.ports.queue.publish(&reservation).await {
+            Ok(()) => {}
+            Err(error @ QueueError::Unavailable(_)) => {
+                tracing::warn!(%error, request_id = %reservation.request_id, "publish failed; releasing");
+                self.undo(&reservation).await;
+                return Err(PlacePurchaseError::QueueUnavailable);
+            }
+            Err(error @ QueueError::OutcomeUnknown(_)) => {
+                tracing::warn!(%error, request_id = %reservation.request_id, "publish outcome unknown; the purchase stays pending");
+                return Err(PlacePurchaseError::OutcomeUnknown {
+                    request_id: reservation.request_id,
+                });
+            }
         }
         Ok(Accepted {
             request_id: reservation.request_id.clone(),
@@ -196,9 +208,10 @@ impl<P: Ports> FlashSale<P> {
         }
     }
 
-    /// Records the purchase as failed, then gives the units back (in that order, so a poll
-    /// never finds the purchase neither pending nor ended). Failures here are logged: the
-    /// reservation stays in flight for reconciliation to settle.
+    /// Records the purchase as failed, then gives the units back as withdrawn (in that order,
+    /// so a poll never finds the purchase neither pending nor ended; withdrawn, so that an
+    /// order stored after all takes them back). Failures here are logged: the reservation
+    /// stays in flight for reconciliation to settle.
     async fn undo(&self, reservation: &Reservation) {
         let mut purchase = Purchase::accepted(reservation);
         if purchase.fail(FailureReason::QueueUnavailable).is_ok() {
@@ -206,7 +219,7 @@ impl<P: Ports> FlashSale<P> {
                 tracing::error!(%error, request_id = %reservation.request_id, "result not saved");
             }
         }
-        if let Err(error) = self.ports.gate.release(reservation).await {
+        if let Err(error) = self.ports.gate.withdraw(reservation).await {
             tracing::error!(%error, request_id = %reservation.request_id, "release failed");
         }
     }

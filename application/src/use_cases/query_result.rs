@@ -56,8 +56,9 @@ impl<P: Ports> FlashSale<P> {
     }
 
     /// The buyer's latest purchase of a product: the one holding the buyer's marker in the gate
-    /// (pending or succeeded), else the latest final record (e.g. a failure whose units went
-    /// back).
+    /// (pending or succeeded), else the buyer's order in the order store (the system of record:
+    /// what the buyer owns is always found, whatever the gate or the result store lost or
+    /// wrongly say), else the latest final record (e.g. a failure whose units went back).
     ///
     /// # Errors
     /// [`QueryResultError::NotFound`] when the buyer has none that is still kept.
@@ -70,6 +71,14 @@ impl<P: Ports> FlashSale<P> {
             if let Some(purchase) = self.find_purchase(&request_id).await? {
                 return Ok(purchase);
             }
+        }
+        if let Some(order) = self
+            .ports
+            .store
+            .find_order_for_buyer(buyer, product_id)
+            .await?
+        {
+            return Ok(succeeded(order));
         }
         self.ports
             .results

@@ -1,15 +1,20 @@
 //! Reconcile: repair the gaps between the stock gate, the queue and the system of record.
 //!
-//! Two gaps: a reservation taken but never queued (the API died between the two, or a message
-//! was lost) stays in flight forever; and a stock gate that lost its data (Redis restarted
-//! without persistence) no longer holds the sales. Reconciling re-publishes stale in-flight
-//! reservations (processing is idempotent, so a message that did arrive is harmless) and reloads
-//! every sale the gate no longer holds from the system of record.
+//! Three gaps: a reservation taken but never queued (the API died between the two, a message
+//! was lost, or its publish's outcome is unknown) stays in flight forever; a stock gate that
+//! lost its data (Redis restarted without persistence) no longer holds the sales; and a gate
+//! whose count drifted from the system of record's for a settled sale (units given back for
+//! an order that was stored after all, before settling took them again, or any other slip).
+//! Reconciling re-publishes stale in-flight reservations (processing is idempotent, so a
+//! message that did arrive is harmless), reloads every sale the gate no longer holds from the
+//! system of record, and sets the count of a sale with nothing in flight to the system of
+//! record's when they differ.
 
 use std::time::Duration;
 
 use crate::ports::{
-    CatalogError, Clock, LoadOutcome, OrderQueue, Ports, SaleCatalog, StockGate, StockGateError,
+    CatalogError, Clock, LoadOutcome, OrderQueue, Ports, SaleCatalog, SaleRecord, StockGate,
+    StockGateError,
 };
 use crate::FlashSale;
 
@@ -22,6 +27,8 @@ pub struct ReconcileReport {
     pub republished: usize,
     /// Stale reservations that could not be queued (retried on the next pass).
     pub publish_failures: usize,
+    /// Sales with nothing in flight whose gate count was set to the system of record's.
+    pub repaired_sales: usize,
 }
 
 /// Why a reconciliation pass stopped.
@@ -36,8 +43,10 @@ pub enum ReconcileError {
 }
 
 impl<P: Ports> FlashSale<P> {
-    /// One reconciliation pass: reloads sales the gate lost, then re-publishes every in-flight
-    /// reservation older than `stale_after`. Safe to run at any time and from several processes.
+    /// One reconciliation pass: reloads sales the gate lost, repairs the count of sales with
+    /// nothing in flight whose gate and system of record disagree, then re-publishes every
+    /// in-flight reservation older than `stale_after`. Safe to run at any time and from
+    /// several processes.
     ///
     /// After the gate lost its data, reservations still queued but not yet persisted are not
     /// in the system of record: their units look available again and their buyers may buy
@@ -60,6 +69,13 @@ impl<P: Ports> FlashSale<P> {
                 }
             }
         }
+        for (record, live) in &sales {
+            if let Some(seen) = live {
+                if self.repair_drift(record, *seen).await? {
+                    report.repaired_sales += 1;
+                }
+            }
+        }
         let now = self.ports.clock.now();
         for (record, _) in &sales {
             let product = record.sale.product_id();
@@ -70,12 +86,42 @@ impl<P: Ports> FlashSale<P> {
                 match self.ports.queue.publish(&reservation).await {
                     Ok(()) => report.republished += 1,
                     Err(error) => {
+                        // The queue is down: the next pass tries again, rather than this one
+                        // waiting out a timeout per reservation.
                         tracing::warn!(%error, request_id = %reservation.request_id, "republish failed");
                         report.publish_failures += 1;
+                        break;
                     }
                 }
             }
         }
         Ok(report)
+    }
+
+    /// Sets the gate's count of a settled sale to the system of record's. The reads go gate
+    /// count (`seen`, read by the caller), then in-flight count, then the system of record:
+    /// a reservation in flight when `seen` was read is counted, and one settled before the
+    /// in-flight count is already in the system of record's count; the gate's own check
+    /// (nothing in flight, still `seen`) refuses the repair if anything moved since.
+    async fn repair_drift(&self, record: &SaleRecord, seen: u32) -> Result<bool, ReconcileError> {
+        let product = record.sale.product_id();
+        if self.ports.gate.in_flight_count(product).await? > 0 {
+            return Ok(false);
+        }
+        let Some(audit) = self.ports.catalog.audit(product).await? else {
+            return Ok(false);
+        };
+        if audit.remaining == seen {
+            return Ok(false);
+        }
+        let repaired = self
+            .ports
+            .gate
+            .repair(product, seen, audit.remaining)
+            .await?;
+        if repaired {
+            tracing::warn!(%product, gate = seen, system_of_record = audit.remaining, "gate count repaired");
+        }
+        Ok(repaired)
     }
 }

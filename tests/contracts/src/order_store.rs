@@ -49,6 +49,26 @@ pub async fn order_store_contract<S: OrderStore + SaleCatalog>(store: S, scope: 
         Some(order)
     );
     assert_eq!(store.find_order(&f.request("none")).await.unwrap(), None);
+    assert_eq!(
+        store
+            .find_order_for_buyer(&f.user(1), &p)
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(order),
+        "a buyer's order is found by product"
+    );
+    assert_eq!(
+        store.find_order_for_buyer(&f.user(9), &p).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .find_order_for_buyer(&f.user(1), &f.product("nowhere"))
+            .await
+            .unwrap(),
+        None
+    );
 
     let redelivered = new_order(&f, f.reservation(&p, 1, "1"), "1b");
     let outcomes = store.persist(&[redelivered]).await.unwrap();

@@ -1,5 +1,6 @@
 //! The result store contract: final records by request and by buyer; pending ones are not kept
-//! (the stock gate holds them), and the first final state wins.
+//! (the stock gate holds them), and the first final state wins, but a success replaces the
+//! `queue_unavailable` failure of its request.
 
 use flashsale_application::ports::ResultStore;
 use flashsale_domain::{FailureReason, OrderId, Purchase, PurchaseState};
@@ -52,5 +53,55 @@ pub async fn result_store_contract<R: ResultStore>(results: R, scope: &str) {
         results.find_for_buyer(&f.user(2), &p).await.unwrap(),
         Some(stored),
         "a final record is the buyer's latest"
+    );
+
+    a_success_replaces_only_a_queue_failure(&results, &f).await;
+}
+
+async fn a_success_replaces_only_a_queue_failure<R: ResultStore>(results: &R, f: &Fixtures) {
+    let p = f.product("results-late");
+    let order = |n: &str| OrderId::parse(format!("{}-late-{n}", f.request("o").as_str())).unwrap();
+    let pending = Purchase::accepted(&f.reservation(&p, 1, "late-1"));
+    let mut queue_failed = pending.clone();
+    queue_failed.fail(FailureReason::QueueUnavailable).unwrap();
+    results
+        .save(std::slice::from_ref(&queue_failed))
+        .await
+        .unwrap();
+    let mut done = pending.clone();
+    done.succeed(order("1")).unwrap();
+    results.save(std::slice::from_ref(&done)).await.unwrap();
+    assert_eq!(
+        results.find(&f.request("late-1")).await.unwrap(),
+        Some(done.clone()),
+        "the order exists after all"
+    );
+    assert_eq!(
+        results.find_for_buyer(&f.user(1), &p).await.unwrap(),
+        Some(done.clone())
+    );
+    let mut again = pending.clone();
+    again.fail(FailureReason::QueueUnavailable).unwrap();
+    results.save(&[again]).await.unwrap();
+    let mut other_order = pending.clone();
+    other_order.succeed(order("2")).unwrap();
+    results.save(&[other_order]).await.unwrap();
+    assert_eq!(
+        results.find(&f.request("late-1")).await.unwrap(),
+        Some(done),
+        "a success is never replaced"
+    );
+
+    let sold_out_pending = Purchase::accepted(&f.reservation(&p, 2, "late-2"));
+    let mut sold_out = sold_out_pending.clone();
+    sold_out.fail(FailureReason::SoldOut).unwrap();
+    results.save(std::slice::from_ref(&sold_out)).await.unwrap();
+    let mut late = sold_out_pending;
+    late.succeed(order("3")).unwrap();
+    results.save(&[late]).await.unwrap();
+    assert_eq!(
+        results.find(&f.request("late-2")).await.unwrap(),
+        Some(sold_out),
+        "only a queue failure is replaced"
     );
 }

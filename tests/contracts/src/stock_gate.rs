@@ -17,6 +17,9 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     the_rules_apply_in_order(&gate, &f).await;
     a_release_returns_stock_exactly_once(&gate, &f).await;
     a_discard_frees_the_buyer_but_returns_no_stock(&gate, &f).await;
+    a_withdrawn_reservation_settled_takes_its_units_back_once(&gate, &f).await;
+    a_withdrawn_reservation_resold_meanwhile_never_goes_below_zero(&gate, &f).await;
+    a_repair_sets_a_settled_count_and_never_races_a_purchase(&gate, &f).await;
     a_cancel_releases_once_and_a_late_reserve_takes_nothing(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
     the_in_flight_record_is_the_pending_state(&gate, &f).await;
@@ -312,6 +315,136 @@ async fn a_discard_frees_the_buyer_but_returns_no_stock<G: StockGate>(gate: &G, 
         .await
         .unwrap()
         .unwrap();
+}
+
+async fn a_withdrawn_reservation_settled_takes_its_units_back_once<G: StockGate>(
+    gate: &G,
+    f: &Fixtures,
+) {
+    let sale = f.open_sale("withdraw", 2);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let reservation = gate
+        .reserve(f.ask(p, 1, "wd-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        gate.withdraw(&reservation).await.unwrap(),
+        Release::Released
+    );
+    assert_eq!(gate.withdraw(&reservation).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(2)]);
+    assert_eq!(gate.holder(p, &f.user(1)).await.unwrap(), None);
+    assert!(gate.in_flight(p).await.unwrap().is_empty());
+
+    // Its order is stored after all: settling takes the unit and the marker back, once.
+    gate.settle(std::slice::from_ref(&reservation))
+        .await
+        .unwrap();
+    gate.settle(std::slice::from_ref(&reservation))
+        .await
+        .unwrap();
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+    assert_eq!(
+        gate.holder(p, &f.user(1)).await.unwrap(),
+        Some(reservation.request_id.clone())
+    );
+    assert_eq!(
+        gate.reserve(f.ask(p, 1, "wd-2", 1), None, now())
+            .await
+            .unwrap(),
+        Err(Refusal::AlreadyPurchased)
+    );
+
+    // A plain release is not remembered: settling it takes nothing back.
+    let other = gate
+        .reserve(f.ask(p, 2, "wd-3", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gate.release(&other).await.unwrap(), Release::Released);
+    gate.settle(std::slice::from_ref(&other)).await.unwrap();
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+
+    // A cancelled reservation (its reserve answer was lost) whose order is stored after all
+    // (re-published before the cancel landed) is taken back the same way.
+    let cancelled = gate
+        .reserve(f.ask(p, 3, "wd-4", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gate.cancel(&cancelled).await.unwrap(), Release::Released);
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
+    gate.settle(std::slice::from_ref(&cancelled)).await.unwrap();
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
+    assert_eq!(
+        gate.holder(p, &f.user(3)).await.unwrap(),
+        Some(cancelled.request_id.clone())
+    );
+}
+
+async fn a_withdrawn_reservation_resold_meanwhile_never_goes_below_zero<G: StockGate>(
+    gate: &G,
+    f: &Fixtures,
+) {
+    let sale = f.open_sale("withdraw-resold", 1);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let first = gate
+        .reserve(f.ask(p, 1, "wr-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    gate.withdraw(&first).await.unwrap();
+    let second = gate
+        .reserve(f.ask(p, 2, "wr-2", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    gate.settle(std::slice::from_ref(&first)).await.unwrap();
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
+    assert_eq!(
+        gate.holder(p, &f.user(2)).await.unwrap(),
+        Some(second.request_id.clone()),
+        "the other buyer keeps their pending purchase"
+    );
+    assert_eq!(
+        gate.pending(p, &second.request_id).await.unwrap(),
+        Some(second.clone())
+    );
+}
+
+async fn a_repair_sets_a_settled_count_and_never_races_a_purchase<G: StockGate>(
+    gate: &G,
+    f: &Fixtures,
+) {
+    let sale = f.open_sale("repair", 5);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    assert!(
+        !gate.repair(p, 4, 3).await.unwrap(),
+        "the count moved: kept"
+    );
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(5)]);
+    assert!(gate.repair(p, 5, 4).await.unwrap());
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(4)]);
+    let reservation = gate
+        .reserve(f.ask(p, 1, "rp-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !gate.repair(p, 3, 4).await.unwrap(),
+        "a reservation in flight: kept"
+    );
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(3)]);
+    gate.settle(std::slice::from_ref(&reservation))
+        .await
+        .unwrap();
+    assert!(gate.repair(p, 3, 4).await.unwrap());
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(4)]);
+    assert!(!gate.repair(&f.product("repair-none"), 0, 1).await.unwrap());
 }
 
 /// A cancel (the reserve's answer was lost) proves nothing is taken, whichever reached the gate

@@ -74,6 +74,16 @@ impl OrderStore for SwitchableStore {
     ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
         self.database.find_order(request_id).await
     }
+
+    async fn find_order_for_buyer(
+        &self,
+        user_id: &flashsale_domain::UserId,
+        product_id: &flashsale_domain::ProductId,
+    ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
+        self.database
+            .find_order_for_buyer(user_id, product_id)
+            .await
+    }
 }
 
 /// One test's service, its database, its topics and one open sale.

@@ -64,9 +64,9 @@ pub enum BuyResponse {
     #[oai(status = 429, content_type = "application/problem+json")]
     TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// `unavailable`: a dependency is down and nothing was taken; retry after `Retry-After`
-    /// seconds. `outcome-unknown`: the stock gate's answer was lost and a unit may or may not
-    /// have been taken; poll `resultUrl` (`requestId`) before buying again. `overloaded`:
-    /// nothing was done.
+    /// seconds. `outcome-unknown`: the service cannot tell whether a unit was taken (the
+    /// stock gate's answer was lost, or the order was sent but not acknowledged); poll
+    /// `resultUrl` (`requestId`) before buying again. `overloaded`: nothing was done.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
     /// An unexpected error.

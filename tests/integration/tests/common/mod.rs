@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use sqlx::MySqlPool;
 
 pub mod invariants;
+pub mod ownership;
 pub mod stampede;
 
 pub const SECRET: &str = "integration-test-secret-not-for-production";
