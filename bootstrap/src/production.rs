@@ -57,6 +57,7 @@ pub fn kafka_settings(settings: &Settings) -> KafkaSettings {
         batch_size: settings.worker.batch_size,
         batch_wait: Duration::from_millis(section.batch_wait_ms),
         retry_backoff: Duration::from_millis(settings.worker.retry_backoff_ms),
+        refused_attempts: settings.worker.refused_attempts,
         client_id: section.client_id.clone(),
     }
 }

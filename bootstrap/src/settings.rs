@@ -176,6 +176,9 @@ pub struct WorkerSection {
     pub batch_size: usize,
     /// Pause before retrying a failed batch.
     pub retry_backoff_ms: u64,
+    /// Times a batch the database refuses for good is tried before its orders are stored one
+    /// by one and the ones still refused are dead-lettered (production profile).
+    pub refused_attempts: u32,
 }
 
 /// `[redis]`

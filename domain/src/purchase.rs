@@ -19,6 +19,9 @@ pub enum FailureReason {
     QueueUnavailable,
     /// The reservation was never queued or its message was lost, and reconciliation released it.
     Abandoned,
+    /// The system of record refused the order for good (a data or constraint error that
+    /// retrying cannot fix); the units went back on sale and the order message was dead-lettered.
+    Rejected,
 }
 
 /// Where a purchase request stands.

@@ -58,6 +58,9 @@ pub enum PurchaseFailure {
     QueueUnavailable,
     /// The reservation was never queued and was released by reconciliation.
     Abandoned,
+    /// The order was refused for good when it was stored (the operators were alerted); the unit
+    /// went back on sale.
+    Rejected,
 }
 
 impl From<FailureReason> for PurchaseFailure {
@@ -68,6 +71,7 @@ impl From<FailureReason> for PurchaseFailure {
             FailureReason::UnknownSale => Self::UnknownSale,
             FailureReason::QueueUnavailable => Self::QueueUnavailable,
             FailureReason::Abandoned => Self::Abandoned,
+            FailureReason::Rejected => Self::Rejected,
         }
     }
 }

@@ -16,11 +16,24 @@ pub(crate) struct Rejected {
     pub error: DecodeError,
 }
 
+/// Where a message was read: named in the headers of its dead letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReadAt {
+    /// The topic.
+    pub topic: String,
+    /// The partition.
+    pub partition: i32,
+    /// The message's offset in it.
+    pub offset: i64,
+}
+
 /// The messages of one `process_orders` call, in the order they were read.
 #[derive(Default)]
 pub(crate) struct Batch {
     /// Reservations to process.
     pub valid: Vec<Reservation>,
+    /// Where each of `valid` was read, index for index.
+    pub read_at: Vec<ReadAt>,
     /// Messages to dead-letter.
     pub rejected: Vec<Rejected>,
     /// The highest offset read, per topic and partition.
@@ -32,6 +45,7 @@ impl Batch {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             valid: Vec::with_capacity(capacity),
+            read_at: Vec::with_capacity(capacity),
             ..Self::default()
         }
     }
@@ -60,7 +74,14 @@ impl Batch {
             .or_insert(message.offset());
         *last = (*last).max(message.offset());
         match decode(message.payload()) {
-            Ok(reservation) => self.valid.push(reservation),
+            Ok(reservation) => {
+                self.valid.push(reservation);
+                self.read_at.push(ReadAt {
+                    topic: message.topic().to_owned(),
+                    partition: message.partition(),
+                    offset: message.offset(),
+                });
+            }
             Err(error) => self.rejected.push(Rejected {
                 message: message.detach(),
                 error,

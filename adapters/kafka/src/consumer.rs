@@ -6,15 +6,26 @@ use std::pin::{pin, Pin};
 use std::sync::Arc;
 
 use flashsale_application::{FlashSale, Ports};
+use flashsale_domain::Reservation;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::{ClientConfig, TopicPartitionList};
 use tokio::time::Instant;
 
-use crate::batch::Batch;
+use crate::batch::{Batch, ReadAt};
 use crate::dead_letter::DeadLetters;
 use crate::ready::Ready;
 use crate::stats::{StatsContext, CONSUMER_BATCH_SIZE, STATISTICS_INTERVAL_MS};
 use crate::{KafkaError, KafkaSettings};
+
+/// What became of storing reservations.
+enum Stored {
+    /// Stored (or recognised as stored).
+    Done,
+    /// Refused for good `refused_attempts` times in a row, for this reason.
+    Refused(String),
+    /// `shutdown` came while it was failing.
+    Stopping,
+}
 
 /// Times a synchronous commit is tried before the batch is left to be redelivered.
 const COMMIT_ATTEMPTS: u32 = 3;
@@ -23,7 +34,10 @@ const COMMIT_ATTEMPTS: u32 = 3;
 ///
 /// Each round gathers up to `batch_size` messages (waiting at most `batch_wait` after the first),
 /// dead-letters those that do not decode, hands the rest to [`FlashSale::process_orders`]
-/// (retried with `retry_backoff` until it succeeds: the batch is idempotent), and only then
+/// (retried with `retry_backoff` until it succeeds: the batch is idempotent; a batch the store
+/// refuses for good `refused_attempts` times is stored one reservation at a time, and the
+/// reservations it still refuses are dead-lettered with code `refused-by-store` and their
+/// purchases failed with `rejected`), and only then
 /// commits, synchronously, the next offset of every partition read. Delivery is therefore at
 /// least once; a redelivered message is recognised by the order store.
 ///
@@ -154,8 +168,12 @@ impl<S: Future<Output = ()>> Worker<'_, S> {
         batch
     }
 
-    /// Dead-letters the rejects, then processes the reservations, each step retried until it
-    /// succeeds. `false` when `shutdown` came while a step was failing: nothing is committed.
+    /// Dead-letters the rejects, then processes the reservations, retried until they are
+    /// stored. A batch the order store refuses for good `refused_attempts` times in a row is
+    /// taken apart: each reservation is stored on its own, and each one the store still refuses
+    /// for good is dead-lettered with the store's reason and its purchase failed (the units go
+    /// back on sale), so the partition moves on. `false` when `shutdown` came while a step was
+    /// failing: nothing is committed.
     async fn settle<P: Ports>(&mut self, service: &FlashSale<P>, batch: &Batch) -> bool {
         for rejected in &batch.rejected {
             loop {
@@ -170,33 +188,102 @@ impl<S: Future<Output = ()>> Worker<'_, S> {
                 }
             }
         }
-        loop {
-            match service.process_orders(&batch.valid).await {
-                Ok(report) => {
-                    tracing::debug!(
-                        created = report.created,
-                        redelivered = report.redelivered,
-                        failed = report.failed,
-                        dead_lettered = batch.rejected.len(),
-                        "order batch processed"
-                    );
-                    return true;
-                }
-                Err(error) => {
-                    // A permanent failure is retried too: parking a batch the store refuses
-                    // for good (dead letters, failed results) is not built yet.
-                    tracing::warn!(
-                        %error,
-                        transient = error.is_transient(),
-                        size = batch.valid.len(),
-                        "order batch failed; retrying"
-                    );
-                    if !self.pause().await {
+        match self.store(service, &batch.valid).await {
+            Stored::Done => return true,
+            Stored::Stopping => return false,
+            Stored::Refused(reason) => tracing::warn!(
+                %reason,
+                size = batch.valid.len(),
+                "the order store refuses this batch for good; storing its orders one by one"
+            ),
+        }
+        for (reservation, read_at) in batch.valid.iter().zip(&batch.read_at) {
+            match self.store(service, std::slice::from_ref(reservation)).await {
+                Stored::Done => {}
+                Stored::Stopping => return false,
+                Stored::Refused(reason) => {
+                    if !self.park(service, reservation, &reason, read_at).await {
                         return false;
                     }
                 }
             }
         }
+        true
+    }
+
+    /// Processes `reservations` until they are stored: a transient failure is retried as long
+    /// as it lasts, a permanent one `refused_attempts` times.
+    async fn store<P: Ports>(
+        &mut self,
+        service: &FlashSale<P>,
+        reservations: &[Reservation],
+    ) -> Stored {
+        let mut refusals = 0;
+        loop {
+            match service.process_orders(reservations).await {
+                Ok(report) => {
+                    tracing::debug!(
+                        created = report.created,
+                        redelivered = report.redelivered,
+                        failed = report.failed,
+                        "order batch processed"
+                    );
+                    return Stored::Done;
+                }
+                Err(error) => {
+                    let transient = error.is_transient();
+                    refusals = if transient { 0 } else { refusals + 1 };
+                    if refusals >= self.settings.refused_attempts.max(1) {
+                        return Stored::Refused(error.to_string());
+                    }
+                    tracing::warn!(
+                        %error,
+                        transient,
+                        size = reservations.len(),
+                        "order batch failed; retrying"
+                    );
+                    if !self.pause().await {
+                        return Stored::Stopping;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Dead-letters a reservation the store refuses for good, then fails its purchase and
+    /// returns its units; each step retried until it is done. `false` on `shutdown` meanwhile.
+    async fn park<P: Ports>(
+        &mut self,
+        service: &FlashSale<P>,
+        reservation: &Reservation,
+        reason: &str,
+        read_at: &ReadAt,
+    ) -> bool {
+        while let Err(error) = self
+            .dead_letters
+            .send_refused(reservation, reason, read_at)
+            .await
+        {
+            tracing::warn!(%error, "cannot write to the dead-letter topic; retrying");
+            if !self.pause().await {
+                return false;
+            }
+        }
+        while let Err(error) = service
+            .reject_orders(std::slice::from_ref(reservation))
+            .await
+        {
+            tracing::warn!(%error, "cannot fail a refused purchase; retrying");
+            if !self.pause().await {
+                return false;
+            }
+        }
+        tracing::error!(
+            request_id = %reservation.request_id,
+            %reason,
+            "order refused for good by the store: dead-lettered, purchase failed, units returned"
+        );
+        true
     }
 
     /// Commits synchronously (on a blocking thread), retrying a few times. Giving up only means

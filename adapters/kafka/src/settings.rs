@@ -29,6 +29,9 @@ pub struct KafkaSettings {
     pub batch_wait: Duration,
     /// Pause before retrying a failed batch, dead-letter write, commit or broker read.
     pub retry_backoff: Duration,
+    /// Times a batch the order store refuses for good is tried before the consumer looks for
+    /// the reservations it refuses, one at a time, and dead-letters them (at least 1).
+    pub refused_attempts: u32,
     /// `client.id` reported to the brokers (logs, quotas).
     pub client_id: String,
 }
@@ -37,7 +40,8 @@ impl KafkaSettings {
     /// Settings for these brokers with the documented defaults: topics `flashsale.orders` and
     /// `flashsale.orders.dead-letter`, 12 partitions, replication 1 (raise it to 3 in
     /// production), group `flashsale-order-workers`, 5 s delivery timeout, 5 ms linger,
-    /// batches of up to 500 reservations filled for at most 20 ms, 500 ms retry backoff.
+    /// batches of up to 500 reservations filled for at most 20 ms, 500 ms retry backoff, 3
+    /// attempts at a batch the order store refuses for good.
     pub fn new(bootstrap_servers: impl Into<String>) -> Self {
         Self {
             bootstrap_servers: bootstrap_servers.into(),
@@ -51,6 +55,7 @@ impl KafkaSettings {
             batch_size: 500,
             batch_wait: Duration::from_millis(20),
             retry_backoff: Duration::from_millis(500),
+            refused_attempts: 3,
             client_id: "flashsale".to_owned(),
         }
     }

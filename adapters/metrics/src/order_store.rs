@@ -18,6 +18,7 @@ const OUTCOMES: [&str; 7] = [
     "unknown_sale",
     "queue_unavailable",
     "abandoned",
+    "rejected",
 ];
 
 fn outcome_index(persisted: &Persisted) -> usize {
@@ -29,6 +30,7 @@ fn outcome_index(persisted: &Persisted) -> usize {
         Persisted::Refused(FailureReason::UnknownSale) => 4,
         Persisted::Refused(FailureReason::QueueUnavailable) => 5,
         Persisted::Refused(FailureReason::Abandoned) => 6,
+        Persisted::Refused(FailureReason::Rejected) => 7,
     }
 }
 

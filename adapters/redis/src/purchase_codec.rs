@@ -14,6 +14,7 @@ fn reason_code(reason: FailureReason) -> &'static str {
         FailureReason::UnknownSale => "unknown_sale",
         FailureReason::QueueUnavailable => "queue_unavailable",
         FailureReason::Abandoned => "abandoned",
+        FailureReason::Rejected => "rejected",
     }
 }
 
@@ -24,6 +25,7 @@ fn reason_of(code: &str) -> Option<FailureReason> {
         "unknown_sale" => FailureReason::UnknownSale,
         "queue_unavailable" => FailureReason::QueueUnavailable,
         "abandoned" => FailureReason::Abandoned,
+        "rejected" => FailureReason::Rejected,
         _ => return None,
     })
 }

@@ -9,3 +9,4 @@ pub mod preload_stock;
 pub mod process_orders;
 pub mod query_result;
 pub mod reconcile;
+pub mod reject_orders;
