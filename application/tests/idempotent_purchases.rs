@@ -255,6 +255,17 @@ mod remembering {
         async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
             self.inner.cancel(reservation).await
         }
+        async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+            self.inner.withdraw(reservation).await
+        }
+        async fn repair(
+            &self,
+            product: &ProductId,
+            seen: u32,
+            remaining: u32,
+        ) -> Result<bool, StockGateError> {
+            self.inner.repair(product, seen, remaining).await
+        }
         async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
             self.inner.settle(reservations).await
         }

@@ -7,15 +7,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::ports::{Clock, OrderQueue, QueueError, SaleCatalog, StockGate};
+use flashsale_application::ports::{
+    Clock, KeyTimes, OrderQueue, QueueError, SaleCatalog, StockGate,
+};
 use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports};
 use flashsale_domain::{
     FailureReason, ProductId, PurchaseState, Quantity, Reservation, Sale, SaleWindow, Timestamp,
     UserId,
 };
 use flashsale_memory::{
-    order_queue, run_order_worker, MemoryDatabase, MemoryOrderQueue, MemoryRateLimiter,
-    MemoryResultStore, MemoryStockGate, OrderReceiver, SystemClock, UuidIds, WorkerSettings,
+    order_queue, run_order_worker, MemoryDatabase, MemoryIdempotencyStore, MemoryOrderQueue,
+    MemoryRateLimiter, MemoryResultStore, MemoryStockGate, OrderReceiver, SystemClock, UuidIds,
+    WorkerSettings,
 };
 
 /// A queue that delivers every message, then reports the publish as failed with `answer`:
@@ -44,9 +47,17 @@ impl Ports for LostAckPorts {
     type Limiter = MemoryRateLimiter<SystemClock>;
     type Clock = SystemClock;
     type Ids = UuidIds;
+    type Idempotency = MemoryIdempotencyStore;
 }
 
 type Service = Arc<FlashSale<LostAckPorts>>;
+
+fn idempotency() -> MemoryIdempotencyStore {
+    MemoryIdempotencyStore::new(KeyTimes {
+        ttl: Duration::from_secs(3_600),
+        lease: Duration::from_secs(10),
+    })
+}
 
 fn service(answer: QueueError) -> (Service, OrderReceiver) {
     let database = MemoryDatabase::default();
@@ -60,6 +71,7 @@ fn service(answer: QueueError) -> (Service, OrderReceiver) {
         limiter: MemoryRateLimiter::new(None, SystemClock),
         clock: SystemClock,
         ids: UuidIds,
+        idempotency: idempotency(),
     };
     (Arc::new(FlashSale::new(adapters)), receiver)
 }
@@ -204,6 +216,7 @@ async fn a_buyer_finds_by_product_an_order_the_gate_and_the_results_do_not_know(
         limiter: MemoryRateLimiter::new(None, SystemClock),
         clock: SystemClock,
         ids: UuidIds,
+        idempotency: idempotency(),
     });
     let found = forgetful
         .query_result_for_product(&buyer(1), &product())

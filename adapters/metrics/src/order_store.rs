@@ -10,7 +10,7 @@ use crate::measured::{seconds_since, Measured};
 use crate::names::{ORDER_STORE_BATCH_SIZE, ORDER_STORE_ORDERS, ORDER_STORE_TRANSACTION_DURATION};
 
 /// Every value of the per-reservation `outcome` label, in [`outcome_index`] order.
-const OUTCOMES: [&str; 7] = [
+const OUTCOMES: [&str; 8] = [
     "created",
     "already_persisted",
     "sold_out",

@@ -98,7 +98,10 @@ async fn orders_the_database_refuses_for_good_are_dead_lettered_and_the_partitio
     let Outcome::Accepted { request_id } = &later.outcome else {
         unreachable!()
     };
-    assert_eq!(app.settled("buyer-late", request_id).await["status"], "succeeded");
+    assert_eq!(
+        app.settled("buyer-late", request_id).await["status"],
+        "succeeded"
+    );
     buys.push(later);
 
     for buy in &buys {
@@ -115,7 +118,11 @@ async fn orders_the_database_refuses_for_good_are_dead_lettered_and_the_partitio
     }
     let summary = assert_invariants(&app, "picky", &buys, Limits::default()).await;
     assert_eq!(summary.succeeded, 19, "{summary}");
-    assert_eq!(summary.gate_remaining, 40 - 19, "the refused units are back on sale");
+    assert_eq!(
+        summary.gate_remaining,
+        40 - 19,
+        "the refused units are back on sale"
+    );
 
     let dead = dead_letters(&app).await;
     assert_eq!(dead.len(), 2, "one dead letter per refused order");
