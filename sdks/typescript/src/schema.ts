@@ -19,6 +19,17 @@ export interface paths {
          *     the order. Answers `202` as soon as the order is queued; poll the `Location` for the
          *     result. A buyer gets one order per product; rate limits apply per client address and
          *     per buyer.
+         *
+         *     Retries are safe with an `Idempotency-Key` header (IETF httpapi draft "The
+         *     Idempotency-Key HTTP Header Field"): a key of your choosing, 1 to 64 ASCII letters,
+         *     digits, `-`, `_` or `.`, optionally as a quoted string, e.g. a UUID. Retried with the same
+         *     key, product and body, the buy is answered as its first attempt was: a `202` with the
+         *     same `requestId` and `Location`, or the same refusal; nothing more is bought. The same key
+         *     with another product or body gets `422` `idempotency-key-reused`; a retry while the first
+         *     attempt is still being processed gets `409` `idempotency-key-in-use`. Keys are scoped to
+         *     the buyer and remembered for a configured time (24 hours by default), then forgotten.
+         *     Rate limits (`429`) and unavailable dependencies (`503`) are not remembered: retry with
+         *     the same key.
          */
         post: operations["buyProduct"];
         delete?: never;
@@ -163,9 +174,11 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
-         *     every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
-         *     otherwise, saying why. Queries nothing itself.
+         * @description Answers `200` when every dependency this process uses can serve (in production the
+         *     Kafka producer has its idempotence id, and a worker's consumer its assignment), the
+         *     process is not stopping, and the last listing of the sales (catalog and stock gate,
+         *     refreshed every `http.catalog_refresh_ms`) succeeded and is at most four intervals old;
+         *     `503` otherwise, saying why. Queries nothing itself.
          */
         get: operations["readiness"];
         put?: never;
@@ -203,7 +216,7 @@ export interface components {
          *     }
          */
         NewSale: {
-            /** @description The product's id: 1 to 64 of `A-Z a-z 0-9 . _ -`. */
+            /** @description The product's id: 1 to 64 of `A-Z a-z 0-9 . _ -`, not `.` or `..`. */
             productId: string;
             /** @description The product's name. */
             name: string;
@@ -224,16 +237,20 @@ export interface components {
             endsAt: string;
             /**
              * Format: uint32
-             * @description Most units one buyer may take. Defaults to 1.
+             * @description Most units one buyer may take. Defaults to 1; `null` is refused.
              * @default 1
              */
             perUserLimit: number;
         };
         /**
          * Problem
-         * @description Problem details (RFC 9457).
+         * @description Problem details (RFC 9457). `instance` names the HTTP request that met the problem:
+         *     `urn:flashsale:request:<id>`, where `<id>` is the response's `X-Request-Id` (the request's
+         *     own `X-Request-Id` when it is 1 to 128 of `A-Z a-z 0-9 . _ : -`, else one the server made);
+         *     the server's log lines about the request carry the same id as `request_id`.
          * @example {
          *       "detail": "No unit is left.",
+         *       "instance": "urn:flashsale:request:0192f3a4b5c67d8e9f0a1b2c3d4e5f60",
          *       "status": 409,
          *       "title": "Sold out",
          *       "type": "urn:flashsale:problem:sold-out"
@@ -257,17 +274,20 @@ export interface components {
             errors: components["schemas"]["FieldError"][];
             /**
              * @description For `already-purchased`: the request that holds your units, to poll at `resultUrl`
-             *     (e.g. when the `202` of that request was lost); absent otherwise.
+             *     (e.g. when the `202` of that request was lost); for `outcome-unknown`: your request,
+             *     whose outcome `resultUrl` tells; absent otherwise.
              */
             requestId?: string;
-            /** @description For `already-purchased`: where to poll the request that holds your units. */
+            /** @description For `already-purchased` and `outcome-unknown`: where to poll that request. */
             resultUrl?: string;
+            /** @description The HTTP request that met the problem: `urn:flashsale:request:<X-Request-Id>`. */
+            instance?: string;
         };
         /**
          * @description What went wrong, as a stable URI that clients branch on.
          * @enum {string}
          */
-        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
+        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:idempotency-key-reused" | "urn:flashsale:problem:idempotency-key-in-use" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:uri-too-long" | "urn:flashsale:problem:headers-too-large" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:outcome-unknown" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
         /**
          * PurchaseAccepted
          * @description A purchase that took stock and is queued.
@@ -300,7 +320,7 @@ export interface components {
          * @description Why an accepted purchase `failed`.
          * @enum {string}
          */
-        PurchaseFailure: "sold_out" | "already_purchased" | "unknown_sale" | "queue_unavailable" | "abandoned";
+        PurchaseFailure: "sold_out" | "already_purchased" | "unknown_sale" | "queue_unavailable" | "abandoned" | "rejected";
         /**
          * PurchaseRequest
          * @description What to buy.
@@ -311,7 +331,7 @@ export interface components {
         PurchaseRequest: {
             /**
              * Format: uint32
-             * @description Units to buy, at most the sale's per-user limit. Defaults to 1.
+             * @description Units to buy, at most the sale's per-user limit. Defaults to 1; `null` is refused.
              * @default 1
              */
             quantity: number;
@@ -477,7 +497,10 @@ export interface operations {
     buyProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes retries of this buy safe: see the operation's description. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The product to buy. */
                 productId: string;
@@ -490,7 +513,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A unit is reserved and the order is queued: poll `Location` for the result. */
+            /**
+             * @description A unit is reserved and the order is queued: poll `Location` for the result. A retry with
+             *     the same `Idempotency-Key` gets the same `requestId` and `Location` again.
+             */
             202: {
                 headers: {
                     LOCATION: string;
@@ -500,7 +526,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["PurchaseAccepted"];
                 };
             };
-            /** @description The product id or the body is malformed, or the body has unknown fields. */
+            /**
+             * @description The product id, the body or the `Idempotency-Key` is malformed, or the body has unknown
+             *     fields.
+             */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -531,6 +560,8 @@ export interface operations {
              * @description Refused by the sale's rules (`sold-out`, `already-purchased`, `sale-not-started`,
              *     `sale-ended`); no stock was taken. `already-purchased` names the request that holds your
              *     units (`requestId`, `resultUrl`), so a buyer who lost that request's `202` can poll it.
+             *     Or `idempotency-key-in-use`: a request with this `Idempotency-Key` is still being
+             *     processed; nothing was done.
              */
             409: {
                 headers: {
@@ -558,7 +589,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A field breaks its rule, or the quantity is above the per-user limit (`above-limit`). */
+            /**
+             * @description A field breaks its rule, the quantity is above the per-user limit (`above-limit`), or
+             *     the `Idempotency-Key` was used for another product or body (`idempotency-key-reused`).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -586,7 +620,12 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency is down; nothing was taken; retry after `Retry-After` seconds. */
+            /**
+             * @description `unavailable`: a dependency is down and nothing was taken; retry after `Retry-After`
+             *     seconds. `outcome-unknown`: the service cannot tell whether a unit was taken (the
+             *     stock gate's answer was lost, or the order was sent but not acknowledged); poll
+             *     `resultUrl` (`requestId`) before buying again. `overloaded`: nothing was done.
+             */
             503: {
                 headers: {
                     "RETRY-AFTER": number;
@@ -988,7 +1027,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The last listing of the sales succeeded and is fresh. */
+            /** @description Every dependency can serve and the last listing of the sales succeeded and is fresh. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1006,7 +1045,10 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The last listing of the sales failed or is too old; `detail` says which. */
+            /**
+             * @description A dependency cannot serve yet (e.g. the queue's producer has no id yet), the process is
+             *     stopping, or the last listing of the sales failed or is too old; `detail` says which.
+             */
             503: {
                 headers: {
                     "RETRY-AFTER": number;
@@ -1027,7 +1069,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
-export const purchaseFailureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseFailure"]> = ["sold_out", "already_purchased", "unknown_sale", "queue_unavailable", "abandoned"];
+export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:idempotency-key-reused", "urn:flashsale:problem:idempotency-key-in-use", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:uri-too-long", "urn:flashsale:problem:headers-too-large", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:outcome-unknown", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
+export const purchaseFailureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseFailure"]> = ["sold_out", "already_purchased", "unknown_sale", "queue_unavailable", "abandoned", "rejected"];
 export const purchaseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseStatus"]> = ["pending", "succeeded", "failed"];
 export const saleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SaleStatus"]> = ["upcoming", "open", "ended"];

@@ -21,12 +21,12 @@ class NewSale:
             'phone-x', 'startsAt': '2026-12-01T10:00:00+00:00', 'stock': 100}
 
     Attributes:
-        product_id (str): The product's id: 1 to 64 of `A-Z a-z 0-9 . _ -`.
+        product_id (str): The product's id: 1 to 64 of `A-Z a-z 0-9 . _ -`, not `.` or `..`.
         name (str): The product's name.
         stock (int): Units on sale.
         starts_at (datetime.datetime): When buying opens.
         ends_at (datetime.datetime): When buying closes; after `startsAt`.
-        per_user_limit (int | Unset): Most units one buyer may take. Defaults to 1. Default: 1.
+        per_user_limit (int | Unset): Most units one buyer may take. Defaults to 1; `null` is refused. Default: 1.
     """
 
     product_id: str

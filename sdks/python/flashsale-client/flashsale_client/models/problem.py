@@ -18,20 +18,26 @@ T = TypeVar("T", bound="Problem")
 
 @_attrs_define
 class Problem:
-    """Problem details (RFC 9457).
+    """Problem details (RFC 9457). `instance` names the HTTP request that met the problem:
+    `urn:flashsale:request:<id>`, where `<id>` is the response's `X-Request-Id` (the request's
+    own `X-Request-Id` when it is 1 to 128 of `A-Z a-z 0-9 . _ : -`, else one the server made);
+    the server's log lines about the request carry the same id as `request_id`.
 
-    Example:
-        {'detail': 'No unit is left.', 'status': 409, 'title': 'Sold out', 'type': 'urn:flashsale:problem:sold-out'}
+        Example:
+            {'detail': 'No unit is left.', 'instance': 'urn:flashsale:request:0192f3a4b5c67d8e9f0a1b2c3d4e5f60', 'status':
+                409, 'title': 'Sold out', 'type': 'urn:flashsale:problem:sold-out'}
 
-    Attributes:
-        type_ (ProblemType): What went wrong, as a stable URI that clients branch on.
-        title (str): A short human summary of the problem type.
-        status (int): The HTTP status code.
-        detail (str): A human explanation of this occurrence.
-        errors (list[FieldError] | Unset): Fields that broke a rule, for `validation-failed`; absent otherwise.
-        request_id (str | Unset): For `already-purchased`: the request that holds your units, to poll at `resultUrl`
-            (e.g. when the `202` of that request was lost); absent otherwise.
-        result_url (str | Unset): For `already-purchased`: where to poll the request that holds your units.
+        Attributes:
+            type_ (ProblemType): What went wrong, as a stable URI that clients branch on.
+            title (str): A short human summary of the problem type.
+            status (int): The HTTP status code.
+            detail (str): A human explanation of this occurrence.
+            errors (list[FieldError] | Unset): Fields that broke a rule, for `validation-failed`; absent otherwise.
+            request_id (str | Unset): For `already-purchased`: the request that holds your units, to poll at `resultUrl`
+                (e.g. when the `202` of that request was lost); for `outcome-unknown`: your request,
+                whose outcome `resultUrl` tells; absent otherwise.
+            result_url (str | Unset): For `already-purchased` and `outcome-unknown`: where to poll that request.
+            instance (str | Unset): The HTTP request that met the problem: `urn:flashsale:request:<X-Request-Id>`.
     """
 
     type_: ProblemType
@@ -41,6 +47,7 @@ class Problem:
     errors: list[FieldError] | Unset = UNSET
     request_id: str | Unset = UNSET
     result_url: str | Unset = UNSET
+    instance: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,6 +70,8 @@ class Problem:
 
         result_url = self.result_url
 
+        instance = self.instance
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -79,6 +88,8 @@ class Problem:
             field_dict["requestId"] = request_id
         if result_url is not UNSET:
             field_dict["resultUrl"] = result_url
+        if instance is not UNSET:
+            field_dict["instance"] = instance
 
         return field_dict
 
@@ -108,6 +119,8 @@ class Problem:
 
         result_url = d.pop("resultUrl", UNSET)
 
+        instance = d.pop("instance", UNSET)
+
         problem = cls(
             type_=type_,
             title=title,
@@ -116,6 +129,7 @@ class Problem:
             errors=errors,
             request_id=request_id,
             result_url=result_url,
+            instance=instance,
         )
 
         problem.additional_properties = d

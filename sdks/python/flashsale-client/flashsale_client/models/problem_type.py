@@ -5,9 +5,13 @@ ProblemType = Literal[
     "urn:flashsale:problem:already-purchased",
     "urn:flashsale:problem:bad-request",
     "urn:flashsale:problem:forbidden",
+    "urn:flashsale:problem:headers-too-large",
+    "urn:flashsale:problem:idempotency-key-in-use",
+    "urn:flashsale:problem:idempotency-key-reused",
     "urn:flashsale:problem:internal",
     "urn:flashsale:problem:method-not-allowed",
     "urn:flashsale:problem:not-found",
+    "urn:flashsale:problem:outcome-unknown",
     "urn:flashsale:problem:overloaded",
     "urn:flashsale:problem:payload-too-large",
     "urn:flashsale:problem:rate-limited",
@@ -18,6 +22,7 @@ ProblemType = Literal[
     "urn:flashsale:problem:unauthorized",
     "urn:flashsale:problem:unavailable",
     "urn:flashsale:problem:unsupported-media-type",
+    "urn:flashsale:problem:uri-too-long",
     "urn:flashsale:problem:validation-failed",
 ]
 
@@ -26,9 +31,13 @@ PROBLEM_TYPE_VALUES: set[ProblemType] = {
     "urn:flashsale:problem:already-purchased",
     "urn:flashsale:problem:bad-request",
     "urn:flashsale:problem:forbidden",
+    "urn:flashsale:problem:headers-too-large",
+    "urn:flashsale:problem:idempotency-key-in-use",
+    "urn:flashsale:problem:idempotency-key-reused",
     "urn:flashsale:problem:internal",
     "urn:flashsale:problem:method-not-allowed",
     "urn:flashsale:problem:not-found",
+    "urn:flashsale:problem:outcome-unknown",
     "urn:flashsale:problem:overloaded",
     "urn:flashsale:problem:payload-too-large",
     "urn:flashsale:problem:rate-limited",
@@ -39,6 +48,7 @@ PROBLEM_TYPE_VALUES: set[ProblemType] = {
     "urn:flashsale:problem:unauthorized",
     "urn:flashsale:problem:unavailable",
     "urn:flashsale:problem:unsupported-media-type",
+    "urn:flashsale:problem:uri-too-long",
     "urn:flashsale:problem:validation-failed",
 }
 

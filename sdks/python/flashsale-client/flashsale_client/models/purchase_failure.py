@@ -1,11 +1,12 @@
 from typing import Literal
 
-PurchaseFailure = Literal["abandoned", "already_purchased", "queue_unavailable", "sold_out", "unknown_sale"]
+PurchaseFailure = Literal["abandoned", "already_purchased", "queue_unavailable", "rejected", "sold_out", "unknown_sale"]
 
 PURCHASE_FAILURE_VALUES: set[PurchaseFailure] = {
     "abandoned",
     "already_purchased",
     "queue_unavailable",
+    "rejected",
     "sold_out",
     "unknown_sale",
 }

@@ -19,7 +19,8 @@ class PurchaseRequest:
         {'quantity': 1}
 
     Attributes:
-        quantity (int | Unset): Units to buy, at most the sale's per-user limit. Defaults to 1. Default: 1.
+        quantity (int | Unset): Units to buy, at most the sale's per-user limit. Defaults to 1; `null` is refused.
+            Default: 1.
     """
 
     quantity: int | Unset = 1

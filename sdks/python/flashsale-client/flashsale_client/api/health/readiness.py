@@ -55,9 +55,11 @@ def sync_detailed(
 ) -> Response[Problem | str]:
     """Readiness
 
-     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
-    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
-    otherwise, saying why. Queries nothing itself.
+     Answers `200` when every dependency this process uses can serve (in production the
+    Kafka producer has its idempotence id, and a worker's consumer its assignment), the
+    process is not stopping, and the last listing of the sales (catalog and stock gate,
+    refreshed every `http.catalog_refresh_ms`) succeeded and is at most four intervals old;
+    `503` otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -82,9 +84,11 @@ def sync(
 ) -> Problem | str | None:
     """Readiness
 
-     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
-    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
-    otherwise, saying why. Queries nothing itself.
+     Answers `200` when every dependency this process uses can serve (in production the
+    Kafka producer has its idempotence id, and a worker's consumer its assignment), the
+    process is not stopping, and the last listing of the sales (catalog and stock gate,
+    refreshed every `http.catalog_refresh_ms`) succeeded and is at most four intervals old;
+    `503` otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -105,9 +109,11 @@ async def asyncio_detailed(
 ) -> Response[Problem | str]:
     """Readiness
 
-     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
-    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
-    otherwise, saying why. Queries nothing itself.
+     Answers `200` when every dependency this process uses can serve (in production the
+    Kafka producer has its idempotence id, and a worker's consumer its assignment), the
+    process is not stopping, and the last listing of the sales (catalog and stock gate,
+    refreshed every `http.catalog_refresh_ms`) succeeded and is at most four intervals old;
+    `503` otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,9 +136,11 @@ async def asyncio(
 ) -> Problem | str | None:
     """Readiness
 
-     Answers `200` when the last listing of the sales (catalog and stock gate, refreshed
-    every `http.catalog_refresh_ms`) succeeded and is at most four intervals old; `503`
-    otherwise, saying why. Queries nothing itself.
+     Answers `200` when every dependency this process uses can serve (in production the
+    Kafka producer has its idempotence id, and a worker's consumer its assignment), the
+    process is not stopping, and the last listing of the sales (catalog and stock gate,
+    refreshed every `http.catalog_refresh_ms`) succeeded and is at most four intervals old;
+    `503` otherwise, saying why. Queries nothing itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

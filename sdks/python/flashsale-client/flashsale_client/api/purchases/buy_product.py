@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.purchase_accepted import PurchaseAccepted
 from ...models.purchase_request import PurchaseRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     product_id: str,
     *,
     body: PurchaseRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -114,6 +117,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: PurchaseRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | PurchaseAccepted]:
     """Buy a product
 
@@ -122,8 +126,20 @@ def sync_detailed(
     result. A buyer gets one order per product; rate limits apply per client address and
     per buyer.
 
+    Retries are safe with an `Idempotency-Key` header (IETF httpapi draft "The
+    Idempotency-Key HTTP Header Field"): a key of your choosing, 1 to 64 ASCII letters,
+    digits, `-`, `_` or `.`, optionally as a quoted string, e.g. a UUID. Retried with the same
+    key, product and body, the buy is answered as its first attempt was: a `202` with the
+    same `requestId` and `Location`, or the same refusal; nothing more is bought. The same key
+    with another product or body gets `422` `idempotency-key-reused`; a retry while the first
+    attempt is still being processed gets `409` `idempotency-key-in-use`. Keys are scoped to
+    the buyer and remembered for a configured time (24 hours by default), then forgotten.
+    Rate limits (`429`) and unavailable dependencies (`503`) are not remembered: retry with
+    the same key.
+
     Args:
         product_id (str):
+        idempotency_key (str | Unset):
         body (PurchaseRequest): What to buy. Example: {'quantity': 1}.
 
     Raises:
@@ -137,6 +153,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         product_id=product_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -151,6 +168,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: PurchaseRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | PurchaseAccepted | None:
     """Buy a product
 
@@ -159,8 +177,20 @@ def sync(
     result. A buyer gets one order per product; rate limits apply per client address and
     per buyer.
 
+    Retries are safe with an `Idempotency-Key` header (IETF httpapi draft "The
+    Idempotency-Key HTTP Header Field"): a key of your choosing, 1 to 64 ASCII letters,
+    digits, `-`, `_` or `.`, optionally as a quoted string, e.g. a UUID. Retried with the same
+    key, product and body, the buy is answered as its first attempt was: a `202` with the
+    same `requestId` and `Location`, or the same refusal; nothing more is bought. The same key
+    with another product or body gets `422` `idempotency-key-reused`; a retry while the first
+    attempt is still being processed gets `409` `idempotency-key-in-use`. Keys are scoped to
+    the buyer and remembered for a configured time (24 hours by default), then forgotten.
+    Rate limits (`429`) and unavailable dependencies (`503`) are not remembered: retry with
+    the same key.
+
     Args:
         product_id (str):
+        idempotency_key (str | Unset):
         body (PurchaseRequest): What to buy. Example: {'quantity': 1}.
 
     Raises:
@@ -175,6 +205,7 @@ def sync(
         product_id=product_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -183,6 +214,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: PurchaseRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Response[Problem | PurchaseAccepted]:
     """Buy a product
 
@@ -191,8 +223,20 @@ async def asyncio_detailed(
     result. A buyer gets one order per product; rate limits apply per client address and
     per buyer.
 
+    Retries are safe with an `Idempotency-Key` header (IETF httpapi draft "The
+    Idempotency-Key HTTP Header Field"): a key of your choosing, 1 to 64 ASCII letters,
+    digits, `-`, `_` or `.`, optionally as a quoted string, e.g. a UUID. Retried with the same
+    key, product and body, the buy is answered as its first attempt was: a `202` with the
+    same `requestId` and `Location`, or the same refusal; nothing more is bought. The same key
+    with another product or body gets `422` `idempotency-key-reused`; a retry while the first
+    attempt is still being processed gets `409` `idempotency-key-in-use`. Keys are scoped to
+    the buyer and remembered for a configured time (24 hours by default), then forgotten.
+    Rate limits (`429`) and unavailable dependencies (`503`) are not remembered: retry with
+    the same key.
+
     Args:
         product_id (str):
+        idempotency_key (str | Unset):
         body (PurchaseRequest): What to buy. Example: {'quantity': 1}.
 
     Raises:
@@ -206,6 +250,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         product_id=product_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -218,6 +263,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: PurchaseRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> Problem | PurchaseAccepted | None:
     """Buy a product
 
@@ -226,8 +272,20 @@ async def asyncio(
     result. A buyer gets one order per product; rate limits apply per client address and
     per buyer.
 
+    Retries are safe with an `Idempotency-Key` header (IETF httpapi draft "The
+    Idempotency-Key HTTP Header Field"): a key of your choosing, 1 to 64 ASCII letters,
+    digits, `-`, `_` or `.`, optionally as a quoted string, e.g. a UUID. Retried with the same
+    key, product and body, the buy is answered as its first attempt was: a `202` with the
+    same `requestId` and `Location`, or the same refusal; nothing more is bought. The same key
+    with another product or body gets `422` `idempotency-key-reused`; a retry while the first
+    attempt is still being processed gets `409` `idempotency-key-in-use`. Keys are scoped to
+    the buyer and remembered for a configured time (24 hours by default), then forgotten.
+    Rate limits (`429`) and unavailable dependencies (`503`) are not remembered: retry with
+    the same key.
+
     Args:
         product_id (str):
+        idempotency_key (str | Unset):
         body (PurchaseRequest): What to buy. Example: {'quantity': 1}.
 
     Raises:
@@ -243,5 +301,6 @@ async def asyncio(
             product_id=product_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed
