@@ -69,6 +69,26 @@ pub(crate) async fn start(image: &str) -> Result<Service, StackError> {
     .await
 }
 
+/// Starts an extra Kafka whose `PLAINTEXT` listener advertises `127.0.0.1:advertised_port`
+/// (a fault proxy's port) instead of its own published port, so that clients, once
+/// bootstrapped, send every request through the proxy. Readiness is probed on the published
+/// port directly: a metadata answer does not need the advertised address.
+pub(crate) async fn start_advertising(
+    image: &str,
+    advertised_port: u16,
+) -> Result<Service, StackError> {
+    Service::launch(
+        ServiceKind::Kafka,
+        image,
+        KAFKA_PORT,
+        |host, _published| environment(host, advertised_port),
+        |host, port| Probe::Kafka {
+            bootstrap_servers: format!("{host}:{port}"),
+        },
+    )
+    .await
+}
+
 /// Creates `topic` with `partitions` partitions (replication 1) and waits until every
 /// partition has a leader. An existing topic of that name is an error.
 pub(crate) async fn create_topic(

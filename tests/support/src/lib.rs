@@ -15,7 +15,7 @@
 //! ```
 //!
 //! To inject network faults between the service and a server, reach it through a
-//! [`FaultProxy`] ([`Stack::redis_through_proxy`], [`Stack::fresh_database_through_proxy`]).
+//! [`FaultProxy`] ([`Stack::redis_through_proxy`], [`Stack::fresh_database_through_proxy`], [`Stack::kafka_through_proxy`]).
 //!
 //! Containers carry a per-process session label and are removed by a watchdog process
 //! when the test binary ends, however it ends (see [`cleanup`]).
@@ -44,7 +44,7 @@ pub use fault_proxy::{Direction, Fault, FaultHandle, FaultProxy};
 pub use names::{key_prefix, unique_database_name, unique_topic};
 pub use service::{Service, ServiceKind};
 pub use skip::{skip_requested, stack_unless_skipped};
-pub use stack::{stack, try_stack, Proxied, Stack};
+pub use stack::{stack, try_stack, Proxied, ProxiedKafka, Stack};
 
 /// Gives the shared stack, or returns early from the calling test (printing that it was
 /// skipped) when `FLASHSALE_SKIP_CONTAINERS=1` asks to run without containers.

@@ -1,6 +1,7 @@
 //! The stack shared by all tests of one test binary.
 
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tokio::sync::OnceCell;
@@ -12,6 +13,11 @@ use crate::{
 };
 
 static STACK: OnceCell<Result<Stack, StackError>> = OnceCell::const_new();
+
+/// Extra containers started for single tests. Kept here, like the shared stack, until the
+/// process ends and the watchdog removes them: dropping one would call Docker from the test's
+/// runtime, which ends with the test (see `runtime`).
+static EXTRA: Mutex<Vec<Arc<Service>>> = Mutex::new(Vec::new());
 
 /// Redis, MariaDB and Kafka, each in its own container, started once per test binary.
 #[derive(Debug)]
@@ -135,6 +141,34 @@ impl Stack {
         })
     }
 
+    /// A Kafka of its own, every client of which goes through a new [`FaultProxy`] (running on
+    /// the calling runtime): the broker advertises the proxy's port, so after bootstrapping
+    /// clients send every request, and get every answer, through the proxy. A separate
+    /// container from the shared one (same image), started on each call: only the tests that
+    /// need it pay for it. Create topics through [`ProxiedKafka::bootstrap_servers`] or let the
+    /// service create them.
+    pub async fn kafka_through_proxy(&self) -> Result<ProxiedKafka, StackError> {
+        let proxy = FaultProxy::unbound()
+            .await
+            .map_err(|e| StackError::Proxy(format!("cannot listen for kafka: {e}")))?;
+        let image = self.images.kafka.clone();
+        let advertised = proxy.addr().port();
+        let broker =
+            on_support_runtime(async move { kafka::start_advertising(&image, advertised).await })
+                .await?;
+        proxy.handle().set_upstream(broker.address());
+        let broker = Arc::new(broker);
+        match EXTRA.lock() {
+            Ok(mut kept) => kept.push(Arc::clone(&broker)),
+            Err(poisoned) => poisoned.into_inner().push(Arc::clone(&broker)),
+        }
+        Ok(ProxiedKafka {
+            bootstrap_servers: proxy.addr().to_string(),
+            proxy,
+            broker,
+        })
+    }
+
     /// `host:port` for Kafka clients' `bootstrap.servers`.
     pub fn kafka_bootstrap_servers(&self) -> String {
         self.kafka.address()
@@ -163,6 +197,19 @@ pub struct Proxied {
     pub proxy: FaultProxy,
     /// The URL that reaches the server through the proxy.
     pub url: String,
+}
+
+/// A Kafka of its own that clients reach only through a fault proxy
+/// ([`Stack::kafka_through_proxy`]).
+#[derive(Debug)]
+pub struct ProxiedKafka {
+    /// The proxy; dropping it resets its connections. Switch faults through its handle.
+    pub proxy: FaultProxy,
+    /// `bootstrap.servers` through the proxy (`127.0.0.1:proxy-port`).
+    pub bootstrap_servers: String,
+    /// The broker's container, reachable directly at its published port (only for bootstrap:
+    /// it advertises the proxy). It lives until the test process ends.
+    pub broker: Arc<Service>,
 }
 
 async fn proxy_to(service: &Service) -> Result<FaultProxy, StackError> {
