@@ -331,9 +331,14 @@ mod tests {
             inventory.holder(&reservation.user_id),
             Some(&reservation.request_id)
         );
+        let again = ReservationRequest {
+            request_id: RequestId::parse("r-a-again").expect("valid"),
+            ..request("a", 1)
+        };
         assert_eq!(
-            inventory.reserve(request("a", 1), at(150)),
-            Err(Refusal::AlreadyPurchased)
+            inventory.reserve(again, at(150)),
+            Err(Refusal::AlreadyPurchased),
+            "the buyer holds the unit again"
         );
         // Sold again meanwhile: the stock stays at zero, the other buyer keeps their marker.
         let mut resold = Inventory::open(sale(1));

@@ -167,7 +167,8 @@ async fn finish(
     let status = response.status();
     let headers = response.headers_mut();
     match status {
-        StatusCode::UNAUTHORIZED => {
+        // A challenge the endpoint set itself (`/metrics` names its realm) is kept.
+        StatusCode::UNAUTHORIZED if !headers.contains_key(header::WWW_AUTHENTICATE) => {
             let challenge = if bearer_presented {
                 CHALLENGE_INVALID
             } else {

@@ -1,5 +1,6 @@
-//! With Kafka stopped, buying answers 503 with Retry-After and the reserved unit is back in
-//! stock. Its own test binary: it stops the Kafka container of its stack.
+//! With Kafka stopped, buying answers 503 with Retry-After: "nothing was taken" with the
+//! reserved unit back in stock, or, when librdkafka cannot tell in time, "outcome unknown" with
+//! the request to poll, which settles once Kafka is back. Its own test binary: it stops the Kafka container of its stack.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -13,6 +14,9 @@ async fn with_kafka_stopped_buying_returns_503_and_the_stock_is_back() {
     let stack = require_stack!();
     let mut settings = settings(stack).await;
     settings.kafka.delivery_timeout_ms = 2_000;
+    // An unknown outcome is settled by the reconciler once Kafka is back; `settled` waits 30 s.
+    settings.reconciler.interval_ms = 1_000;
+    settings.reconciler.stale_after_ms = 5_000;
     let app = start(settings).await;
     app.create_sale("phone", 10, -60, 3_600).await;
     assert_eq!(
@@ -22,22 +26,47 @@ async fn with_kafka_stopped_buying_returns_503_and_the_stock_is_back() {
 
     stack.kafka().stop().await.expect("kafka stops");
     let answer = app.buy_from("phone", "during", "10.0.0.2").await;
+    eprintln!("during, Kafka stopped: {} {}", answer.status, answer.body);
     assert_eq!(
         answer.status,
         StatusCode::SERVICE_UNAVAILABLE,
         "{}",
         answer.body
     );
-    assert_eq!(answer.body["type"], "urn:flashsale:problem:unavailable");
     assert!(answer.retry_after.unwrap() >= 1);
-    assert_eq!(
-        app.listed_remaining("phone").await,
-        9,
-        "the unit reserved for 'during' is back"
-    );
+    // Two answers are true here. Usually librdkafka knows the message never left: nothing was
+    // taken and the unit is back at once. On a starved machine its report may come too late
+    // to be sure: then the outcome is unknown, the unit stays held, and the purchase settles
+    // once Kafka is back (the reconciler re-publishes it).
+    let unknown = match answer.body["type"].as_str() {
+        Some("urn:flashsale:problem:unavailable") => {
+            assert_eq!(
+                app.listed_remaining("phone").await,
+                9,
+                "the unit reserved for 'during' is back"
+            );
+            None
+        }
+        Some("urn:flashsale:problem:outcome-unknown") => Some(
+            answer.body["requestId"]
+                .as_str()
+                .expect("an unknown outcome names the request to poll")
+                .to_owned(),
+        ),
+        other => panic!("a 503 of another type: {other:?}"),
+    };
 
     stack.kafka().start().await.expect("kafka starts");
     stack.kafka().wait_ready().await.expect("kafka ready");
+    if let Some(request_id) = unknown {
+        let settled = app.settled("during", &request_id).await;
+        eprintln!("the unknown outcome settled as {settled}");
+        if settled["status"] == "succeeded" {
+            assert_eq!(app.listed_remaining("phone").await, 8);
+            app.stop().await;
+            return;
+        }
+    }
     // The producer reconnects with a backoff; the buyer retries as Retry-After says.
     let mut retry = app.buy_from("phone", "during", "10.0.0.2").await;
     for _ in 0..30 {
@@ -49,6 +78,7 @@ async fn with_kafka_stopped_buying_returns_503_and_the_stock_is_back() {
         ))
         .await;
         retry = app.buy_from("phone", "during", "10.0.0.2").await;
+        eprintln!("retry: {} {}", retry.status, retry.body);
     }
     assert_eq!(
         retry.status,
