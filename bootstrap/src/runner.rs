@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use flashsale_application::{FlashSale, Ports};
-use flashsale_http::{HttpSettings, SalesSnapshot};
+use flashsale_http::{HttpSettings, ProblemsForUnparsable, SalesSnapshot};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{EndpointExt, Server};
 use tokio::sync::oneshot;
@@ -142,7 +142,10 @@ where
             .into_acceptor()
             .await
             .with_context(|| format!("binding {}", launch.bind))?;
-        Some(RequestDeadline::new(acceptor, REQUEST_DEADLINE))
+        Some(RequestDeadline::new(
+            ProblemsForUnparsable::new(acceptor),
+            REQUEST_DEADLINE,
+        ))
     } else {
         None
     };

@@ -1,7 +1,8 @@
 //! Abusive connections against the real binary (embedded profile), over raw TCP: a megabyte of
 //! headers is refused at once, a client trickling its headers or idling is cut off within the
 //! request deadline, and neither delays an honest client meanwhile. Headers and URIs over the
-//! server's own limits (below hyper's) are refused with problem details.
+//! server's own limits (below hyper's), and what hyper cannot parse at all, are refused with
+//! problem details.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
 
 mod embedded_binary;
@@ -99,6 +100,38 @@ fn headers_over_the_servers_limit_but_under_hypers_are_a_431_problem() {
         is_problem(&answer, "HTTP/1.1 431", "headers-too-large"),
         "{answer}"
     );
+}
+
+#[test]
+fn what_hyper_cannot_parse_is_a_problem_too() {
+    let service = start(&[]);
+    let answer = exchange(
+        &service.address,
+        b"GET /healthz HTTP/1.1 extra\r\nHost: test\r\n\r\n",
+    );
+    assert!(
+        is_problem(&answer, "HTTP/1.1 400", "bad-request"),
+        "{answer}"
+    );
+    let answer = exchange(
+        &service.address,
+        b"GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n",
+    );
+    assert!(
+        is_problem(&answer, "HTTP/1.1 400", "bad-request"),
+        "{answer}"
+    );
+    let mut request = b"GET /healthz HTTP/1.1\r\nHost: test\r\n".to_vec();
+    for n in 0..120 {
+        request.extend_from_slice(format!("x-h-{n}: 1\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    let answer = exchange(&service.address, &request);
+    assert!(
+        is_problem(&answer, "HTTP/1.1 431", "headers-too-large"),
+        "{answer}"
+    );
+    assert_eq!(honest_request(&service.address).0, "HTTP/1.1 200 OK");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! - Refused here, before routing, as problems: a URI over [`MAX_URI_BYTES`] (`414`), headers
 //!   over [`MAX_HEADER_BYTES`] in all (`431`), and a body of an operation that takes JSON whose
 //!   `Content-Type` is not `application/json` (optionally `; charset=utf-8`) (`415`). hyper
-//!   still answers what it cannot parse at all itself (see `docs/guarantees.md`).
+//!   answers what it cannot parse at all itself, made a problem by `unparsable`.
 //! - Every error raised below a handler (routing, auth, parsing, limits) becomes problem
 //!   details with the same status; every problem gets `instance` = `urn:flashsale:request:<id>`.
 //! - Every `401` carries `WWW-Authenticate: Bearer` (with `error="invalid_token"` when a bearer

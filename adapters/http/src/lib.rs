@@ -6,6 +6,7 @@
 //! - `edge`: outermost: request ids and spans, strict request limits, problem+json for every
 //!   error, `WWW-Authenticate` on `401`, `Allow` on `405`.
 //! - `request_id`: the id of one HTTP request (`X-Request-Id`).
+//! - [`ProblemsForUnparsable`]: problem details for what hyper cannot parse and answers itself.
 //! - `routes`: the routes, their templates and methods, read from the OpenAPI document.
 //! - `instrument`: times every request by route template, method and status.
 //! - [`readiness`]: what `/readyz` asks besides the snapshot (dependency checks, stopping).
@@ -36,6 +37,7 @@ mod routes;
 mod schemas;
 pub mod scrape;
 mod time;
+mod unparsable;
 mod wire;
 
 pub use app::{app, openapi_service, HttpSettings};
@@ -43,3 +45,4 @@ pub use auth::{mint_token, TokenError, TokenSecret};
 pub use catalog::{RefresherEnded, SalesSnapshot, Unready};
 pub use readiness::Readiness;
 pub use scrape::{metrics_app, RenderMetrics};
+pub use unparsable::ProblemsForUnparsable;

@@ -39,7 +39,8 @@ impl HttpRequestId {
             .then(|| Self(raw.to_owned()))
     }
 
-    fn generate() -> Self {
+    /// A new id (a UUIDv7 in 32 hex digits).
+    pub(crate) fn generate() -> Self {
         Self(uuid::Uuid::now_v7().simple().to_string())
     }
 
