@@ -40,6 +40,7 @@ async fn sigterm_answers_every_purchase_in_flight_and_refuses_only_new_connectio
     ]);
     let address = service.address.clone();
 
+    let opening = std::time::Instant::now();
     let mut held = Vec::with_capacity(IN_FLIGHT);
     for n in 0..IN_FLIGHT {
         let token = mint_token(
@@ -52,7 +53,12 @@ async fn sigterm_answers_every_purchase_in_flight_and_refuses_only_new_connectio
         let path = "/api/v1/sales/demo-phone/purchases";
         held.push(HeldPurchase::open(&address, path, &token).await);
     }
+    eprintln!(
+        "opened {IN_FLIGHT} held purchases in {:?}",
+        opening.elapsed()
+    );
     wait_until_full(&address).await;
+    eprintln!("the server was full after {:?}", opening.elapsed());
 
     let exited = tokio::task::spawn_blocking(move || service.terminate());
     wait_until_refused(&address).await;

@@ -9,13 +9,12 @@ use std::sync::atomic::Ordering::SeqCst;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::dead_letters::{dead_letters, header};
 use common::invariants::{assert_invariants, Limits};
 use common::stampede::Stampede;
 use common::{settings, start, App};
 use flashsale_kafka::dead_letter::CODE_HEADER;
 use flashsale_test_support::require_stack;
-use rdkafka::consumer::{Consumer, StreamConsumer};
-use rdkafka::message::{Headers, OwnedMessage};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Message};
 
@@ -36,38 +35,6 @@ async fn inject(app: &App, product: &str, payload: &[u8]) {
         )
         .await
         .expect("poison acknowledged");
-}
-
-/// Every message of the dead-letter topic, read until none comes for two seconds.
-async fn dead_letters(app: &App) -> Vec<OwnedMessage> {
-    let reader: StreamConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &app.settings.kafka.bootstrap_servers)
-        .set(
-            "group.id",
-            format!("{}-reader", app.settings.kafka.dead_letter_topic),
-        )
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    reader
-        .subscribe(&[&app.settings.kafka.dead_letter_topic])
-        .unwrap();
-    let mut dead = Vec::new();
-    let mut wait = PATIENCE;
-    while let Ok(Ok(message)) = tokio::time::timeout(wait, reader.recv()).await {
-        dead.push(message.detach());
-        wait = Duration::from_secs(2);
-    }
-    dead
-}
-
-fn code(message: &OwnedMessage) -> Option<String> {
-    message
-        .headers()?
-        .iter()
-        .find(|header| header.key == CODE_HEADER)
-        .and_then(|header| header.value)
-        .map(|value| String::from_utf8_lossy(value).into_owned())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -92,7 +59,10 @@ async fn poison_messages_mid_sale_are_dead_lettered_and_do_not_block_later_order
     let summary = assert_invariants(&app, "hot", &buys, Limits::default()).await;
     assert_eq!(summary.succeeded, 150, "{summary}");
     let dead = dead_letters(&app).await;
-    let codes: Vec<_> = dead.iter().map(code).collect();
+    let codes: Vec<_> = dead
+        .iter()
+        .map(|message| header(message, CODE_HEADER))
+        .collect();
     assert_eq!(
         codes,
         [Some("malformed".to_owned()), Some("malformed".to_owned())],

@@ -7,19 +7,14 @@
 
 mod common;
 
-use std::time::Duration;
-
+use common::dead_letters::{dead_letters, header};
 use common::invariants::{assert_invariants, Limits};
 use common::stampede::{Buy, Outcome};
 use common::{address_of, settings, start, App};
 use flashsale_kafka::dead_letter::{CODE_HEADER, REASON_HEADER};
 use flashsale_test_support::require_stack;
-use rdkafka::consumer::{Consumer, StreamConsumer};
-use rdkafka::message::{Headers, OwnedMessage};
-use rdkafka::{ClientConfig, Message};
+use rdkafka::Message;
 use reqwest::StatusCode;
-
-const PATIENCE: Duration = Duration::from_secs(30);
 
 /// Refuses every order of a buyer whose id starts with `cursed-`, as the database would refuse
 /// a row that breaks a rule: an error no retry can fix.
@@ -27,38 +22,6 @@ const CURSE: &str = "CREATE TRIGGER refuse_cursed BEFORE INSERT ON orders FOR EA
      BEGIN IF NEW.user_id LIKE 'cursed-%' THEN \
      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'cursed buyers may not order'; \
      END IF; END";
-
-/// Every message of the dead-letter topic, read until none comes for two seconds.
-async fn dead_letters(app: &App) -> Vec<OwnedMessage> {
-    let reader: StreamConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &app.settings.kafka.bootstrap_servers)
-        .set(
-            "group.id",
-            format!("{}-reader", app.settings.kafka.dead_letter_topic),
-        )
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    reader
-        .subscribe(&[&app.settings.kafka.dead_letter_topic])
-        .unwrap();
-    let mut dead = Vec::new();
-    let mut wait = PATIENCE;
-    while let Ok(Ok(message)) = tokio::time::timeout(wait, reader.recv()).await {
-        dead.push(message.detach());
-        wait = Duration::from_secs(2);
-    }
-    dead
-}
-
-fn header(message: &OwnedMessage, name: &str) -> String {
-    message
-        .headers()
-        .and_then(|headers| headers.iter().find(|header| header.key == name))
-        .and_then(|header| header.value)
-        .map(|value| String::from_utf8_lossy(value).into_owned())
-        .unwrap_or_default()
-}
 
 async fn buy(app: &App, user: &str, n: usize) -> Buy {
     let answer = app.buy_from("picky", user, &address_of(n)).await;
@@ -127,11 +90,14 @@ async fn orders_the_database_refuses_for_good_are_dead_lettered_and_the_partitio
     let dead = dead_letters(&app).await;
     assert_eq!(dead.len(), 2, "one dead letter per refused order");
     for message in &dead {
-        assert_eq!(header(message, CODE_HEADER), "refused-by-store");
+        assert_eq!(
+            header(message, CODE_HEADER).as_deref(),
+            Some("refused-by-store")
+        );
+        let reason = header(message, REASON_HEADER).unwrap_or_default();
         assert!(
-            header(message, REASON_HEADER).contains("cursed buyers may not order"),
-            "the store's reason: {}",
-            header(message, REASON_HEADER)
+            reason.contains("cursed buyers may not order"),
+            "the store's reason: {reason}"
         );
         let payload = String::from_utf8_lossy(message.payload().unwrap()).into_owned();
         assert!(payload.contains("cursed-"), "the order itself: {payload}");

@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::MySqlPool;
 
+pub mod dead_letters;
 pub mod invariants;
 pub mod ownership;
 pub mod stampede;
