@@ -1,10 +1,12 @@
 //! The flash sale's use cases and the ports they drive.
 //!
 //! - [`ports`]: one trait per outside need (stock gate, order queue, order store, sale catalog,
-//!   result store, rate limiter, clock, id generator, idempotency store), bundled by [`Ports`].
+//!   result store, rate limiter, clock, id generator, idempotency store), bundled by [`Ports`],
+//!   and the lease that lets one process at a time reconcile.
 //! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
 //!   own error type: place a purchase (with or without an idempotency key), process orders,
-//!   query a result, preload stock, create and list sales, reconcile, audit a sale.
+//!   query a result, preload stock, create and list sales, reconcile (one process at a time:
+//!   [`Reconciliation`]), audit a sale.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
 
@@ -24,4 +26,6 @@ pub use use_cases::{
     process_orders::{BatchReport, ProcessOrdersError},
     query_result::QueryResultError,
     reconcile::{ReconcileError, ReconcileReport},
+    reconciliation::{PassOutcome, Reconciliation, ReconciliationError, RECONCILER_LEASE},
+    republished::Republished,
 };

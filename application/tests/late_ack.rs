@@ -10,7 +10,7 @@ use std::time::Duration;
 use flashsale_application::ports::{
     Clock, KeyTimes, OrderQueue, QueueError, SaleCatalog, StockGate,
 };
-use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports};
+use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports, Republished};
 use flashsale_domain::{
     FailureReason, ProductId, PurchaseState, Quantity, Reservation, Sale, SaleWindow, Timestamp,
     UserId,
@@ -255,10 +255,16 @@ async fn reconciling_repairs_a_settled_sale_whose_gate_drifted_from_the_system_o
     service.ports().gate.release(&reservation).await.unwrap();
     assert_eq!(gate_remaining(&service).await, 3);
 
-    let report = service.reconcile(Duration::from_secs(60)).await.unwrap();
+    let report = service
+        .reconcile(Duration::from_secs(60), &mut Republished::new())
+        .await
+        .unwrap();
     assert_eq!(report.repaired_sales, 1);
     assert_eq!(gate_remaining(&service).await, 2);
     assert_eq!(database_remaining(&service).await, 2);
-    let again = service.reconcile(Duration::from_secs(60)).await.unwrap();
+    let again = service
+        .reconcile(Duration::from_secs(60), &mut Republished::new())
+        .await
+        .unwrap();
     assert_eq!(again.repaired_sales, 0, "nothing left to repair");
 }

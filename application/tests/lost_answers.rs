@@ -10,7 +10,7 @@ use std::time::Duration;
 use flashsale_application::ports::{
     Clock, KeyTimes, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
-use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports};
+use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports, Republished};
 use flashsale_domain::{
     IdempotencyKey, ProductId, PurchaseState, Quantity, Release, RequestId, Reservation,
     ReservationRequest, Sale, SaleWindow, Timestamp, UserId,
@@ -337,7 +337,11 @@ async fn an_unconfirmed_cancel_answers_outcome_unknown_and_reconciliation_makes_
         "the buyer sees it is taken"
     );
 
-    let report = h.service.reconcile(Duration::ZERO).await.unwrap();
+    let report = h
+        .service
+        .reconcile(Duration::ZERO, &mut Republished::new())
+        .await
+        .unwrap();
     assert_eq!(report.republished, 1);
     let service = h.drain().await;
     let orders = service.ports().store.orders_of(&product());

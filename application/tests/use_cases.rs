@@ -7,14 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::ports::{Clock, KeyTimes, ResultStore, StockGate};
-use flashsale_application::{FlashSale, PlacePurchaseError, QueryResultError};
+use flashsale_application::{
+    FlashSale, PassOutcome, PlacePurchaseError, QueryResultError, Reconciliation, Republished,
+};
 use flashsale_domain::{
     FailureReason, ProductId, PurchaseState, Quantity, RatePolicy, Refusal, RequestId, Reservation,
     Sale, SaleWindow, Timestamp, UserId,
 };
 use flashsale_memory::{
-    embedded, run_order_worker, Embedded, EmbeddedSettings, OrderReceiver, RateLimits, SystemClock,
-    WorkerSettings,
+    embedded, run_order_worker, Embedded, EmbeddedSettings, MemoryLease, OrderReceiver, RateLimits,
+    SystemClock, WorkerSettings,
 };
 use tokio::sync::oneshot;
 
@@ -419,11 +421,14 @@ async fn a_reservation_that_was_never_queued_is_republished_and_becomes_an_order
         .expect("reserved");
 
     let fresh = service
-        .reconcile(Duration::from_secs(60))
+        .reconcile(Duration::from_secs(60), &mut Republished::new())
         .await
         .expect("reconciled");
     assert_eq!(fresh.republished, 0, "a young reservation is left alone");
-    let report = service.reconcile(Duration::ZERO).await.expect("reconciled");
+    let report = service
+        .reconcile(Duration::ZERO, &mut Republished::new())
+        .await
+        .expect("reconciled");
     assert_eq!((report.republished, report.publish_failures), (1, 0));
     drain(stop, worker).await;
 
@@ -442,6 +447,84 @@ async fn a_reservation_that_was_never_queued_is_republished_and_becomes_an_order
         .await
         .expect("answers");
     assert!(in_flight.is_empty());
+}
+
+#[tokio::test]
+async fn a_stale_reservation_is_republished_once_per_stale_after_not_on_every_pass() {
+    // No worker: the re-published message waits in the queue, as behind a stalled consumer.
+    let (service, _receiver) = service_with(settings(unlimited(), 10_000));
+    service
+        .create_sale(open_sale("p1", 5))
+        .await
+        .expect("created");
+    let stale_after = Duration::from_secs(30);
+    let long_ago = Timestamp::from_millis(SystemClock.now().as_millis() - 45_000);
+    let request = flashsale_domain::ReservationRequest {
+        request_id: RequestId::parse("stranded").expect("valid"),
+        user_id: user(1),
+        product_id: product("p1"),
+        quantity: Quantity::ONE,
+    };
+    service
+        .ports()
+        .gate
+        .reserve(request, None, long_ago)
+        .await
+        .expect("answers")
+        .expect("reserved");
+
+    let mut republished = Republished::new();
+    let first = service
+        .reconcile(stale_after, &mut republished)
+        .await
+        .expect("reconciled");
+    assert_eq!((first.republished, first.recently_republished), (1, 0));
+    for _ in 0..3 {
+        let again = service
+            .reconcile(stale_after, &mut republished)
+            .await
+            .expect("reconciled");
+        assert_eq!((again.republished, again.recently_republished), (0, 1));
+        assert!(!again.changed_anything());
+    }
+    // Another reconciler (a process that took the lease over) has re-published nothing yet.
+    let elsewhere = service
+        .reconcile(stale_after, &mut Republished::new())
+        .await
+        .expect("reconciled");
+    assert_eq!(elsewhere.republished, 1);
+}
+
+#[tokio::test]
+async fn one_reconciliation_at_a_time_holds_the_lease_and_another_takes_over_once_it_lapses() {
+    let (service, _receiver) = service_with(settings(unlimited(), 10_000));
+    let lease = MemoryLease::new();
+    let ttl = Duration::from_millis(300);
+    let stale_after = Duration::from_secs(30);
+    let mut first = Reconciliation::new(lease.clone(), "first".into(), ttl, stale_after);
+    let mut second = Reconciliation::new(lease, "second".into(), ttl, stale_after);
+    assert!(matches!(
+        first.pass(&service).await,
+        Ok(PassOutcome::Reconciled(_))
+    ));
+    assert!(matches!(
+        second.pass(&service).await,
+        Ok(PassOutcome::HeldElsewhere)
+    ));
+    assert!(
+        matches!(first.pass(&service).await, Ok(PassOutcome::Reconciled(_))),
+        "renewed"
+    );
+    // The first process stops passing (it died): the lease lapses and the second takes over.
+    tokio::time::sleep(ttl + Duration::from_millis(100)).await;
+    assert!(matches!(
+        second.pass(&service).await,
+        Ok(PassOutcome::Reconciled(_))
+    ));
+    assert!(matches!(
+        first.pass(&service).await,
+        Ok(PassOutcome::HeldElsewhere)
+    ));
 }
 
 #[tokio::test]
@@ -466,7 +549,7 @@ async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record()
     assert!(matches!(lost, Err(PlacePurchaseError::UnknownProduct(_))));
 
     let report = amnesic
-        .reconcile(Duration::from_secs(30))
+        .reconcile(Duration::from_secs(30), &mut Republished::new())
         .await
         .expect("reconciled");
     assert_eq!(report.reloaded_sales, 1);
@@ -478,7 +561,7 @@ async fn a_stock_gate_that_lost_its_data_is_reloaded_from_the_system_of_record()
         Err(PlacePurchaseError::AlreadyPurchased { holder: Some(_) })
     ));
     let again = amnesic
-        .reconcile(Duration::from_secs(30))
+        .reconcile(Duration::from_secs(30), &mut Republished::new())
         .await
         .expect("reconciled");
     assert_eq!(

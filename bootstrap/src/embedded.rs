@@ -11,8 +11,8 @@ use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::RatePolicy;
 use flashsale_http::{HttpSettings, Readiness, TokenSecret};
 use flashsale_memory::{
-    embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, OrderReceiver, RateLimits,
-    SystemClock, WorkerSettings,
+    embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, MemoryLease, OrderReceiver,
+    RateLimits, SystemClock, WorkerSettings,
 };
 use flashsale_metrics::Measured;
 
@@ -113,8 +113,12 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
             let (stop_worker, stop_reconciler) = split_stop(stop);
-            let reconciler =
-                run_reconciler(worker_service.clone(), reconciler_settings, stop_reconciler);
+            let reconciler = run_reconciler(
+                worker_service.clone(),
+                MemoryLease::new(),
+                reconciler_settings,
+                stop_reconciler,
+            );
             let worker = run_order_worker(worker_service, receiver, worker_settings, stop_worker);
             tokio::join!(worker, reconciler);
             Ok(())

@@ -16,8 +16,8 @@ use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
 use flashsale_mysql::{MySqlSettings, MySqlStore};
 use flashsale_redis::{
-    RedisConnectionKind, RedisIdempotencyStore, RedisPool, RedisResultStore, RedisSettings,
-    RedisStockGate,
+    RedisConnectionKind, RedisIdempotencyStore, RedisLease, RedisPool, RedisResultStore,
+    RedisSettings, RedisStockGate,
 };
 
 use crate::credentials::refuse_examples;
@@ -107,6 +107,8 @@ pub struct Built {
     pub service: Arc<FlashSale<Production>>,
     /// Set once the order queue's idempotent producer has its producer id.
     pub producer_ready: Ready,
+    /// The lease the reconcilers of every process share.
+    pub lease: RedisLease,
 }
 
 /// Connects every adapter: migrations applied, scripts loaded, topics created.
@@ -150,6 +152,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
     Ok(Built {
         service: Arc::new(FlashSale::new(adapters)),
         producer_ready,
+        lease: RedisLease::new(redis),
     })
 }
 
@@ -173,6 +176,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     let Built {
         service,
         producer_ready,
+        lease,
     } = build(settings).await?;
     if settings.role.serves_api() {
         let report = service.preload_stock().await.context("preloading stock")?;
@@ -225,8 +229,12 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                     _ = on_consumer_end => {}
                 }
             });
-            let reconciler =
-                run_reconciler(worker_service.clone(), reconciler_settings, stop_reconciler);
+            let reconciler = run_reconciler(
+                worker_service.clone(),
+                lease,
+                reconciler_settings,
+                stop_reconciler,
+            );
             let consumer = async move {
                 let consumed = run_order_consumer_reporting(
                     worker_service,

@@ -9,6 +9,7 @@
 mod buckets;
 mod database;
 mod idempotency_store;
+mod lease;
 mod manual_clock;
 mod order_queue;
 mod order_worker;
@@ -19,6 +20,7 @@ mod system;
 
 pub use database::MemoryDatabase;
 pub use idempotency_store::MemoryIdempotencyStore;
+pub use lease::MemoryLease;
 pub use manual_clock::ManualClock;
 pub use order_queue::{order_queue, MemoryOrderQueue, OrderReceiver};
 pub use order_worker::{run_order_worker, WorkerSettings};

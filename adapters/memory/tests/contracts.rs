@@ -5,8 +5,8 @@ use std::time::Duration;
 use flashsale_application::ports::{GateLimits, KeyTimes};
 use flashsale_domain::RatePolicy;
 use flashsale_memory::{
-    MemoryDatabase, MemoryIdempotencyStore, MemoryRateLimiter, MemoryResultStore, MemoryStockGate,
-    SystemClock,
+    MemoryDatabase, MemoryIdempotencyStore, MemoryLease, MemoryRateLimiter, MemoryResultStore,
+    MemoryStockGate, SystemClock,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -48,4 +48,9 @@ async fn the_memory_idempotency_store_honours_the_contract() {
     };
     let store = MemoryIdempotencyStore::new(times);
     flashsale_contracts::idempotency_store_contract(store, times, "mem").await;
+}
+
+#[tokio::test]
+async fn the_memory_lease_honours_the_contract() {
+    flashsale_contracts::lease_contract(MemoryLease::new(), "mem").await;
 }

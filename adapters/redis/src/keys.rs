@@ -82,6 +82,11 @@ impl Keys {
         format!("{}{{idem:{user}}}:{key}", self.prefix)
     }
 
+    /// A lease by name (`lua/lease.lua`): one key, tagged with the lease.
+    pub fn lease(&self, name: &str) -> String {
+        format!("{}{{lease:{name}}}", self.prefix)
+    }
+
     /// A purchase result, by request.
     pub fn purchase(&self, request: &RequestId) -> String {
         format!("{}purchase:{{{request}}}", self.prefix)

@@ -28,6 +28,9 @@ pub static KEY_BEGIN: LazyLock<Script> =
 pub static KEY_FINISH: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/key_finish.lua")));
 
+/// Hold a lease by the caller's clock: `lua/lease.lua`.
+pub static LEASE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/lease.lua")));
+
 /// Loads every script, so the hot path only ever sends EVALSHA.
 ///
 /// # Errors
@@ -42,6 +45,7 @@ pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
         &*SAVE_RESULT,
         &*KEY_BEGIN,
         &*KEY_FINISH,
+        &*LEASE,
     ] {
         script.prepare_invoke().load_async(connection).await?;
     }

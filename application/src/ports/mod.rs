@@ -8,6 +8,7 @@
 mod clock;
 mod id_generator;
 mod idempotency_store;
+mod lease;
 mod order_batch;
 mod order_queue;
 mod order_store;
@@ -21,6 +22,7 @@ pub use id_generator::IdGenerator;
 pub use idempotency_store::{
     Begun, Finish, IdempotencyError, IdempotencyStore, KeyClaim, KeyOutcome, KeyTimes,
 };
+pub use lease::{Lease, LeaseError};
 pub use order_batch::{plan_batch, BatchPlan, KnownOrders};
 pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{NewOrder, OrderStore, OrderStoreError, Persisted};

@@ -9,4 +9,6 @@ pub mod preload_stock;
 pub mod process_orders;
 pub mod query_result;
 pub mod reconcile;
+pub mod reconciliation;
 pub mod reject_orders;
+pub mod republished;

@@ -6,16 +6,18 @@
 //! whose count drifted from the system of record's for a settled sale (units given back for
 //! an order that was stored after all, before settling took them again, or any other slip).
 //! Reconciling re-publishes stale in-flight reservations (processing is idempotent, so a
-//! message that did arrive is harmless), reloads every sale the gate no longer holds from the
-//! system of record, and sets the count of a sale with nothing in flight to the system of
-//! record's when they differ.
+//! message that did arrive is harmless), each at most once per `stale_after` (see
+//! [`Republished`]), reloads every sale the gate no longer holds from the system of record, and
+//! sets the count of a sale with nothing in flight to the system of record's when they differ.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::ports::{
     CatalogError, Clock, LoadOutcome, OrderQueue, Ports, SaleCatalog, SaleRecord, StockGate,
     StockGateError,
 };
+use crate::use_cases::republished::Republished;
 use crate::FlashSale;
 
 /// What one reconciliation pass did.
@@ -25,10 +27,21 @@ pub struct ReconcileReport {
     pub reloaded_sales: usize,
     /// Stale in-flight reservations queued again.
     pub republished: usize,
+    /// Stale in-flight reservations not queued again because this reconciler did so less than
+    /// `stale_after` ago (still waiting in the queue, most likely).
+    pub recently_republished: usize,
     /// Stale reservations that could not be queued (retried on the next pass).
     pub publish_failures: usize,
     /// Sales with nothing in flight whose gate count was set to the system of record's.
     pub repaired_sales: usize,
+}
+
+impl ReconcileReport {
+    /// Whether the pass changed anything or failed to (holding back a recent re-publish is
+    /// neither).
+    pub fn changed_anything(&self) -> bool {
+        self.reloaded_sales + self.republished + self.publish_failures + self.repaired_sales > 0
+    }
 }
 
 /// Why a reconciliation pass stopped.
@@ -45,8 +58,9 @@ pub enum ReconcileError {
 impl<P: Ports> FlashSale<P> {
     /// One reconciliation pass: reloads sales the gate lost, repairs the count of sales with
     /// nothing in flight whose gate and system of record disagree, then re-publishes every
-    /// in-flight reservation older than `stale_after`. Safe to run at any time and from
-    /// several processes.
+    /// in-flight reservation older than `stale_after` that `republished` does not show as
+    /// re-published less than `stale_after` ago. Safe to run at any time and from several
+    /// processes (a [`Reconciliation`](crate::Reconciliation) runs it in one at a time).
     ///
     /// After the gate lost its data, reservations still queued but not yet persisted are not
     /// in the system of record: their units look available again and their buyers may buy
@@ -58,6 +72,7 @@ impl<P: Ports> FlashSale<P> {
     pub async fn reconcile(
         &self,
         stale_after: Duration,
+        republished: &mut Republished,
     ) -> Result<ReconcileReport, ReconcileError> {
         let mut report = ReconcileReport::default();
         let sales = self.sales_with_live_stock::<ReconcileError>().await?;
@@ -77,14 +92,23 @@ impl<P: Ports> FlashSale<P> {
             }
         }
         let now = self.ports.clock.now();
+        let mut stale = HashSet::new();
         for (record, _) in &sales {
             let product = record.sale.product_id();
             for reservation in self.ports.gate.in_flight(product).await? {
                 if now.since(reservation.reserved_at) < stale_after {
                     break;
                 }
+                stale.insert(reservation.request_id.clone());
+                if !republished.due(&reservation.request_id, now, stale_after) {
+                    report.recently_republished += 1;
+                    continue;
+                }
                 match self.ports.queue.publish(&reservation).await {
-                    Ok(()) => report.republished += 1,
+                    Ok(()) => {
+                        republished.record(&reservation.request_id, now);
+                        report.republished += 1;
+                    }
                     Err(error) => {
                         // The queue is down: the next pass tries again, rather than this one
                         // waiting out a timeout per reservation.
@@ -95,6 +119,7 @@ impl<P: Ports> FlashSale<P> {
                 }
             }
         }
+        republished.keep_only(&stale);
         Ok(report)
     }
 

@@ -9,6 +9,7 @@
 mod fixtures;
 mod gate_limits;
 mod idempotency_store;
+mod lease;
 mod order_store;
 mod rate_limiter;
 mod result_store;
@@ -17,6 +18,7 @@ mod stock_gate;
 pub use fixtures::Fixtures;
 pub use gate_limits::gate_limits_contract;
 pub use idempotency_store::idempotency_store_contract;
+pub use lease::lease_contract;
 pub use order_store::order_store_contract;
 pub use rate_limiter::rate_limiter_contract;
 pub use result_store::result_store_contract;

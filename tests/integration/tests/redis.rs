@@ -15,8 +15,8 @@ use flashsale_domain::{
 };
 use flashsale_memory::SystemClock;
 use flashsale_redis::{
-    RedisConnectionKind, RedisIdempotencyStore, RedisPool, RedisResultStore, RedisSettings,
-    RedisStockGate,
+    RedisConnectionKind, RedisIdempotencyStore, RedisLease, RedisPool, RedisResultStore,
+    RedisSettings, RedisStockGate,
 };
 use flashsale_test_support::{key_prefix, require_stack, Stack};
 
@@ -63,7 +63,6 @@ async fn the_redis_result_store_honours_the_contract() {
     flashsale_contracts::result_store_contract(store, "redis").await;
 }
 
-/// A connection of the test's own, to act on Redis behind the adapters' back.
 #[tokio::test]
 async fn the_redis_idempotency_store_honours_the_contract() {
     let stack = require_stack!();
@@ -75,6 +74,14 @@ async fn the_redis_idempotency_store_honours_the_contract() {
     flashsale_contracts::idempotency_store_contract(store, times, "redis").await;
 }
 
+#[tokio::test]
+async fn the_redis_lease_honours_the_contract() {
+    let stack = require_stack!();
+    let lease = RedisLease::new(pool(stack).await);
+    flashsale_contracts::lease_contract(lease, "redis").await;
+}
+
+/// A connection of the test's own, to act on Redis behind the adapters' back.
 async fn direct(stack: &Stack) -> redis::aio::MultiplexedConnection {
     let client = redis::Client::open(stack.redis_url()).unwrap();
     client.get_multiplexed_async_connection().await.unwrap()
