@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::{FlashSale, Ports, ReconcileReport};
+use flashsale_application::{ErrorChain, FlashSale, Ports, ReconcileReport};
 
 use crate::settings::ReconcilerSection;
 
@@ -32,7 +32,7 @@ pub async fn run_reconciler<P: Ports>(
                 tracing::warn!(?report, "reconciliation repaired something");
             }
             Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "reconciliation pass failed"),
+            Err(error) => tracing::warn!(error = %ErrorChain(&error), "reconciliation pass failed"),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use flashsale_application::ports::{
-    KeyTimes, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError,
+    KeyTimes, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, PortFailure, QueueError,
 };
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::{
@@ -61,9 +61,9 @@ impl OrderStore for SwitchableStore {
     async fn persist(&self, orders: &[NewOrder]) -> Result<Vec<Persisted>, OrderStoreError> {
         if self.failing.load(Ordering::SeqCst) {
             self.refused.fetch_add(1, Ordering::SeqCst);
-            return Err(OrderStoreError::Unavailable(
-                "switched off by the test".into(),
-            ));
+            return Err(OrderStoreError::Unavailable(PortFailure::new(
+                "switched off by the test",
+            )));
         }
         self.database.persist(orders).await
     }
