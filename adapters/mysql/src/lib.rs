@@ -26,6 +26,8 @@ mod rows;
 mod settings;
 mod sql;
 mod store;
+#[cfg(test)]
+mod unreachable_tests;
 
 pub use error::MySqlError;
 pub use settings::MySqlSettings;

@@ -13,7 +13,7 @@
 
 mod failure;
 #[cfg(test)]
-mod fake_redis;
+pub(crate) mod fake_redis;
 mod managers;
 mod pool;
 mod settings;

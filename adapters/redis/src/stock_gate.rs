@@ -20,6 +20,9 @@ use crate::scripts::{LOAD, RELEASE, REPAIR, RESERVE, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
+#[cfg(test)]
+mod tests;
+
 /// How long a cancelled request stays marked: far longer than a request can be held in the
 /// network (TCP gives up retransmitting after about 15 minutes).
 const CANCEL_MARKER_TTL: Duration = Duration::from_secs(24 * 3600);
