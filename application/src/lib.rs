@@ -7,13 +7,16 @@
 //!   own error type: place a purchase (with or without an idempotency key), process orders,
 //!   query a result, preload stock, create and list sales, reconcile (one process at a time:
 //!   [`Reconciliation`]), audit a sale.
+//! - [`ErrorChain`]: how errors are logged, with every cause.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
 
+mod error_chain;
 pub mod ports;
 mod service;
 mod use_cases;
 
+pub use error_chain::ErrorChain;
 pub use ports::{Adapters, Ports};
 pub use service::FlashSale;
 pub use use_cases::{

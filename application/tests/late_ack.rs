@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::ports::{
-    Clock, KeyTimes, OrderQueue, QueueError, SaleCatalog, StockGate,
+    Clock, KeyTimes, OrderQueue, PortFailure, QueueError, SaleCatalog, StockGate,
 };
 use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports, Republished};
 use flashsale_domain::{
@@ -119,7 +119,7 @@ async fn database_remaining(service: &Service) -> u32 {
 
 #[tokio::test]
 async fn a_publish_whose_outcome_is_unknown_stays_pending_and_becomes_the_buyers_order() {
-    let (service, receiver) = service(QueueError::OutcomeUnknown("no ack".into()));
+    let (service, receiver) = service(QueueError::OutcomeUnknown(PortFailure::new("no ack")));
     service.create_sale(open_sale(3)).await.expect("created");
     let answer = service
         .place_purchase(&buyer(1), None, product(), Quantity::ONE)
@@ -150,7 +150,7 @@ async fn a_publish_whose_outcome_is_unknown_stays_pending_and_becomes_the_buyers
 
 #[tokio::test]
 async fn a_queue_failure_whose_message_arrived_ends_succeeded_and_the_gate_takes_the_unit_back() {
-    let (service, receiver) = service(QueueError::Unavailable("refused".into()));
+    let (service, receiver) = service(QueueError::Unavailable(PortFailure::new("refused")));
     service.create_sale(open_sale(3)).await.expect("created");
     let answer = service
         .place_purchase(&buyer(1), None, product(), Quantity::ONE)
@@ -195,7 +195,7 @@ async fn a_queue_failure_whose_message_arrived_ends_succeeded_and_the_gate_takes
 
 #[tokio::test]
 async fn a_buyer_finds_by_product_an_order_the_gate_and_the_results_do_not_know() {
-    let (service, receiver) = service(QueueError::OutcomeUnknown("no ack".into()));
+    let (service, receiver) = service(QueueError::OutcomeUnknown(PortFailure::new("no ack")));
     service.create_sale(open_sale(3)).await.expect("created");
     let _ = service
         .place_purchase(&buyer(1), None, product(), Quantity::ONE)
@@ -208,7 +208,7 @@ async fn a_buyer_finds_by_product_an_order_the_gate_and_the_results_do_not_know(
         gate: MemoryStockGate::default(),
         queue: LostAck {
             inner: queue,
-            answer: QueueError::Unavailable("unused".into()),
+            answer: QueueError::Unavailable(PortFailure::new("unused")),
         },
         store: service.ports().store.clone(),
         catalog: service.ports().catalog.clone(),
@@ -231,7 +231,7 @@ async fn a_buyer_finds_by_product_an_order_the_gate_and_the_results_do_not_know(
 
 #[tokio::test]
 async fn reconciling_repairs_a_settled_sale_whose_gate_drifted_from_the_system_of_record() {
-    let (service, receiver) = service(QueueError::OutcomeUnknown("no ack".into()));
+    let (service, receiver) = service(QueueError::OutcomeUnknown(PortFailure::new("no ack")));
     service.create_sale(open_sale(3)).await.expect("created");
     let Err(PlacePurchaseError::OutcomeUnknown { request_id }) = service
         .place_purchase(&buyer(1), None, product(), Quantity::ONE)

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use flashsale_application::ports::{
-    Clock, KeyTimes, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    Clock, KeyTimes, LoadOutcome, PortFailure, ReserveOutcome, StockGate, StockGateError,
+    StockSnapshot,
 };
 use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports, Republished};
 use flashsale_domain::{
@@ -65,7 +66,7 @@ impl LossyGate {
 }
 
 fn lost() -> StockGateError {
-    StockGateError::OutcomeUnknown("the answer timed out".into())
+    StockGateError::OutcomeUnknown(PortFailure::new("the answer timed out"))
 }
 
 impl StockGate for LossyGate {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::ports::Lease;
-use flashsale_application::{FlashSale, PassOutcome, Ports, Reconciliation};
+use flashsale_application::{ErrorChain, FlashSale, PassOutcome, Ports, Reconciliation};
 
 use crate::settings::ReconcilerSection;
 
@@ -57,7 +57,7 @@ pub async fn run_reconciler<P: Ports, L: Lease>(
                     holding = false;
                 }
             }
-            Err(error) => tracing::warn!(%error, "reconciliation pass failed"),
+            Err(error) => tracing::warn!(error = %ErrorChain(&error), "reconciliation pass failed"),
         }
     }
 }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context;
-use flashsale_application::{FlashSale, Ports};
+use flashsale_application::{ErrorChain, FlashSale, Ports};
 use flashsale_http::{HttpSettings, ProblemsForUnparsable, SalesSnapshot};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::{EndpointExt, Server};
@@ -96,7 +96,7 @@ impl Watched {
             name,
             ended: Box::pin(async move {
                 if let Err(error) = task.await {
-                    tracing::error!(%error, task = name, "a background task panicked");
+                    tracing::error!(error = %ErrorChain(&error), task = name, "a background task panicked");
                 }
             }),
         }

@@ -15,7 +15,7 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use flashsale_application::{FlashSale, ListSalesError, Ports, SaleView};
+use flashsale_application::{ErrorChain, FlashSale, ListSalesError, Ports, SaleView};
 use tokio::sync::{watch, Mutex};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -205,11 +205,11 @@ async fn refresh<P: Ports>(shared: &Shared<P>) {
             Ok(Arc::from(sales))
         }
         Err(error) if was_failing => {
-            tracing::debug!(%error, "listing the sales for the snapshot failed again");
+            tracing::debug!(error = %ErrorChain(&error), "listing the sales for the snapshot failed again");
             Err(failed_dependency(&error))
         }
         Err(error) => {
-            tracing::warn!(%error, "listing the sales for the snapshot failed");
+            tracing::warn!(error = %ErrorChain(&error), "listing the sales for the snapshot failed");
             Err(failed_dependency(&error))
         }
     };

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use flashsale_application::{
-    AuditSaleError, CreateSaleError, IdempotentPurchaseError, PlacePurchaseError, QueryResultError,
+    AuditSaleError, CreateSaleError, ErrorChain, IdempotentPurchaseError, PlacePurchaseError,
+    QueryResultError,
 };
 use flashsale_domain::{Refusal, RequestId};
 use validator::{ValidationError, ValidationErrors};
@@ -51,9 +52,10 @@ impl Failure {
         self.retry_after.unwrap_or(RETRY_AFTER_UNAVAILABLE)
     }
 
-    /// A dependency is down.
-    fn unavailable(error: &dyn std::error::Error) -> Self {
-        tracing::error!(error = %error, "dependency unavailable");
+    /// A dependency is down: the error is logged with its causes, the caller learns nothing
+    /// of them.
+    fn unavailable(error: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(error = %ErrorChain(error), "dependency unavailable");
         Self::new(
             ProblemType::Unavailable,
             "A dependency is unavailable; nothing was taken. Try again shortly.",

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::{pin, Pin};
 use std::sync::Arc;
 
-use flashsale_application::{FlashSale, Ports};
+use flashsale_application::{ErrorChain, FlashSale, Ports};
 use flashsale_domain::Reservation;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::{ClientConfig, TopicPartitionList};
@@ -155,11 +155,11 @@ impl<S: Future<Output = ()>> Worker<'_, S> {
                         deadline.get_or_insert_with(|| Instant::now() + self.settings.batch_wait);
                     }
                     Err(error) if batch.is_empty() => {
-                        tracing::warn!(%error, "order consumer cannot read; retrying");
+                        tracing::warn!(error = %ErrorChain(&error), "order consumer cannot read; retrying");
                         self.pause().await;
                     }
                     Err(error) => {
-                        tracing::warn!(%error, "order consumer cannot read; processing what it has");
+                        tracing::warn!(error = %ErrorChain(&error), "order consumer cannot read; processing what it has");
                         break;
                     }
                 },
@@ -234,10 +234,10 @@ impl<S: Future<Output = ()>> Worker<'_, S> {
                     let transient = error.is_transient();
                     refusals = if transient { 0 } else { refusals + 1 };
                     if refusals >= self.settings.refused_attempts.max(1) {
-                        return Stored::Refused(error.to_string());
+                        return Stored::Refused(ErrorChain(&error).to_string());
                     }
                     tracing::warn!(
-                        %error,
+                        error = %ErrorChain(&error),
                         transient,
                         size = reservations.len(),
                         "order batch failed; retrying"
@@ -273,7 +273,7 @@ impl<S: Future<Output = ()>> Worker<'_, S> {
             .reject_orders(std::slice::from_ref(reservation))
             .await
         {
-            tracing::warn!(%error, "cannot fail a refused purchase; retrying");
+            tracing::warn!(error = %ErrorChain(&error), "cannot fail a refused purchase; retrying");
             if !self.pause().await {
                 return false;
             }

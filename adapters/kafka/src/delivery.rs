@@ -31,7 +31,21 @@ pub(crate) enum Delivery {
     NotPersisted(KafkaError),
     /// It may have been written: sent, then the acknowledgement did not come (or no delivery
     /// report came at all).
-    PossiblyPersisted(String),
+    PossiblyPersisted(Unacknowledged),
+}
+
+/// Why a message that may have been written was not acknowledged.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Unacknowledged {
+    /// librdkafka reported the delivery failed, with the status "possibly persisted".
+    #[error("the delivery failed after the message was sent (possibly persisted)")]
+    Failed(#[source] KafkaError),
+    /// The producer was dropped before it reported the delivery.
+    #[error("the producer closed before reporting")]
+    ProducerClosed,
+    /// No delivery report came in time.
+    #[error("no delivery report within {0:?}")]
+    NoReport(Duration),
 }
 
 /// A producer context that records statistics (as [`StatsContext`]) and reports each
@@ -62,7 +76,7 @@ impl ProducerContext for DeliveryContext {
                 RDKafkaMsgStatus::RD_KAFKA_MSG_STATUS_NOT_PERSISTED => {
                     Delivery::NotPersisted(error.clone())
                 }
-                _ => Delivery::PossiblyPersisted(format!("{error} (possibly persisted)")),
+                _ => Delivery::PossiblyPersisted(Unacknowledged::Failed(error.clone())),
             },
         };
         // The publisher may have given up waiting; the report is then of no use.
@@ -109,9 +123,7 @@ pub(crate) async fn deliver(
     }
     match tokio::time::timeout_at(deadline.into(), receiver).await {
         Ok(Ok(delivery)) => delivery,
-        Ok(Err(_)) => Delivery::PossiblyPersisted("the producer closed before reporting".into()),
-        Err(_) => {
-            Delivery::PossiblyPersisted(format!("no delivery report within {report_within:?}"))
-        }
+        Ok(Err(_)) => Delivery::PossiblyPersisted(Unacknowledged::ProducerClosed),
+        Err(_) => Delivery::PossiblyPersisted(Unacknowledged::NoReport(report_within)),
     }
 }

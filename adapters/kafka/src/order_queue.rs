@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::ports::{OrderQueue, QueueError};
+use flashsale_application::ports::{OrderQueue, PortFailure, QueueError};
 use flashsale_domain::Reservation;
 use rdkafka::producer::ThreadedProducer;
 
@@ -64,17 +64,20 @@ impl KafkaOrderQueue {
 impl OrderQueue for KafkaOrderQueue {
     async fn publish(&self, reservation: &Reservation) -> Result<(), QueueError> {
         let inner = &*self.inner;
-        let payload = encode(reservation).map_err(|e| QueueError::Unavailable(e.to_string()))?;
+        let payload = encode(reservation).map_err(|error| {
+            QueueError::Unavailable(PortFailure::caused_by("kafka: encoding the order", error))
+        })?;
         let key = message_key(reservation);
         let report_within = inner.delivery_timeout + REPORT_GRACE;
         match deliver(&inner.producer, &inner.topic, key, &payload, report_within).await {
             Delivery::Persisted => Ok(()),
-            Delivery::NotPersisted(error) => Err(QueueError::Unavailable(format!(
-                "the order was not written: {error}"
+            Delivery::NotPersisted(error) => Err(QueueError::Unavailable(PortFailure::caused_by(
+                "kafka: the order was not written",
+                error,
             ))),
-            Delivery::PossiblyPersisted(reason) => Err(QueueError::OutcomeUnknown(format!(
-                "the order may have been written: {reason}"
-            ))),
+            Delivery::PossiblyPersisted(why) => Err(QueueError::OutcomeUnknown(
+                PortFailure::caused_by("kafka: the order may have been written", why),
+            )),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use flashsale_application::ports::{OrderQueue, QueueError};
+use flashsale_application::ports::{OrderQueue, PortFailure, QueueError};
 use flashsale_domain::Reservation;
 use tokio::sync::mpsc;
 
@@ -48,10 +48,10 @@ impl OrderQueue for MemoryOrderQueue {
             .await
             .map_err(|error| match error {
                 mpsc::error::SendTimeoutError::Timeout(_) => {
-                    QueueError::Unavailable("the order queue stayed full".into())
+                    QueueError::Unavailable(PortFailure::new("the order queue stayed full"))
                 }
                 mpsc::error::SendTimeoutError::Closed(_) => {
-                    QueueError::Unavailable("the order queue is shut down".into())
+                    QueueError::Unavailable(PortFailure::new("the order queue is shut down"))
                 }
             })
     }

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::{FlashSale, Ports};
+use flashsale_application::{ErrorChain, FlashSale, Ports};
 
 use crate::OrderReceiver;
 
@@ -56,7 +56,7 @@ pub async fn run_order_worker<P: Ports>(
                     break;
                 }
                 Err(error) => {
-                    tracing::warn!(%error, size = batch.len(), "batch failed; retrying");
+                    tracing::warn!(error = %ErrorChain(&error), size = batch.len(), "batch failed; retrying");
                     tokio::time::sleep(settings.retry_backoff).await;
                 }
             }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use flashsale_application::ports::{
-    GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    GateLimits, LoadOutcome, PortFailure, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
     Inventory, ProductId, RateDecision, Refusal, Release, RequestId, Reservation,
@@ -51,7 +51,7 @@ pub struct MemoryStockGate {
 }
 
 fn poisoned<T>(_: PoisonError<T>) -> StockGateError {
-    StockGateError::Unavailable("a stock lock was poisoned by a panic".into())
+    StockGateError::Unavailable(PortFailure::new("a stock lock was poisoned by a panic"))
 }
 
 impl MemoryStockGate {
@@ -173,7 +173,9 @@ impl StockGate for MemoryStockGate {
             snapshot.remaining,
             snapshot.buyers.iter().cloned(),
         )
-        .map_err(|error| StockGateError::Unavailable(error.to_string()))?;
+        .map_err(|error| {
+            StockGateError::Unavailable(PortFailure::caused_by("restoring the sale's stock", error))
+        })?;
         let live = LiveSale {
             inventory,
             in_flight: HashMap::new(),

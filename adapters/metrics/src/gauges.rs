@@ -8,7 +8,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use flashsale_application::ports::StockGate;
-use flashsale_application::{FlashSale, Ports};
+use flashsale_application::{ErrorChain, FlashSale, Ports};
 use tokio::task::JoinHandle;
 
 use crate::names::{GAUGE_POLL_ERRORS, RESERVATIONS_IN_FLIGHT, STOCK_REMAINING};
@@ -36,7 +36,7 @@ pub async fn poll_gauges<P: Ports>(service: &FlashSale<P>) {
     let sales = match service.list_sales().await {
         Ok(sales) => sales,
         Err(error) => {
-            tracing::debug!(%error, "cannot list sales for the stock gauges");
+            tracing::debug!(error = %ErrorChain(&error), "cannot list sales for the stock gauges");
             metrics::counter!(GAUGE_POLL_ERRORS, "gauge" => "stock_remaining").increment(1);
             return;
         }
@@ -50,7 +50,7 @@ pub async fn poll_gauges<P: Ports>(service: &FlashSale<P>) {
                 metrics::gauge!(RESERVATIONS_IN_FLIGHT, "product" => label).set(count as f64);
             }
             Err(error) => {
-                tracing::debug!(%error, %product, "cannot count reservations in flight");
+                tracing::debug!(error = %ErrorChain(&error), %product, "cannot count reservations in flight");
                 metrics::counter!(GAUGE_POLL_ERRORS, "gauge" => "reservations_in_flight")
                     .increment(1);
             }

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::ports::{
-    LoadOutcome, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError,
-    RateLimitError, RateLimiter, ReserveOutcome, ResultStore, ResultStoreError, StockGate,
-    StockGateError, StockSnapshot,
+    LoadOutcome, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, PortFailure,
+    QueueError, RateLimitError, RateLimiter, ReserveOutcome, ResultStore, ResultStoreError,
+    StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
     OrderId, ProductId, Purchase, Quantity, RateDecision, Refusal, Release, RequestId, Reservation,
@@ -116,7 +116,7 @@ pub fn new_order() -> NewOrder {
 }
 
 fn unavailable() -> StockGateError {
-    StockGateError::Unavailable("down".into())
+    StockGateError::Unavailable(PortFailure::new("down"))
 }
 
 /// A gate answering every reservation the same way, or failing every call.
@@ -222,7 +222,7 @@ impl OrderQueue for FakeQueue {
         if self.0 {
             Ok(())
         } else {
-            Err(QueueError::Unavailable("full".into()))
+            Err(QueueError::Unavailable(PortFailure::new("full")))
         }
     }
 }
@@ -247,7 +247,7 @@ impl OrderStore for FakeStore {
     async fn persist(&self, _: &[NewOrder]) -> Result<Vec<Persisted>, OrderStoreError> {
         self.0
             .clone()
-            .ok_or_else(|| OrderStoreError::Unavailable("down".into()))
+            .ok_or_else(|| OrderStoreError::Unavailable(PortFailure::new("down")))
     }
 
     async fn find_order(

@@ -1,6 +1,6 @@
 //! The adapter's errors: setting up the store, and failures inside a port call.
 
-use flashsale_application::ports::{CatalogError, OrderStoreError};
+use flashsale_application::ports::{CatalogError, OrderStoreError, PortFailure};
 
 /// Why the store could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -13,11 +13,12 @@ pub enum MySqlError {
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
-/// A failure inside one port call; it becomes the port's `Unavailable` with this message.
+/// A failure inside one port call; it becomes the port's `Unavailable` or `Refused`, whose
+/// [`PortFailure`] keeps it (and the driver's error under it) as its source.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum StoreFailure {
     /// The database refused or did not answer.
-    #[error("{during}: {source}")]
+    #[error("{during}")]
     Database {
         /// What the adapter was doing.
         during: &'static str,
@@ -79,19 +80,27 @@ impl StoreFailure {
     }
 }
 
+impl From<StoreFailure> for PortFailure {
+    /// The failure's own text, prefixed, as the context (so the port error alone says what
+    /// failed); the failure itself, with the driver's error under it, as the source.
+    fn from(failure: StoreFailure) -> Self {
+        PortFailure::caused_by(format!("mysql: {failure}"), failure)
+    }
+}
+
 impl From<StoreFailure> for OrderStoreError {
     fn from(failure: StoreFailure) -> Self {
         if failure.is_transient() {
-            OrderStoreError::Unavailable(failure.to_string())
+            OrderStoreError::Unavailable(failure.into())
         } else {
-            OrderStoreError::Refused(failure.to_string())
+            OrderStoreError::Refused(failure.into())
         }
     }
 }
 
 impl From<StoreFailure> for CatalogError {
     fn from(failure: StoreFailure) -> Self {
-        CatalogError::Unavailable(failure.to_string())
+        CatalogError::Unavailable(failure.into())
     }
 }
 

@@ -9,7 +9,8 @@
 //! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read.
 //! - `rows`: rows as read, converted into domain values without ever panicking.
 //! - `sql`: placeholders for IN-lists and multi-row inserts, chunked.
-//! - `error`: setup errors, and the failures that become the ports' `Unavailable`.
+//! - `error`: setup errors, and the failures that become the ports' `Unavailable` or
+//!   `Refused`, keeping the driver's error as their source.
 //!
 //! Statements are runtime-checked `sqlx::query` with bound values; none needs a database at
 //! build time.
@@ -25,6 +26,8 @@ mod rows;
 mod settings;
 mod sql;
 mod store;
+#[cfg(test)]
+mod unreachable_tests;
 
 pub use error::MySqlError;
 pub use settings::MySqlSettings;

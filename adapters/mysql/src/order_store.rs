@@ -15,6 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use flashsale_application::ports::{
     plan_batch, KnownOrders, NewOrder, OrderStore, OrderStoreError, Persisted,
 };
+use flashsale_application::ErrorChain;
 use flashsale_domain::{Order, ProductId, RequestId, UserId};
 use sqlx::MySqlConnection;
 
@@ -29,7 +30,7 @@ impl OrderStore for MySqlStore {
             return Ok(Vec::new());
         }
         let outcomes = persist_batch(self, orders).await.inspect_err(|failure| {
-            tracing::warn!(batch = orders.len(), error = %failure, "order batch rolled back");
+            tracing::warn!(batch = orders.len(), error = %ErrorChain(failure), "order batch rolled back");
         })?;
         Ok(outcomes)
     }

@@ -40,6 +40,12 @@ impl MySqlStore {
         MIGRATOR.run(&self.pool).await.map_err(MySqlError::Migrate)
     }
 
+    /// A store on a pool made elsewhere (a lazy one, in tests).
+    #[cfg(test)]
+    pub(crate) fn from_pool(pool: MySqlPool) -> Self {
+        Self { pool }
+    }
+
     /// The pool, for tests and checks that read the tables directly.
     pub fn pool(&self) -> &MySqlPool {
         &self.pool

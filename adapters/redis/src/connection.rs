@@ -13,7 +13,7 @@
 
 mod failure;
 #[cfg(test)]
-mod fake_redis;
+pub(crate) mod fake_redis;
 mod managers;
 mod pool;
 mod settings;
@@ -24,10 +24,11 @@ mod tests;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
+use flashsale_application::ports::PortFailure;
 use redis::aio::{ConnectionLike, ConnectionManager};
 use redis::{Cmd, Pipeline, RedisFuture, Value};
 
-use crate::error::{unavailable, RedisError};
+use crate::error::RedisError;
 use crate::keys::Keys;
 pub(crate) use failure::may_have_run;
 use managers::Managers;
@@ -148,17 +149,17 @@ impl RedisPool {
     /// A connection for one request, taken in turn from the shared ones.
     ///
     /// # Errors
-    /// A message for the ports' `Unavailable` variants when every shared connection is being
+    /// A failure for the ports' `Unavailable` variants when every shared connection is being
     /// replaced after a connection error (`Bb8` set-up): the request fails at once rather
     /// than wait.
-    pub async fn connection(&self) -> Result<PooledConnection, String> {
+    pub async fn connection(&self) -> Result<PooledConnection, PortFailure> {
         let handle = match &self.connections {
             Connections::Bb8(slots) => slots.handle().map(Handle::Bb8),
             Connections::Manager(managers) => managers.next().map(Handle::Manager),
         };
         handle
             .map(|handle| PooledConnection(SharedConnection(handle)))
-            .ok_or_else(|| unavailable("every connection is being replaced"))
+            .ok_or_else(|| PortFailure::new("redis: every connection is being replaced"))
     }
 
     /// How many times the `Bb8` set-up gave a connection back after a connection error and

@@ -1,4 +1,6 @@
-//! Errors of setting up the Redis adapters.
+//! Errors of setting up the Redis adapters, and the failures the ports report.
+
+use flashsale_application::ports::PortFailure;
 
 /// Why the Redis adapters could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -14,7 +16,14 @@ pub enum RedisError {
     TimedOut,
 }
 
-/// The message of an infrastructure failure, for the ports' `Unavailable` variants.
-pub fn unavailable(error: impl std::fmt::Display) -> String {
-    format!("redis: {error}")
+/// A command that failed while the adapter was doing `context`, for the ports' failure
+/// variants: the Redis error stays its source.
+pub(crate) fn command_failed(context: &'static str, error: redis::RedisError) -> PortFailure {
+    PortFailure::caused_by(format!("redis: {context}"), error)
+}
+
+/// A reply or a stored value the adapter cannot read (`what` says which), for the ports'
+/// failure variants.
+pub(crate) fn unreadable(what: impl std::fmt::Display) -> PortFailure {
+    PortFailure::new(format!("redis: {what}"))
 }

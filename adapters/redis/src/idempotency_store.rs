@@ -6,7 +6,7 @@ use flashsale_application::ports::{
 };
 use flashsale_domain::{IdempotencyKey, RequestId, Timestamp, UserId};
 
-use crate::error::unavailable;
+use crate::error::{command_failed, unreadable};
 use crate::key_outcome_codec::{decode, encode};
 use crate::scripts::{KEY_BEGIN, KEY_FINISH};
 use crate::RedisPool;
@@ -31,12 +31,15 @@ impl RedisIdempotencyStore {
     }
 }
 
-fn failed(error: impl std::fmt::Display) -> IdempotencyError {
-    IdempotencyError::Unavailable(unavailable(error))
+/// A command's failure while doing `context`: `Unavailable`.
+fn failed(context: &'static str) -> impl FnOnce(redis::RedisError) -> IdempotencyError {
+    move |error| IdempotencyError::Unavailable(command_failed(context, error))
 }
 
 fn begun(reply: &[String]) -> Result<Begun, IdempotencyError> {
-    let unreadable = || failed(format!("unexpected key_begin reply {reply:?}"));
+    let unreadable = || {
+        IdempotencyError::Unavailable(unreadable(format!("unexpected key_begin reply {reply:?}")))
+    };
     Ok(match reply {
         [started] if started == "started" => Begun::Started,
         [busy] if busy == "in-progress" => Begun::InProgress,
@@ -73,7 +76,7 @@ impl IdempotencyStore for RedisIdempotencyStore {
             .arg(self.ttl_ms)
             .invoke_async(&mut *connection)
             .await
-            .map_err(failed)?;
+            .map_err(failed("running key_begin.lua"))?;
         begun(&reply)
     }
 
@@ -101,7 +104,7 @@ impl IdempotencyStore for RedisIdempotencyStore {
             .arg(outcome)
             .invoke_async(&mut *connection)
             .await
-            .map_err(failed)?;
+            .map_err(failed("running key_finish.lua"))?;
         Ok(())
     }
 }

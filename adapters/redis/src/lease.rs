@@ -6,7 +6,7 @@ use std::time::Duration;
 use flashsale_application::ports::{Lease, LeaseError};
 use flashsale_domain::Timestamp;
 
-use crate::error::unavailable;
+use crate::error::command_failed;
 use crate::scripts::LEASE;
 use crate::RedisPool;
 
@@ -44,7 +44,7 @@ impl Lease for RedisLease {
             .arg(ttl_ms)
             .invoke_async(&mut *connection)
             .await
-            .map_err(|error| LeaseError::Unavailable(unavailable(error)))?;
+            .map_err(|error| LeaseError::Unavailable(command_failed("running lease.lua", error)))?;
         Ok(held == 1)
     }
 }

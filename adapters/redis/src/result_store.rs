@@ -8,7 +8,7 @@ use flashsale_application::ports::{ResultStore, ResultStoreError};
 use flashsale_domain::{ProductId, Purchase, RequestId, UserId};
 use redis::AsyncCommands;
 
-use crate::error::unavailable;
+use crate::error::command_failed;
 use crate::purchase_codec::{decode, encode};
 use crate::scripts::SAVE_RESULT;
 use crate::RedisPool;
@@ -62,8 +62,9 @@ impl RedisResultStore {
     }
 }
 
-fn failed(error: impl std::fmt::Display) -> ResultStoreError {
-    ResultStoreError::Unavailable(unavailable(error))
+/// A command's failure while doing `context`: `Unavailable`.
+fn failed(context: &'static str) -> impl FnOnce(redis::RedisError) -> ResultStoreError {
+    move |error| ResultStoreError::Unavailable(command_failed(context, error))
 }
 
 impl ResultStore for RedisResultStore {
@@ -80,7 +81,7 @@ impl ResultStore for RedisResultStore {
             .map_err(ResultStoreError::Unavailable)?;
         pipe.query_async::<()>(&mut *connection)
             .await
-            .map_err(failed)
+            .map_err(failed("saving results"))
     }
 
     async fn find(&self, request_id: &RequestId) -> Result<Option<Purchase>, ResultStoreError> {
@@ -92,7 +93,7 @@ impl ResultStore for RedisResultStore {
         let stored: Option<String> = connection
             .get(self.redis.keys().purchase(request_id))
             .await
-            .map_err(failed)?;
+            .map_err(failed("reading a result"))?;
         Ok(stored.as_deref().and_then(decode))
     }
 
@@ -110,7 +111,7 @@ impl ResultStore for RedisResultStore {
             connection
                 .get(self.redis.keys().latest_request(product_id, user_id))
                 .await
-                .map_err(failed)?
+                .map_err(failed("reading a buyer's latest request"))?
         };
         match latest.and_then(|id| RequestId::parse(id).ok()) {
             Some(request_id) => self.find(&request_id).await,

@@ -15,10 +15,13 @@ use flashsale_domain::{
 use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
-use crate::error::unavailable;
+use crate::error::{command_failed, unreadable};
 use crate::scripts::{LOAD, RELEASE, REPAIR, RESERVE, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
+
+#[cfg(test)]
+mod tests;
 
 /// How long a cancelled request stays marked: far longer than a request can be held in the
 /// network (TCP gives up retransmitting after about 15 minutes).
@@ -91,7 +94,7 @@ impl RedisStockGate {
             .arg(CANCEL_MARKER_TTL.as_millis().to_string())
             .invoke_async(&mut *connection)
             .await
-            .map_err(lost_or_failed)?;
+            .map_err(lost_or_failed("running release.lua"))?;
         Ok(if released == 1 {
             Release::Released
         } else {
@@ -121,16 +124,25 @@ impl End {
     }
 }
 
-fn failed(error: impl std::fmt::Display) -> StockGateError {
-    StockGateError::Unavailable(unavailable(error))
+/// A command's failure while doing `context`: `Unavailable`.
+fn failed(context: &'static str) -> impl FnOnce(redis::RedisError) -> StockGateError {
+    move |error| StockGateError::Unavailable(command_failed(context, error))
 }
 
-/// A command's failure: `OutcomeUnknown` when the server may have run it, else `Unavailable`.
-fn lost_or_failed(error: redis::RedisError) -> StockGateError {
-    if may_have_run(&error) {
-        StockGateError::OutcomeUnknown(unavailable(error))
-    } else {
-        failed(error)
+/// A reply or stored value the gate cannot read: `Unavailable`.
+fn unreadable_reply(what: impl std::fmt::Display) -> StockGateError {
+    StockGateError::Unavailable(unreadable(what))
+}
+
+/// A command's failure while doing `context`: `OutcomeUnknown` when the server may have run
+/// it, else `Unavailable`.
+fn lost_or_failed(context: &'static str) -> impl FnOnce(redis::RedisError) -> StockGateError {
+    move |error| {
+        if may_have_run(&error) {
+            StockGateError::OutcomeUnknown(command_failed(context, error))
+        } else {
+            StockGateError::Unavailable(command_failed(context, error))
+        }
     }
 }
 
@@ -145,13 +157,19 @@ fn refusal_of(code: &[i64]) -> Result<Option<Refusal>, StockGateError> {
             let limit = u32::try_from(*limit)
                 .ok()
                 .and_then(|l| Quantity::new(l).ok())
-                .ok_or_else(|| failed(format!("stored limit {limit} is not a quantity")))?;
+                .ok_or_else(|| {
+                    unreadable_reply(format!("stored limit {limit} is not a quantity"))
+                })?;
             Some(Refusal::AboveLimit { limit })
         }
         [-6, wait_ms] => Some(Refusal::RateLimited {
             retry_after: Duration::from_millis(u64::try_from(*wait_ms).unwrap_or(1).max(1)),
         }),
-        other => return Err(failed(format!("unexpected reserve reply {other:?}"))),
+        other => {
+            return Err(unreadable_reply(format!(
+                "unexpected reserve reply {other:?}"
+            )))
+        }
     })
 }
 
@@ -166,7 +184,7 @@ fn replayed(
     let quantity = u32::try_from(held)
         .ok()
         .and_then(|held| Quantity::new(held).ok())
-        .ok_or_else(|| failed(format!("stored quantity {held} is not a quantity")))?;
+        .ok_or_else(|| unreadable_reply(format!("stored quantity {held} is not a quantity")))?;
     Ok(Ok(Reservation {
         request_id: request.request_id,
         user_id: request.user_id,
@@ -223,7 +241,7 @@ impl StockGate for RedisStockGate {
             .arg(buyer_burst)
             .invoke_async(&mut *connection)
             .await
-            .map_err(lost_or_failed)?;
+            .map_err(lost_or_failed("running reserve.lua"))?;
         match reply.as_slice() {
             [-5] => return Err(StockGateError::UnknownProduct(request.product_id)),
             [2, held, rest @ ..] => return replayed(request, *held, rest.first().copied(), now),
@@ -255,11 +273,12 @@ impl StockGate for RedisStockGate {
         let record: Option<String> = connection
             .hget(self.redis.keys().in_flight(product), request.as_str())
             .await
-            .map_err(failed)?;
+            .map_err(failed("reading an in-flight record"))?;
         record
             .map(|record| {
-                in_flight_record(product, request.as_str(), &record)
-                    .ok_or_else(|| failed(format!("unreadable in-flight record {request}")))
+                in_flight_record(product, request.as_str(), &record).ok_or_else(|| {
+                    unreadable_reply(format!("unreadable in-flight record {request}"))
+                })
             })
             .transpose()
     }
@@ -273,7 +292,7 @@ impl StockGate for RedisStockGate {
         let marker: Option<String> = connection
             .hget(self.redis.keys().buyers(product), user.as_str())
             .await
-            .map_err(failed)?;
+            .map_err(failed("reading a buyer's marker"))?;
         // The marker is `request:quantity`, as written by lua/reserve.lua and lua/load.lua.
         marker
             .map(|marker| {
@@ -281,7 +300,7 @@ impl StockGate for RedisStockGate {
                     .split(':')
                     .next()
                     .and_then(|request| RequestId::parse(request).ok())
-                    .ok_or_else(|| failed(format!("unreadable buyer marker of {user}")))
+                    .ok_or_else(|| unreadable_reply(format!("unreadable buyer marker of {user}")))
             })
             .transpose()
     }
@@ -291,7 +310,7 @@ impl StockGate for RedisStockGate {
         connection
             .hlen(self.redis.keys().in_flight(product))
             .await
-            .map_err(failed)
+            .map_err(failed("counting the in-flight records"))
     }
 
     async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
@@ -348,7 +367,7 @@ impl StockGate for RedisStockGate {
         let mut connection = self.connection().await?;
         pipe.query_async::<()>(&mut *connection)
             .await
-            .map_err(failed)
+            .map_err(failed("running settle.lua"))
     }
 
     async fn load(&self, snapshot: &StockSnapshot) -> Result<LoadOutcome, StockGateError> {
@@ -375,7 +394,7 @@ impl StockGate for RedisStockGate {
         let loaded: i64 = invocation
             .invoke_async(&mut *connection)
             .await
-            .map_err(failed)?;
+            .map_err(failed("running load.lua"))?;
         Ok(if loaded == 1 {
             LoadOutcome::Loaded
         } else {
@@ -388,12 +407,13 @@ impl StockGate for RedisStockGate {
         let records: Vec<(String, String)> = connection
             .hgetall(self.redis.keys().in_flight(product))
             .await
-            .map_err(failed)?;
+            .map_err(failed("reading the in-flight records"))?;
         let mut reservations = records
             .iter()
             .map(|(request, record)| {
-                in_flight_record(product, request, record)
-                    .ok_or_else(|| failed(format!("unreadable in-flight record {request}")))
+                in_flight_record(product, request, record).ok_or_else(|| {
+                    unreadable_reply(format!("unreadable in-flight record {request}"))
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         reservations.sort_by_key(|r| r.reserved_at);
@@ -417,7 +437,7 @@ impl StockGate for RedisStockGate {
             .arg(product.as_str())
             .invoke_async(&mut *connection)
             .await
-            .map_err(failed)?;
+            .map_err(failed("running repair.lua"))?;
         Ok(repaired == 1)
     }
 
@@ -431,7 +451,10 @@ impl StockGate for RedisStockGate {
             pipe.hget(keys.sale(product), "remaining");
         }
         let mut connection = self.connection().await?;
-        let counts: Vec<Option<u32>> = pipe.query_async(&mut *connection).await.map_err(failed)?;
+        let counts: Vec<Option<u32>> = pipe
+            .query_async(&mut *connection)
+            .await
+            .map_err(failed("reading the units left"))?;
         Ok(counts)
     }
 }

@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use flashsale_domain::{IdempotencyKey, Refusal, RequestId, Timestamp, UserId};
 
+use super::PortFailure;
+
 /// Why the idempotency store could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdempotencyError {
     /// The backing store did not answer; nothing is known to have changed.
     #[error("the idempotency store is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
 }
 
 /// How long records live, fixed per store.

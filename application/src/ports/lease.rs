@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use flashsale_domain::Timestamp;
 
+use super::PortFailure;
+
 /// Why a lease could not be asked for.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LeaseError {
     /// The backing store did not answer: the caller does not know whether it holds the lease
     /// and must act as if it did not.
     #[error("the lease store is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
 }
 
 /// Named leases shared by every process of a deployment.

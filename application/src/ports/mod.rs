@@ -3,9 +3,11 @@
 //! Every trait is implemented by the in-memory adapter (the embedded default) and by an
 //! infrastructure adapter (Redis, Kafka, MySQL). Methods return `Send` futures so the use cases
 //! run on any multi-threaded executor; each method's `# Errors` says which variant an adapter
-//! must return in which case.
+//! must return in which case. Their failure variants carry a [`PortFailure`]: what the adapter
+//! was doing, with the error it met as its source.
 
 mod clock;
+mod failure;
 mod id_generator;
 mod idempotency_store;
 mod lease;
@@ -18,6 +20,7 @@ mod sale_catalog;
 mod stock_gate;
 
 pub use clock::Clock;
+pub use failure::PortFailure;
 pub use id_generator::IdGenerator;
 pub use idempotency_store::{
     Begun, Finish, IdempotencyError, IdempotencyStore, KeyClaim, KeyOutcome, KeyTimes,

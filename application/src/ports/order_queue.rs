@@ -4,18 +4,20 @@ use std::future::Future;
 
 use flashsale_domain::Reservation;
 
+use super::PortFailure;
+
 /// Why a reservation could not be queued, split by what the caller may conclude.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueueError {
     /// The message certainly did not reach the queue (refused, never sent): the caller may
     /// release the reservation and tell the buyer nothing was taken.
     #[error("the order queue is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
     /// The message may or may not have reached the queue (sent, then no acknowledgement): the
     /// caller must not tell the buyer nothing was taken, and keeps the reservation in flight
     /// (reconciliation re-publishes it; processing is idempotent).
     #[error("the order queue may hold the order or not: {0}")]
-    OutcomeUnknown(String),
+    OutcomeUnknown(#[source] PortFailure),
 }
 
 /// Publishes accepted reservations; a worker on the other side drives

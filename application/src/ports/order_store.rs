@@ -6,6 +6,8 @@ use flashsale_domain::{
     FailureReason, Order, OrderId, ProductId, RequestId, Reservation, Timestamp, UserId,
 };
 
+use super::PortFailure;
+
 /// A reservation to persist as an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrder {
@@ -35,11 +37,11 @@ pub enum OrderStoreError {
     /// The database did not answer, or rolled the transaction back for a reason that may pass
     /// (a deadlock, a lock wait timeout, a lost connection): retrying may succeed.
     #[error("the order store is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
     /// The database refused the batch for a reason retrying cannot fix (a constraint, a
     /// trigger, a value it does not accept, a row the domain refuses).
     #[error("the order store refuses the batch: {0}")]
-    Refused(String),
+    Refused(#[source] PortFailure),
 }
 
 impl OrderStoreError {

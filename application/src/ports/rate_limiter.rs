@@ -10,12 +10,14 @@ use std::net::IpAddr;
 
 use flashsale_domain::RateDecision;
 
+use super::PortFailure;
+
 /// Why the limiter could not decide.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RateLimitError {
     /// The backing store did not answer.
     #[error("the rate limiter is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
 }
 
 /// Decides whether a client's request may pass.

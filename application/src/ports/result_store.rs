@@ -4,12 +4,14 @@ use std::future::Future;
 
 use flashsale_domain::{ProductId, Purchase, RequestId, UserId};
 
+use super::PortFailure;
+
 /// Why the result store could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResultStoreError {
     /// The backing store did not answer.
     #[error("the result store is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
 }
 
 /// Keeps final purchase records by request id and by (user, product), for a limited time. A

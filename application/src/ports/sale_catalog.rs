@@ -4,6 +4,8 @@ use std::future::Future;
 
 use flashsale_domain::{ProductId, Quantity, RequestId, Sale, UserId};
 
+use super::PortFailure;
+
 /// A sale with the stock the system of record still has for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaleRecord {
@@ -51,7 +53,7 @@ pub enum CatalogError {
     AlreadyExists,
     /// The database did not answer.
     #[error("the sale catalog is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
 }
 
 /// Stores sales.

@@ -8,7 +8,7 @@ use flashsale_domain::{
     UserId,
 };
 
-use super::StockSnapshot;
+use super::{PortFailure, StockSnapshot};
 
 /// A reservation, or the reason nothing was taken.
 pub type ReserveOutcome = Result<Reservation, Refusal>;
@@ -41,11 +41,11 @@ pub enum StockGateError {
     /// The gate's backing store could not be asked (no connection, connection refused) or
     /// refused the command: it certainly did not carry the operation out.
     #[error("the stock gate is unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(#[source] PortFailure),
     /// The operation was sent but its answer was lost (a timeout, a connection reset or closed
     /// while waiting): the store may or may not have carried it out.
     #[error("the stock gate's answer was lost: {0}")]
-    OutcomeUnknown(String),
+    OutcomeUnknown(#[source] PortFailure),
     /// The request was [cancelled](StockGate::cancel) after its answer was given up for lost:
     /// it takes nothing, ever. A buyer who still wants the unit buys with a new request.
     #[error("request {0} was cancelled; it takes nothing")]

@@ -13,7 +13,7 @@ use crate::ports::{
     Clock, IdGenerator, OrderQueue, Ports, QueueError, RateLimitError, RateLimiter, ResultStore,
     StockGate, StockGateError,
 };
-use crate::FlashSale;
+use crate::{ErrorChain, FlashSale};
 
 /// A purchase that took stock and is queued; its result can be polled by `request_id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,8 +133,8 @@ impl<P: Ports> FlashSale<P> {
             Err(StockGateError::UnknownProduct(product)) => {
                 return Err(PlacePurchaseError::UnknownProduct(product))
             }
-            Err(StockGateError::OutcomeUnknown(cause)) => {
-                return Err(self.cancel_lost(request, now, cause).await)
+            Err(lost @ StockGateError::OutcomeUnknown(_)) => {
+                return Err(self.cancel_lost(request, now, lost).await)
             }
             Err(other) => return Err(PlacePurchaseError::Gate(other)),
         };
@@ -153,12 +153,12 @@ impl<P: Ports> FlashSale<P> {
         match self.ports.queue.publish(&reservation).await {
             Ok(()) => {}
             Err(error @ QueueError::Unavailable(_)) => {
-                tracing::warn!(%error, request_id = %reservation.request_id, "publish failed; releasing");
+                tracing::warn!(error = %ErrorChain(&error), request_id = %reservation.request_id, "publish failed; releasing");
                 self.undo(&reservation).await;
                 return Err(PlacePurchaseError::QueueUnavailable);
             }
             Err(error @ QueueError::OutcomeUnknown(_)) => {
-                tracing::warn!(%error, request_id = %reservation.request_id, "publish outcome unknown; the purchase stays pending");
+                tracing::warn!(error = %ErrorChain(&error), request_id = %reservation.request_id, "publish outcome unknown; the purchase stays pending");
                 return Err(PlacePurchaseError::OutcomeUnknown {
                     request_id: reservation.request_id,
                 });
@@ -186,7 +186,7 @@ impl<P: Ports> FlashSale<P> {
         &self,
         request: ReservationRequest,
         now: Timestamp,
-        cause: String,
+        lost: StockGateError,
     ) -> PlacePurchaseError {
         let reservation = Reservation {
             request_id: request.request_id,
@@ -198,11 +198,11 @@ impl<P: Ports> FlashSale<P> {
         let request_id = reservation.request_id.clone();
         match self.ports.gate.cancel(&reservation).await {
             Ok(release) => {
-                tracing::warn!(%cause, %request_id, ?release, "reserve answer lost; request cancelled");
+                tracing::warn!(cause = %ErrorChain(&lost), %request_id, ?release, "reserve answer lost; request cancelled");
                 PlacePurchaseError::Gate(StockGateError::Cancelled(request_id))
             }
             Err(error) => {
-                tracing::error!(%cause, %error, %request_id, "reserve answer lost and cancel failed; outcome unknown");
+                tracing::error!(cause = %ErrorChain(&lost), error = %ErrorChain(&error), %request_id, "reserve answer lost and cancel failed; outcome unknown");
                 PlacePurchaseError::OutcomeUnknown { request_id }
             }
         }
@@ -216,11 +216,11 @@ impl<P: Ports> FlashSale<P> {
         let mut purchase = Purchase::accepted(reservation);
         if purchase.fail(FailureReason::QueueUnavailable).is_ok() {
             if let Err(error) = self.ports.results.save(&[purchase]).await {
-                tracing::error!(%error, request_id = %reservation.request_id, "result not saved");
+                tracing::error!(error = %ErrorChain(&error), request_id = %reservation.request_id, "result not saved");
             }
         }
         if let Err(error) = self.ports.gate.withdraw(reservation).await {
-            tracing::error!(%error, request_id = %reservation.request_id, "release failed");
+            tracing::error!(error = %ErrorChain(&error), request_id = %reservation.request_id, "release failed");
         }
     }
 }

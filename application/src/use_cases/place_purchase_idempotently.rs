@@ -13,7 +13,7 @@ use crate::ports::{
     Ports, StockGate, StockGateError,
 };
 use crate::use_cases::place_purchase::{Accepted, PlacePurchaseError};
-use crate::FlashSale;
+use crate::{ErrorChain, FlashSale};
 
 /// Why a purchase under an idempotency key was not accepted.
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +103,7 @@ impl<P: Ports> FlashSale<P> {
             .await
         {
             // The record stays held until its lease runs out; then a retry resumes it.
-            tracing::warn!(%error, %request_id, "idempotency record not finished");
+            tracing::warn!(error = %ErrorChain(&error), %request_id, "idempotency record not finished");
         }
         result.map_err(Into::into)
     }

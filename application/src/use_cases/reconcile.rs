@@ -18,7 +18,7 @@ use crate::ports::{
     StockGateError,
 };
 use crate::use_cases::republished::Republished;
-use crate::FlashSale;
+use crate::{ErrorChain, FlashSale};
 
 /// What one reconciliation pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -112,7 +112,7 @@ impl<P: Ports> FlashSale<P> {
                     Err(error) => {
                         // The queue is down: the next pass tries again, rather than this one
                         // waiting out a timeout per reservation.
-                        tracing::warn!(%error, request_id = %reservation.request_id, "republish failed");
+                        tracing::warn!(error = %ErrorChain(&error), request_id = %reservation.request_id, "republish failed");
                         report.publish_failures += 1;
                         break;
                     }

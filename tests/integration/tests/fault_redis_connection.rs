@@ -37,7 +37,7 @@ async fn pool(stack: &Stack) -> RedisPool {
 
 async fn count(pool: &RedisPool) -> Result<i64, String> {
     let key = format!("{}connection-probe", key_prefix());
-    let mut connection = pool.connection().await?;
+    let mut connection = pool.connection().await.map_err(|e| e.to_string())?;
     script()
         .key(key)
         .invoke_async(&mut *connection)

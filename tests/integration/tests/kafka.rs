@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use flashsale_application::ports::{
-    KeyTimes, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, QueueError,
+    KeyTimes, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, PortFailure, QueueError,
 };
-use flashsale_application::{Adapters, FlashSale, Ports};
+use flashsale_application::{Adapters, ErrorChain, FlashSale, Ports};
 use flashsale_domain::{
     ProductId, PurchaseState, Quantity, RequestId, Reservation, Sale, SaleWindow, Timestamp, UserId,
 };
@@ -61,9 +61,9 @@ impl OrderStore for SwitchableStore {
     async fn persist(&self, orders: &[NewOrder]) -> Result<Vec<Persisted>, OrderStoreError> {
         if self.failing.load(Ordering::SeqCst) {
             self.refused.fetch_add(1, Ordering::SeqCst);
-            return Err(OrderStoreError::Unavailable(
-                "switched off by the test".into(),
-            ));
+            return Err(OrderStoreError::Unavailable(PortFailure::new(
+                "switched off by the test",
+            )));
         }
         self.database.persist(orders).await
     }
@@ -587,6 +587,17 @@ async fn publishing_to_an_unreachable_broker_fails_within_the_delivery_timeout()
     assert!(
         elapsed < Duration::from_millis(2_500),
         "returned after {elapsed:?}"
+    );
+    let error = published.unwrap_err();
+    let kafka_cause =
+        std::iter::successors(Some(&error as &(dyn std::error::Error + 'static)), |&e| {
+            e.source()
+        })
+        .find_map(|e| e.downcast_ref::<rdkafka::error::KafkaError>());
+    assert!(
+        kafka_cause.is_some(),
+        "librdkafka's error is kept as a source: {}",
+        ErrorChain(&error)
     );
 }
 

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use flashsale_application::ports::{
     CatalogError, NewOrder, OrderStore, OrderStoreError, Persisted, SaleCatalog,
 };
+use flashsale_application::ErrorChain;
 use flashsale_contracts::{order_store_contract, Fixtures};
 use flashsale_domain::{FailureReason, OrderId, ProductId, Reservation, Timestamp};
 use flashsale_mysql::{MySqlSettings, MySqlStore};
@@ -49,6 +50,11 @@ async fn persist_retrying(store: &MySqlStore, batch: &[NewOrder]) -> (Vec<Persis
             }
         }
     }
+}
+
+/// Whether `error` or one of its sources is a `T`.
+fn has_cause<T: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(error), |&e| e.source()).any(|e| e.is::<T>())
 }
 
 async fn remaining_of(store: &MySqlStore, product: &ProductId) -> u32 {
@@ -235,9 +241,14 @@ async fn a_batch_of_two_thousand_is_one_transaction_across_its_chunks() {
         ),
         Err(error) => error,
     };
+    let chain = ErrorChain(&error).to_string();
     assert!(
-        matches!(&error, OrderStoreError::Refused(m) if m.contains("Duplicate")),
-        "{error}"
+        matches!(&error, OrderStoreError::Refused(_)) && chain.contains("Duplicate"),
+        "{chain}"
+    );
+    assert!(
+        has_cause::<sqlx::Error>(&error),
+        "the driver's error is kept as a source: {error:?}"
     );
     assert_eq!(remaining_of(&store, &products[0]).await, 700, "rolled back");
     assert_eq!(remaining_of(&store, &products[1]).await, 999, "rolled back");
@@ -328,7 +339,8 @@ async fn a_stored_value_the_domain_refuses_makes_the_store_unavailable_not_panic
 
     let listed = store.list().await;
     assert!(
-        matches!(&listed, Err(CatalogError::Unavailable(m)) if m.contains("bad")),
+        matches!(&listed, Err(error @ CatalogError::Unavailable(_))
+            if ErrorChain(error).to_string().contains("bad")),
         "{listed:?}"
     );
     assert!(matches!(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::ports::{
-    CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot,
+    CatalogError, OrderAudit, PortFailure, SaleCatalog, SaleRecord, StockSnapshot,
 };
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::{ProductId, Sale};
@@ -37,7 +37,7 @@ impl SaleCatalog for CountingCatalog {
     async fn list(&self) -> Result<Vec<SaleRecord>, CatalogError> {
         self.lists.fetch_add(1, Ordering::SeqCst);
         if self.failing.load(Ordering::SeqCst) {
-            return Err(CatalogError::Unavailable("told to fail".into()));
+            return Err(CatalogError::Unavailable(PortFailure::new("told to fail")));
         }
         self.inner.list().await
     }
@@ -48,7 +48,7 @@ impl SaleCatalog for CountingCatalog {
 
     async fn audit(&self, product: &ProductId) -> Result<Option<OrderAudit>, CatalogError> {
         if self.failing.load(Ordering::SeqCst) {
-            return Err(CatalogError::Unavailable("told to fail".into()));
+            return Err(CatalogError::Unavailable(PortFailure::new("told to fail")));
         }
         self.inner.audit(product).await
     }

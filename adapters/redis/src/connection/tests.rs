@@ -20,7 +20,7 @@ fn settings(url: String, pool_size: u32, connection: RedisConnectionKind) -> Red
 }
 
 async fn get(pool: &RedisPool) -> Result<String, String> {
-    let mut connection = pool.connection().await?;
+    let mut connection = pool.connection().await.map_err(|e| e.to_string())?;
     redis::cmd("GET")
         .arg("key")
         .query_async(&mut *connection)
