@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use flashsale_application::{Adapters, FlashSale, Ports};
+use flashsale_application::{Adapters, ErrorChain, FlashSale, Ports};
 use flashsale_http::Readiness;
 use flashsale_kafka::{
-    ensure_topics, run_order_consumer_reporting, KafkaOrderQueue, KafkaSettings, Ready,
+    check_topics, ensure_topics, run_order_consumer_reporting, KafkaOrderQueue, KafkaSettings,
+    Ready,
 };
 use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
@@ -52,6 +53,9 @@ pub fn kafka_settings(settings: &Settings) -> KafkaSettings {
         partitions: section.partitions,
         replication_factor: section.replication_factor,
         group_id: section.group_id.clone(),
+        group_instance_id: Some(section.group_instance_id.trim().to_owned())
+            .filter(|instance| !instance.is_empty()),
+        session_timeout: Duration::from_millis(section.session_timeout_ms),
         delivery_timeout: Duration::from_millis(section.delivery_timeout_ms),
         linger: Duration::from_millis(section.linger_ms),
         batch_size: settings.worker.batch_size,
@@ -125,6 +129,16 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
     ensure_topics(&kafka)
         .await
         .context("creating Kafka topics")?;
+    match check_topics(&kafka).await {
+        Ok(shortfalls) => {
+            for shortfall in shortfalls {
+                tracing::warn!(%shortfall, "a Kafka topic is weaker than configured");
+            }
+        }
+        Err(error) => {
+            tracing::warn!(error = %ErrorChain(&error), "cannot check the Kafka topics' durability");
+        }
+    }
     let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
     let producer_ready = queue.ready();
     let limits = rate_limits(&settings.rate_limit)?;

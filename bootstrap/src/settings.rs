@@ -227,6 +227,10 @@ pub struct KafkaSection {
     pub replication_factor: i32,
     /// The workers' consumer group.
     pub group_id: String,
+    /// This worker's static member name in the group; empty for dynamic membership.
+    pub group_instance_id: String,
+    /// How long the group waits for a silent member.
+    pub session_timeout_ms: u64,
     /// `client.id`.
     pub client_id: String,
     /// Longest wait for the broker's acknowledgement.

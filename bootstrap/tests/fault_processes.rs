@@ -44,7 +44,11 @@ async fn wait_for_count(db: &MySqlPool, sql: &str, at_least: i64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_worker_killed_with_sigkill_mid_batch_and_restarted_loses_and_duplicates_nothing() {
     let stack = require_stack!();
-    let worker_settings = settings(stack).await;
+    let mut worker_settings = settings(stack).await;
+    // A static member whose session outlasts the test: only static membership can give the
+    // restarted worker its partitions back in time.
+    worker_settings.kafka.group_instance_id = "worker-1".into();
+    worker_settings.kafka.session_timeout_ms = 240_000;
     let mut api_settings = worker_settings.clone();
     api_settings.role = Role::Api;
     let app = Arc::new(start(api_settings).await);
@@ -75,8 +79,9 @@ async fn a_worker_killed_with_sigkill_mid_batch_and_restarted_loses_and_duplicat
     lock.rollback().await.unwrap();
     let accepted_at_kill = load.counts().accepted.load(SeqCst);
 
-    // Buyers keep coming while no worker runs; then a new worker takes over the partitions
-    // (after the killed member's session expires) and gets the uncommitted batch again.
+    // Buyers keep coming while no worker runs; then the worker restarted under the same static
+    // member name takes its partitions back at once (the killed member's session would last
+    // four minutes, past the drain's patience) and gets the uncommitted batch again.
     load.wait_until("more buyers while no worker runs", MINUTE, |c| {
         c.accepted.load(SeqCst) >= accepted_at_kill + 10 || c.sold_out.load(SeqCst) > 0
     })

@@ -68,13 +68,22 @@ pub async fn run_order_consumer_reporting<P: Ports>(
     ready: Ready,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), KafkaError> {
-    let consumer: StreamConsumer<StatsContext> = ClientConfig::new()
+    let mut config = ClientConfig::new();
+    config
         .set("bootstrap.servers", &settings.bootstrap_servers)
         .set("client.id", &settings.client_id)
         .set("group.id", &settings.group_id)
+        .set(
+            "session.timeout.ms",
+            settings.session_timeout.as_millis().to_string(),
+        )
         .set("enable.auto.commit", "false")
         .set("auto.offset.reset", "earliest")
-        .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
+        .set("statistics.interval.ms", STATISTICS_INTERVAL_MS);
+    if let Some(instance) = &settings.group_instance_id {
+        config.set("group.instance.id", instance);
+    }
+    let consumer: StreamConsumer<StatsContext> = config
         .create_with_context(StatsContext::consumer(ready))
         .map_err(|source| KafkaError::Client {
             role: "consumer",

@@ -3,7 +3,8 @@
 //! Layout:
 //! - [`settings`]: [`KafkaSettings`], everything configurable.
 //! - [`codec`]: the v1 order message (JSON, keyed by product id) and its validation.
-//! - [`ensure_topics`]: creates the orders and dead-letter topics when missing.
+//! - [`ensure_topics`]: creates the orders and dead-letter topics when missing;
+//!   [`check_topics`] reports how existing ones fall short of the settings.
 //! - [`KafkaOrderQueue`]: the [`OrderQueue`](flashsale_application::ports::OrderQueue) port,
 //!   publishing and awaiting the broker's acknowledgement; `delivery` reads librdkafka's
 //!   persistence status of a failed message, so "not written" and "unknown" stay apart.
@@ -20,6 +21,7 @@ pub mod codec;
 mod consumer;
 pub mod dead_letter;
 mod delivery;
+mod durability;
 mod error;
 mod order_queue;
 mod producer;
@@ -30,6 +32,7 @@ mod topics;
 
 pub use codec::{DecodeError, OrderMessage};
 pub use consumer::{run_order_consumer, run_order_consumer_reporting};
+pub use durability::{check_topics, shortfalls, TopicShape, TopicShortfall};
 pub use error::KafkaError;
 pub use order_queue::KafkaOrderQueue;
 pub use ready::Ready;

@@ -18,6 +18,14 @@ pub struct KafkaSettings {
     pub replication_factor: i32,
     /// The consumer group of the order workers.
     pub group_id: String,
+    /// This worker's static member name in the group (`group.instance.id`), stable across its
+    /// restarts; `None` for dynamic membership. A static member restarted within
+    /// `session_timeout` gets its partitions back at once, without a rebalance; one that stops
+    /// for good holds its partitions until `session_timeout` has passed.
+    pub group_instance_id: Option<String>,
+    /// How long the group waits for a silent member before giving its partitions to others
+    /// (`session.timeout.ms`).
+    pub session_timeout: Duration,
     /// How long `publish` (and each dead-letter write) may wait for the broker's acknowledgement
     /// before failing; also librdkafka's `message.timeout.ms`. Must exceed `linger`.
     pub delivery_timeout: Duration,
@@ -39,7 +47,8 @@ pub struct KafkaSettings {
 impl KafkaSettings {
     /// Settings for these brokers with the documented defaults: topics `flashsale.orders` and
     /// `flashsale.orders.dead-letter`, 12 partitions, replication 1 (raise it to 3 in
-    /// production), group `flashsale-order-workers`, 5 s delivery timeout, 5 ms linger,
+    /// production), group `flashsale-order-workers` with dynamic membership and a 45 s session
+    /// timeout, 5 s delivery timeout, 5 ms linger,
     /// batches of up to 500 reservations filled for at most 20 ms, 500 ms retry backoff, 3
     /// attempts at a batch the order store refuses for good.
     pub fn new(bootstrap_servers: impl Into<String>) -> Self {
@@ -50,6 +59,8 @@ impl KafkaSettings {
             partitions: 12,
             replication_factor: 1,
             group_id: "flashsale-order-workers".to_owned(),
+            group_instance_id: None,
+            session_timeout: Duration::from_secs(45),
             delivery_timeout: Duration::from_secs(5),
             linger: Duration::from_millis(5),
             batch_size: 500,

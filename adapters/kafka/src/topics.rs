@@ -9,6 +9,29 @@ use rdkafka::ClientConfig;
 
 use crate::{KafkaError, KafkaSettings};
 
+/// `min.insync.replicas` of topics replicated at least three times.
+const MIN_INSYNC_REPLICAS: i32 = 2;
+
+/// The `min.insync.replicas` the topics should have with this replication factor: 2 from a
+/// factor of 3 on (acknowledged messages survive one broker lost), none required below.
+pub(crate) fn wanted_min_insync_replicas(replication_factor: i32) -> Option<i32> {
+    (replication_factor >= 3).then_some(MIN_INSYNC_REPLICAS)
+}
+
+/// An admin client for these brokers.
+pub(crate) fn admin_client(
+    settings: &KafkaSettings,
+) -> Result<AdminClient<DefaultClientContext>, KafkaError> {
+    ClientConfig::new()
+        .set("bootstrap.servers", &settings.bootstrap_servers)
+        .set("client.id", &settings.client_id)
+        .create()
+        .map_err(|source| KafkaError::Client {
+            role: "admin client",
+            source,
+        })
+}
+
 /// How long the broker may take to create the topics.
 const CREATE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -21,14 +44,7 @@ const CREATE_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`KafkaError::Client`] when the admin client cannot be created; [`KafkaError::Topic`] when the
 /// request fails or the broker refuses a topic for another reason than that it exists.
 pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
-    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
-        .set("bootstrap.servers", &settings.bootstrap_servers)
-        .set("client.id", &settings.client_id)
-        .create()
-        .map_err(|source| KafkaError::Client {
-            role: "admin client",
-            source,
-        })?;
+    let admin = admin_client(settings)?;
     let topics: Vec<NewTopic<'_>> = [&settings.topic, &settings.dead_letter_topic]
         .into_iter()
         .map(|name| {
@@ -37,10 +53,9 @@ pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
                 settings.partitions,
                 TopicReplication::Fixed(settings.replication_factor),
             );
-            if settings.replication_factor >= 3 {
-                topic.set("min.insync.replicas", "2")
-            } else {
-                topic
+            match wanted_min_insync_replicas(settings.replication_factor) {
+                Some(MIN_INSYNC_REPLICAS) => topic.set("min.insync.replicas", "2"),
+                _ => topic,
             }
         })
         .collect();

@@ -52,6 +52,14 @@ fn environment(settings: &Settings, role: &str) -> Vec<(&'static str, String)> {
             settings.kafka.group_id.clone(),
         ),
         (
+            "FLASHSALE__KAFKA__GROUP_INSTANCE_ID",
+            settings.kafka.group_instance_id.clone(),
+        ),
+        (
+            "FLASHSALE__KAFKA__SESSION_TIMEOUT_MS",
+            settings.kafka.session_timeout_ms.to_string(),
+        ),
+        (
             "FLASHSALE__KAFKA__PARTITIONS",
             settings.kafka.partitions.to_string(),
         ),

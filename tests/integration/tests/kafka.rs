@@ -18,7 +18,9 @@ use flashsale_kafka::dead_letter::{
     CODE_HEADER, ORIGINAL_OFFSET_HEADER, ORIGINAL_PARTITION_HEADER, ORIGINAL_TOPIC_HEADER,
     REASON_HEADER,
 };
-use flashsale_kafka::{ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings};
+use flashsale_kafka::{
+    check_topics, ensure_topics, run_order_consumer, KafkaOrderQueue, KafkaSettings, TopicShortfall,
+};
 use flashsale_memory::{
     MemoryDatabase, MemoryIdempotencyStore, MemoryRateLimiter, MemoryResultStore, MemoryStockGate,
     SystemClock, UuidIds,
@@ -653,4 +655,48 @@ async fn a_burst_of_concurrent_publishes_is_acknowledged_and_consumed_in_batches
         ORDERS as f64 / consumed.as_secs_f64(),
     );
     assert_eq!(harness.order_count(), ORDERS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topics_weaker_than_configured_are_reported_at_start() {
+    let stack = require_stack!();
+    let settings = settings_for(stack);
+    // Someone created the topics before: one partition, one replica, the broker's defaults.
+    stack.create_topic(&settings.topic, 1).await.expect("topic");
+    stack
+        .create_topic(&settings.dead_letter_topic, 1)
+        .await
+        .expect("topic");
+    let as_created = KafkaSettings {
+        partitions: 1,
+        replication_factor: 1,
+        ..settings.clone()
+    };
+    assert_eq!(check_topics(&as_created).await.expect("described"), vec![]);
+
+    let wanted = KafkaSettings {
+        partitions: 4,
+        replication_factor: 3,
+        ..settings
+    };
+    ensure_topics(&wanted)
+        .await
+        .expect("existing topics are left as they are");
+    let found = check_topics(&wanted).await.expect("described");
+    assert_eq!(found.len(), 6, "three shortfalls per topic: {found:?}");
+    assert!(found.contains(&TopicShortfall::FewerPartitions {
+        topic: wanted.topic.clone(),
+        actual: 1,
+        configured: 4,
+    }));
+    assert!(found.contains(&TopicShortfall::FewerReplicas {
+        topic: wanted.dead_letter_topic.clone(),
+        actual: 1,
+        configured: 3,
+    }));
+    assert!(found.contains(&TopicShortfall::WeakMinInsyncReplicas {
+        topic: wanted.topic.clone(),
+        actual: 1,
+        wanted: 2,
+    }));
 }
