@@ -1,6 +1,6 @@
 //! A sale: which product, how much stock, when it runs and how much one buyer may take.
 
-use crate::{ProductId, Quantity, Timestamp};
+use crate::{PaymentWindow, ProductId, Quantity, Timestamp};
 
 /// Longest product name shown to buyers.
 pub const MAX_NAME_LEN: usize = 200;
@@ -84,10 +84,12 @@ pub struct Sale {
     stock: u32,
     window: SaleWindow,
     per_user_limit: Quantity,
+    payment_window: PaymentWindow,
 }
 
 impl Sale {
-    /// Defines a sale; the per-user limit is one unit unless set with [`Sale::with_per_user_limit`].
+    /// Defines a sale; the per-user limit is one unit unless set with [`Sale::with_per_user_limit`],
+    /// the payment window the default unless set with [`Sale::with_payment_window`].
     ///
     /// # Errors
     /// [`SaleError::BlankName`] or [`SaleError::NameTooLong`] for an unusable name,
@@ -114,6 +116,7 @@ impl Sale {
             stock,
             window,
             per_user_limit: Quantity::ONE,
+            payment_window: PaymentWindow::default(),
         })
     }
 
@@ -121,6 +124,17 @@ impl Sale {
     pub fn with_per_user_limit(mut self, limit: Quantity) -> Self {
         self.per_user_limit = limit;
         self
+    }
+
+    /// The same sale with another payment window.
+    pub fn with_payment_window(mut self, window: PaymentWindow) -> Self {
+        self.payment_window = window;
+        self
+    }
+
+    /// How long a buyer has to pay an order of this sale.
+    pub fn payment_window(&self) -> PaymentWindow {
+        self.payment_window
     }
 
     /// The product on sale.

@@ -13,9 +13,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use flashsale_application::ports::{
-    plan_batch, KnownOrders, NewOrder, OrderStore, OrderStoreError, Persisted,
+    plan_batch, Closed, Closing, KnownOrders, NewOrder, OrderPage, OrderStore, OrderStoreError,
+    Persisted, SaleStock,
 };
-use flashsale_domain::{Order, ProductId, RequestId, UserId};
+use flashsale_domain::{Order, OrderId, ProductId, RequestId, Timestamp, UserId};
 use sqlx::MySqlConnection;
 
 use crate::error::{during, StoreFailure};
@@ -45,6 +46,31 @@ impl OrderStore for MySqlStore {
             .map(OrderRow::into_order)
             .transpose()
             .map_err(StoreFailure::from)?)
+    }
+
+    async fn order(&self, order_id: &OrderId) -> Result<Option<Order>, OrderStoreError> {
+        Ok(crate::closing::order(self.pool(), order_id).await?)
+    }
+
+    async fn orders_of(
+        &self,
+        user_id: &UserId,
+        page: OrderPage,
+    ) -> Result<Vec<Order>, OrderStoreError> {
+        Ok(crate::closing::orders_of(self, user_id, page).await?)
+    }
+
+    async fn close(
+        &self,
+        order_id: &OrderId,
+        closing: Closing,
+        now: Timestamp,
+    ) -> Result<Closed, OrderStoreError> {
+        Ok(crate::closing::close(self, order_id, closing, now).await?)
+    }
+
+    async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {
+        Ok(crate::closing::overdue(self, now, limit).await?)
     }
 
     async fn find_order_for_buyer(
@@ -82,7 +108,7 @@ async fn persist_batch(
         .map(|new| new.reservation.product_id.as_str())
         .collect();
     let mut known = KnownOrders {
-        remaining: lock_sales(&mut tx, &products).await?,
+        sales: lock_sales(&mut tx, &products).await?,
         ..KnownOrders::default()
     };
     let requests: BTreeSet<&str> = batch
@@ -113,18 +139,20 @@ async fn persist_batch(
     Ok(plan.outcomes)
 }
 
-/// Locks the sales rows of `products` (those that exist) and reads their remaining stock.
+/// Locks the sales rows of `products` (those that exist) and reads their remaining stock and
+/// payment window.
 async fn lock_sales(
     conn: &mut MySqlConnection,
     products: &BTreeSet<&str>,
-) -> Result<HashMap<ProductId, u32>, StoreFailure> {
+) -> Result<HashMap<ProductId, SaleStock>, StoreFailure> {
     let products: Vec<&str> = products.iter().copied().collect();
     let mut remaining = HashMap::with_capacity(products.len());
     // Chunks in ascending order, each locked in ascending order: the whole batch locks in
     // product id order.
     for chunk in products.chunks(CHUNK) {
         let statement = format!(
-            "SELECT product_id, remaining FROM sales WHERE product_id IN ({}) \
+            "SELECT product_id, remaining, payment_window_secs FROM sales \
+             WHERE product_id IN ({}) \
              ORDER BY product_id FOR UPDATE",
             placeholders(chunk.len())
         );
@@ -197,7 +225,7 @@ async fn take_stock(
 
 /// Inserts `orders`, at most [`CHUNK`] rows per statement.
 async fn insert_orders(conn: &mut MySqlConnection, orders: &[Order]) -> Result<(), StoreFailure> {
-    const COLUMNS: usize = 7;
+    const COLUMNS: usize = 8;
     for chunk in orders.chunks(CHUNK) {
         let statement = format!(
             "INSERT INTO orders ({ORDER_COLUMNS}) VALUES {}",
@@ -212,7 +240,8 @@ async fn insert_orders(conn: &mut MySqlConnection, orders: &[Order]) -> Result<(
                 .bind(order.product_id.as_str())
                 .bind(order.quantity.get())
                 .bind(status_name(order.status()))
-                .bind(order.created_at.as_millis());
+                .bind(order.created_at.as_millis())
+                .bind(order.payment_deadline.as_millis());
         }
         query
             .execute(&mut *conn)

@@ -118,6 +118,7 @@ async fn scripts_are_reloaded_after_the_server_forgot_them() {
         remaining: 5,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -159,6 +160,7 @@ async fn rate_limit_buckets_expire_once_they_would_be_full() {
         remaining: 5,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -202,6 +204,7 @@ async fn sell_out(gate: &RedisStockGate, product: &str) -> Sale {
         remaining: 1,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -243,6 +246,7 @@ async fn a_known_sell_out_is_answered_without_redis_until_stock_is_announced() {
         remaining: 1,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -293,6 +297,7 @@ async fn a_reservation_leaves_an_in_flight_record_until_settled() {
         remaining: 5,
         sale,
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
