@@ -109,10 +109,13 @@ impl PurchaseAccepted {
 }
 
 /// The request id of the response examples.
-const EXAMPLE_REQUEST_ID: &str = "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f";
+pub(crate) const EXAMPLE_REQUEST_ID: &str = "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f";
 
 /// When the example sale opens: 2026-12-01T10:00:00Z.
-fn example_start() -> DateTime<Utc> {
+/// The order id the examples show.
+pub(crate) const EXAMPLE_ORDER_ID: &str = "b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6";
+
+pub(crate) fn example_start() -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(1_796_119_200, 0).unwrap_or_default()
 }
 
@@ -151,6 +154,10 @@ pub struct PurchaseResult {
     /// The order's id, once `succeeded`.
     #[oai(skip_serializing_if_is_none)]
     pub order_id: Option<String>,
+    /// Where the order, its status and its payment deadline are read, once `succeeded`:
+    /// `/api/v1/orders/{orderId}`.
+    #[oai(skip_serializing_if_is_none)]
+    pub order_url: Option<String>,
     // Why it `failed`: see `PurchaseFailure` (no doc comment on enum-typed fields: see `Problem::kind`).
     #[allow(missing_docs)]
     #[oai(skip_serializing_if_is_none)]
@@ -174,6 +181,7 @@ impl From<Purchase> for PurchaseResult {
             quantity: purchase.quantity.get(),
             accepted_at: to_wire(purchase.accepted_at),
             status,
+            order_url: order_id.as_deref().map(crate::order_schemas::order_url),
             order_id,
             failure,
         }
@@ -188,7 +196,8 @@ impl poem_openapi::types::Example for PurchaseResult {
             quantity: 1,
             accepted_at: example_start() + chrono::Duration::milliseconds(12),
             status: PurchaseStatus::Succeeded,
-            order_id: Some("b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6".into()),
+            order_id: Some(EXAMPLE_ORDER_ID.into()),
+            order_url: Some(crate::order_schemas::order_url(EXAMPLE_ORDER_ID)),
             failure: None,
         }
     }
@@ -224,6 +233,8 @@ pub struct SaleSummary {
     pub ends_at: DateTime<Utc>,
     /// Most units one buyer may take.
     pub per_user_limit: u32,
+    /// Seconds a buyer has to pay an order of this sale, from its creation.
+    pub payment_window_secs: u32,
     // Where the sale stands now: see `SaleStatus` (no doc comment on enum-typed fields: see `Problem::kind`).
     #[allow(missing_docs)]
     pub status: SaleStatus,
@@ -246,6 +257,7 @@ impl SaleSummary {
             starts_at: to_wire(sale.window().starts_at()),
             ends_at: to_wire(sale.window().ends_at()),
             per_user_limit: sale.per_user_limit().get(),
+            payment_window_secs: sale.payment_window().secs(),
             status,
         }
     }
@@ -262,6 +274,7 @@ impl poem_openapi::types::Example for SaleSummary {
             starts_at,
             ends_at: starts_at + chrono::Duration::hours(1),
             per_user_limit: 1,
+            payment_window_secs: 900,
             status: SaleStatus::Open,
         }
     }
@@ -309,6 +322,11 @@ pub struct NewSale {
     /// Most units one buyer may take. Defaults to 1; `null` is refused.
     #[validate(range(min = MIN_QUANTITY, max = MAX_QUANTITY))]
     pub per_user_limit: Units,
+    /// Seconds a buyer has to pay an order, from its creation: 1 to 604800 (7 days). Absent:
+    /// the server's default (`orders.payment_window_secs`, 900 unless configured). An unpaid
+    /// order expires at its deadline and its units go back on sale.
+    #[oai(skip_serializing_if_is_none)]
+    pub payment_window_secs: Option<u32>,
 }
 
 impl poem_openapi::types::Example for NewSale {
@@ -321,6 +339,7 @@ impl poem_openapi::types::Example for NewSale {
             ends_at: starts_at + chrono::Duration::hours(1),
             starts_at,
             per_user_limit: one(),
+            payment_window_secs: Some(900),
         }
     }
 }
@@ -344,10 +363,15 @@ pub struct SaleAudit {
     pub stock: u32,
     /// Units the system of record has not turned into orders.
     pub remaining: u32,
-    /// Orders in the system of record.
+    /// Live orders in the system of record: pending payment or paid (cancelled and expired
+    /// orders gave their units back).
     pub orders: u64,
-    /// Units those orders hold.
+    /// Units those orders hold: `unitsPendingPayment + unitsPaid`.
     pub units_ordered: u64,
+    /// Units of orders waiting for payment.
+    pub units_pending_payment: u64,
+    /// Units of paid orders.
+    pub units_paid: u64,
     /// Distinct buyers among those orders.
     pub distinct_buyers: u64,
     /// Most orders any one buyer holds for the product.
@@ -368,6 +392,8 @@ impl SaleAudit {
             remaining: audit.store.remaining,
             orders: audit.store.orders,
             units_ordered: audit.store.units_ordered,
+            units_pending_payment: audit.store.units_pending_payment,
+            units_paid: audit.store.units_paid,
             distinct_buyers: audit.store.distinct_buyers,
             max_orders_per_buyer: audit.store.max_orders_per_buyer,
             gate_remaining: audit.gate_remaining,
@@ -384,6 +410,8 @@ impl poem_openapi::types::Example for SaleAudit {
             remaining: 37,
             orders: 63,
             units_ordered: 63,
+            units_pending_payment: 13,
+            units_paid: 50,
             distinct_buyers: 63,
             max_orders_per_buyer: 1,
             gate_remaining: Some(37),
