@@ -19,7 +19,7 @@ pub use use_cases::{
     audit_sale::{AuditSaleError, SaleAudit},
     cancel_order::CancelOrderError,
     create_sale::CreateSaleError,
-    expire_orders::ExpiryReport,
+    expire_orders::{ExpireOrdersError, ExpiryReport},
     list_sales::{ListSalesError, SaleView},
     place_purchase::{Accepted, PlacePurchaseError},
     place_purchase_idempotently::IdempotentPurchaseError,

@@ -209,3 +209,34 @@ async fn unpaid_orders_expire_at_their_deadline_in_bounded_batches_and_sell_agai
         "every expired unit sold once more, no more"
     );
 }
+
+#[tokio::test]
+async fn a_sale_that_allows_it_lets_the_buyer_who_cancelled_buy_again() {
+    let (service, clock, _queue) = service();
+    let now = clock.now();
+    let window = SaleWindow::new(now, now.plus(Duration::from_secs(3_600))).unwrap();
+    let sale = Sale::new(product(), "Phone", 1, window)
+        .unwrap()
+        .with_payment_window(PaymentWindow::from_secs(60).unwrap())
+        .with_rebuy_after_cancel(true);
+    service.create_sale(sale).await.unwrap();
+    let first = won_order(&service, 1).await;
+    service.cancel_order(&user(1), &first.id).await.unwrap();
+    let second = won_order(&service, 1).await;
+    assert_ne!(second.id, first.id);
+    assert_eq!(second.status(), OrderStatus::PendingPayment);
+    assert_eq!(gate_remaining(&service).await, 0);
+    assert_eq!(store_remaining(&service), 0);
+    // The old order's unit came back once: cancelling it again returns nothing more.
+    service.cancel_order(&user(1), &first.id).await.unwrap();
+    assert_eq!(gate_remaining(&service).await, 0);
+
+    clock.advance(WINDOW);
+    assert_eq!(service.expire_orders(10).await.unwrap().restocked, 1);
+    let third = won_order(&service, 1).await;
+    assert_eq!(
+        third.status(),
+        OrderStatus::PendingPayment,
+        "after an expiry too"
+    );
+}

@@ -85,6 +85,7 @@ pub struct Sale {
     window: SaleWindow,
     per_user_limit: Quantity,
     payment_window: PaymentWindow,
+    rebuy_after_cancel: bool,
 }
 
 impl Sale {
@@ -117,6 +118,7 @@ impl Sale {
             window,
             per_user_limit: Quantity::ONE,
             payment_window: PaymentWindow::default(),
+            rebuy_after_cancel: false,
         })
     }
 
@@ -135,6 +137,19 @@ impl Sale {
     /// How long a buyer has to pay an order of this sale.
     pub fn payment_window(&self) -> PaymentWindow {
         self.payment_window
+    }
+
+    /// The same sale letting (`true`) or not letting a buyer whose order was cancelled or
+    /// expired buy it again.
+    pub fn with_rebuy_after_cancel(mut self, allowed: bool) -> Self {
+        self.rebuy_after_cancel = allowed;
+        self
+    }
+
+    /// Whether a buyer whose order was cancelled or expired may buy this sale again (by default
+    /// not: one order per buyer, live or closed).
+    pub fn rebuy_after_cancel(&self) -> bool {
+        self.rebuy_after_cancel
     }
 
     /// The product on sale.

@@ -259,6 +259,7 @@ impl From<CancelOrderError> for Failure {
                 ),
             ),
             CancelOrderError::Store(error) => Self::unavailable(&error),
+            CancelOrderError::Catalog(error) => Self::unavailable(&error),
             CancelOrderError::Gate(error) => Self::unavailable(&error),
         }
     }

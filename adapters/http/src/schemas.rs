@@ -235,6 +235,8 @@ pub struct SaleSummary {
     pub per_user_limit: u32,
     /// Seconds a buyer has to pay an order of this sale, from its creation.
     pub payment_window_secs: u32,
+    /// Whether a buyer whose order was cancelled or expired may buy this sale again.
+    pub rebuy_after_cancel: bool,
     // Where the sale stands now: see `SaleStatus` (no doc comment on enum-typed fields: see `Problem::kind`).
     #[allow(missing_docs)]
     pub status: SaleStatus,
@@ -258,6 +260,7 @@ impl SaleSummary {
             ends_at: to_wire(sale.window().ends_at()),
             per_user_limit: sale.per_user_limit().get(),
             payment_window_secs: sale.payment_window().secs(),
+            rebuy_after_cancel: sale.rebuy_after_cancel(),
             status,
         }
     }
@@ -275,6 +278,7 @@ impl poem_openapi::types::Example for SaleSummary {
             ends_at: starts_at + chrono::Duration::hours(1),
             per_user_limit: 1,
             payment_window_secs: 900,
+            rebuy_after_cancel: false,
             status: SaleStatus::Open,
         }
     }
@@ -327,6 +331,10 @@ pub struct NewSale {
     /// order expires at its deadline and its units go back on sale.
     #[oai(skip_serializing_if_is_none)]
     pub payment_window_secs: Option<u32>,
+    /// Whether a buyer whose order was cancelled or expired may buy this sale again. Absent:
+    /// `false` (one order per buyer, live or closed).
+    #[oai(skip_serializing_if_is_none)]
+    pub rebuy_after_cancel: Option<bool>,
 }
 
 impl poem_openapi::types::Example for NewSale {
@@ -340,6 +348,7 @@ impl poem_openapi::types::Example for NewSale {
             starts_at,
             per_user_limit: one(),
             payment_window_secs: Some(900),
+            rebuy_after_cancel: Some(false),
         }
     }
 }

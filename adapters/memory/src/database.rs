@@ -16,6 +16,8 @@ use flashsale_domain::{
 struct Tables {
     sales: BTreeMap<ProductId, SaleRow>,
     orders: HashMap<OrderId, Order>,
+    /// The order holding each buyer's place in a sale: a live one, or a closed one when the
+    /// sale does not let its buyer buy again (the unique (user, product) key of the database).
     by_buyer: HashMap<(UserId, ProductId), OrderId>,
     by_request: HashMap<RequestId, OrderId>,
 }
@@ -114,6 +116,10 @@ impl Tables {
         }
         if let Some(row) = self.sales.get_mut(&order.product_id) {
             row.remaining = row.remaining.saturating_add(order.quantity.get());
+            if row.sale.rebuy_after_cancel() {
+                self.by_buyer
+                    .remove(&(order.user_id.clone(), order.product_id.clone()));
+            }
         }
         Closed::Closed(order.clone())
     }
@@ -234,6 +240,13 @@ impl SaleCatalog for MemoryDatabase {
         Ok(records)
     }
 
+    async fn sale(&self, product: &ProductId) -> Result<Option<SaleRecord>, CatalogError> {
+        Ok(self.tables().sales.get(product).map(|row| SaleRecord {
+            sale: row.sale.clone(),
+            remaining: row.remaining,
+        }))
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         let tables = self.tables();
         Ok(tables
@@ -243,6 +256,12 @@ impl SaleCatalog for MemoryDatabase {
                 let product = row.sale.product_id();
                 let (live, closed): (Vec<&Order>, Vec<&Order>) =
                     tables.of_product(product).partition(|o| is_live(o));
+                let holds_place = |o: &&Order| {
+                    tables
+                        .by_buyer
+                        .get(&(o.user_id.clone(), o.product_id.clone()))
+                        == Some(&o.id)
+                };
                 StockSnapshot {
                     sale: row.sale.clone(),
                     remaining: row.remaining,
@@ -250,7 +269,11 @@ impl SaleCatalog for MemoryDatabase {
                         .into_iter()
                         .map(|o| (o.user_id.clone(), o.request_id.clone(), o.quantity))
                         .collect(),
-                    barred: closed.into_iter().map(|o| o.user_id.clone()).collect(),
+                    barred: closed
+                        .into_iter()
+                        .filter(holds_place)
+                        .map(|o| o.user_id.clone())
+                        .collect(),
                 }
             })
             .collect())

@@ -90,12 +90,14 @@ pub(crate) async fn close(
         .begin()
         .await
         .map_err(during("starting the close transaction"))?;
-    sqlx::query("SELECT remaining FROM sales WHERE product_id = ? FOR UPDATE")
-        .bind(seen.product_id.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(during("locking the order's sale"))?;
-    let changed = compare_and_set(&mut tx, order_id, closing, now).await?;
+    let rebuy: Option<bool> =
+        sqlx::query_scalar("SELECT rebuy_after_cancel FROM sales WHERE product_id = ? FOR UPDATE")
+            .bind(seen.product_id.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(during("locking the order's sale"))?;
+    let frees_buyer = rebuy.unwrap_or(false);
+    let changed = compare_and_set(&mut tx, order_id, closing, now, frees_buyer).await?;
     if changed {
         give_back(&mut tx, &seen).await?;
     }
@@ -114,19 +116,27 @@ pub(crate) async fn close(
     })
 }
 
-/// `pending_payment -> closing` (an expiry only once due): whether one row changed.
+/// `pending_payment -> closing` (an expiry only once due), freeing the buyer's place in the
+/// sale when `frees_buyer`: whether one row changed.
 async fn compare_and_set(
     conn: &mut MySqlConnection,
     order_id: &OrderId,
     closing: Closing,
     now: Timestamp,
+    frees_buyer: bool,
 ) -> Result<bool, StoreFailure> {
     let due = match closing {
         Closing::Cancel => "",
         Closing::Expire => " AND payment_deadline_ms <= ?",
     };
+    let free = if frees_buyer {
+        ", active_user_id = NULL"
+    } else {
+        ""
+    };
     let statement = format!(
-        "UPDATE orders SET status = ? WHERE order_id = ? AND status = 'pending_payment'{due}"
+        "UPDATE orders SET status = ?{free} \
+         WHERE order_id = ? AND status = 'pending_payment'{due}"
     );
     let mut query = sqlx::query(&statement)
         .persistent(false)

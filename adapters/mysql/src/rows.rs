@@ -20,7 +20,7 @@ use crate::error::InvalidRow;
 
 /// The columns of `sales` the store reads.
 pub(crate) const SALE_COLUMNS: &str = "product_id, name, stock, remaining, starts_at_ms, \
-     ends_at_ms, per_user_limit, payment_window_secs";
+     ends_at_ms, per_user_limit, payment_window_secs, rebuy_after_cancel";
 
 /// The columns of `orders` the store reads.
 pub(crate) const ORDER_COLUMNS: &str = "order_id, request_id, user_id, product_id, quantity, \
@@ -37,6 +37,7 @@ pub(crate) struct SaleRow {
     pub ends_at_ms: i64,
     pub per_user_limit: u32,
     pub payment_window_secs: u32,
+    pub rebuy_after_cancel: bool,
 }
 
 /// A sales row locked by a batch: its product, remaining stock and payment window.
@@ -68,6 +69,30 @@ pub(crate) struct BuyerRow {
     pub request_id: Vec<u8>,
     pub quantity: u32,
     pub status: String,
+    /// 1 while the order holds its buyer's place in the sale (`active_user_id` set).
+    pub holds_place: i64,
+}
+
+/// A buyer holding their place in a sale (`orders.active_user_id`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PlaceRow {
+    pub user_id: Vec<u8>,
+    pub product_id: Vec<u8>,
+}
+
+impl PlaceRow {
+    /// The (buyer, product) pair.
+    pub(crate) fn into_pair(self) -> Result<(UserId, ProductId), InvalidRow> {
+        let key = String::from_utf8_lossy(&self.user_id).into_owned();
+        let row = RowKey {
+            table: "orders",
+            key: &key,
+        };
+        Ok((
+            row.id(&self.user_id, UserId::parse)?,
+            row.id(&self.product_id, ProductId::parse)?,
+        ))
+    }
 }
 
 /// The `orders.status` value of a status.
@@ -137,7 +162,8 @@ impl SaleRow {
         let sale = Sale::new(product, self.name.as_str(), self.stock, window)
             .map_err(row.bad())?
             .with_per_user_limit(limit)
-            .with_payment_window(payment_window);
+            .with_payment_window(payment_window)
+            .with_rebuy_after_cancel(self.rebuy_after_cancel);
         if self.remaining > self.stock {
             return Err(row.bad()(format!(
                 "remaining {} exceeds the stock of {}",
@@ -197,6 +223,11 @@ impl BuyerRow {
         matches!(self.status.as_str(), "pending_payment" | "paid")
     }
 
+    /// Whether the order, closed, still holds its buyer's place: the buyer may not buy again.
+    pub(crate) fn bars_its_buyer(&self) -> bool {
+        !self.is_live() && self.holds_place != 0
+    }
+
     /// The product, and the buyer as a stock snapshot lists it.
     pub(crate) fn into_buyer(
         self,
@@ -235,6 +266,7 @@ mod tests {
             ends_at_ms: 200,
             per_user_limit: 2,
             payment_window_secs: 60,
+            rebuy_after_cancel: true,
         }
     }
 
@@ -259,6 +291,7 @@ mod tests {
         assert_eq!(record.sale.per_user_limit().get(), 2);
         assert_eq!(record.sale.window().ends_at(), Timestamp::from_millis(200));
         assert_eq!(record.sale.payment_window().secs(), 60);
+        assert!(record.sale.rebuy_after_cancel());
     }
 
     #[test]

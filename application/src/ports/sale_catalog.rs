@@ -22,8 +22,8 @@ pub struct StockSnapshot {
     pub remaining: u32,
     /// Buyers holding orders pending payment or paid: user, the request that created it, units.
     pub buyers: Vec<(UserId, RequestId, Quantity)>,
-    /// Buyers whose order was cancelled or expired and who may not buy this sale again (their
-    /// units are in `remaining`).
+    /// Buyers whose order was cancelled or expired and who may not buy this sale again (the
+    /// sale does not allow it; their units are in `remaining`).
     pub barred: Vec<UserId>,
 }
 
@@ -76,6 +76,15 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
     /// # Errors
     /// [`CatalogError::Unavailable`] when the database fails.
     fn list(&self) -> impl Future<Output = Result<Vec<SaleRecord>, CatalogError>> + Send;
+
+    /// The sale of this product with its remaining stock; `None` when it has none.
+    ///
+    /// # Errors
+    /// [`CatalogError::Unavailable`] when the database fails.
+    fn sale(
+        &self,
+        product: &ProductId,
+    ) -> impl Future<Output = Result<Option<SaleRecord>, CatalogError>> + Send;
 
     /// Every sale with its remaining stock and its buyers, to preload a stock gate.
     ///

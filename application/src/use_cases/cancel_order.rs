@@ -4,7 +4,8 @@
 use flashsale_domain::{Order, OrderId, OrderStatus, UserId};
 
 use crate::ports::{
-    Clock, Closed, Closing, OrderStore, OrderStoreError, Ports, StockGate, StockGateError,
+    CatalogError, Clock, Closed, Closing, OrderStore, OrderStoreError, Ports, SaleCatalog,
+    StockGate, StockGateError,
 };
 use crate::FlashSale;
 
@@ -25,6 +26,9 @@ pub enum CancelOrderError {
     /// The store failed; nothing changed.
     #[error(transparent)]
     Store(#[from] OrderStoreError),
+    /// The catalog failed (reading whether the buyer may buy again); nothing changed.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     /// The order is cancelled but its units could not be returned to the gate yet: cancelling
     /// again returns them (exactly once).
     #[error(transparent)]
@@ -34,7 +38,8 @@ pub enum CancelOrderError {
 impl<P: Ports> FlashSale<P> {
     /// Cancels the buyer's order pending payment: `pending_payment -> cancelled` and its units
     /// back to the sale's `remaining` in one transaction, then back to the stock gate. The
-    /// buyer stays barred from buying the product again. Idempotent: cancelling a cancelled
+    /// buyer stays barred from buying the product again unless the sale allows it
+    /// ([`flashsale_domain::Sale::rebuy_after_cancel`]). Idempotent: cancelling a cancelled
     /// order answers it again, and returns its units to the gate if a failure had kept them
     /// (the gate's return is exactly once).
     ///
@@ -53,6 +58,7 @@ impl<P: Ports> FlashSale<P> {
             .await?
             .filter(|order| &order.user_id == buyer)
             .ok_or_else(not_found)?;
+        let may_buy_again = self.may_buy_again(&order).await?;
         let order = match order.status() {
             OrderStatus::PendingPayment => {
                 let now = self.ports.clock.now();
@@ -70,7 +76,7 @@ impl<P: Ports> FlashSale<P> {
         };
         match order.status() {
             OrderStatus::Cancelled => {
-                let release = self.ports.gate.restock(&order, false).await?;
+                let release = self.ports.gate.restock(&order, may_buy_again).await?;
                 tracing::info!(order_id = %order.id, ?release, "order cancelled");
                 Ok(order)
             }
@@ -79,5 +85,11 @@ impl<P: Ports> FlashSale<P> {
                 status,
             }),
         }
+    }
+
+    /// Whether the sale of `order` lets its buyer buy again once the order is closed.
+    pub(crate) async fn may_buy_again(&self, order: &Order) -> Result<bool, CatalogError> {
+        let sale = self.ports.catalog.sale(&order.product_id).await?;
+        Ok(sale.is_some_and(|record| record.sale.rebuy_after_cancel()))
     }
 }

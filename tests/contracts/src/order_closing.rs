@@ -186,4 +186,69 @@ pub async fn order_closing_contract<S: OrderStore + SaleCatalog>(store: S, scope
     );
     create_order(&store, &f, 5, due).await;
     assert_eq!(remaining(&store, &f).await, 2);
+
+    a_sale_may_let_a_buyer_buy_again_after_a_close(&store, &f).await;
+}
+
+async fn a_sale_may_let_a_buyer_buy_again_after_a_close<S: OrderStore + SaleCatalog>(
+    store: &S,
+    f: &Fixtures,
+) {
+    let sale = f.open_sale("rebuy", 1).with_rebuy_after_cancel(true);
+    let p = sale.product_id().clone();
+    store.create(&sale).await.unwrap();
+    let stored = store.sale(&p).await.unwrap().expect("the sale");
+    assert!(stored.sale.rebuy_after_cancel(), "the setting is stored");
+    assert_eq!(store.sale(&f.product("nowhere")).await.unwrap(), None);
+    let order_for = |request: &str| NewOrder {
+        order_id: OrderId::parse(format!("{}-o", f.request(request).as_str())).unwrap(),
+        reservation: f.reservation(&p, 1, request),
+        created_at: now(),
+    };
+    let Persisted::Created(first) = store
+        .persist(&[order_for("rebuy-1")])
+        .await
+        .unwrap()
+        .remove(0)
+    else {
+        panic!("created")
+    };
+    assert!(matches!(
+        store
+            .close(&first.id, Closing::Cancel, now())
+            .await
+            .unwrap(),
+        Closed::Closed(_)
+    ));
+    let Persisted::Created(second) = store
+        .persist(&[order_for("rebuy-2")])
+        .await
+        .unwrap()
+        .remove(0)
+    else {
+        panic!("the buyer buys again")
+    };
+    assert_eq!(
+        store.persist(&[order_for("rebuy-3")]).await.unwrap(),
+        vec![Persisted::Refused(FailureReason::AlreadyPurchased)],
+        "one live order per buyer still"
+    );
+    assert_eq!(
+        store.find_order_for_buyer(&f.user(1), &p).await.unwrap(),
+        Some(second.clone()),
+        "the live order first"
+    );
+    let snapshots = store.snapshots().await.unwrap();
+    let snapshot = snapshots
+        .iter()
+        .find(|s| s.sale.product_id() == &p)
+        .expect("snapshot");
+    assert_eq!(snapshot.remaining, 0);
+    assert_eq!(
+        snapshot.buyers,
+        vec![(f.user(1), second.request_id.clone(), second.quantity)]
+    );
+    assert!(snapshot.barred.is_empty(), "{:?}", snapshot.barred);
+    let audit = store.audit(&p).await.unwrap().unwrap();
+    assert_eq!((audit.orders, audit.max_orders_per_buyer), (1, 1));
 }

@@ -126,15 +126,17 @@ fn to_sale(body: &NewSale, default_window: PaymentWindow) -> Result<Sale, Failur
     })?;
     Ok(sale
         .with_per_user_limit(limit)
-        .with_payment_window(payment_window))
+        .with_payment_window(payment_window)
+        .with_rebuy_after_cancel(body.rebuy_after_cancel.unwrap_or(false)))
 }
 
 #[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Admin")]
 impl<P: Ports> AdminApi<P> {
     /// Create a sale
     ///
-    /// Defines a sale of a product with its stock, window, per-user limit and payment window
-    /// (how long a buyer has to pay an order; the server's default when absent), and loads its
+    /// Defines a sale of a product with its stock, window, per-user limit, payment window (how
+    /// long a buyer has to pay an order; the server's default when absent) and whether a buyer
+    /// whose order was cancelled or expired may buy again (not by default), and loads its
     /// stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
     /// token with the `admin` claim.
     #[oai(path = "/sales", method = "post", operation_id = "createSale")]

@@ -186,8 +186,9 @@ impl<P: Ports> OrdersApi<P> {
     /// Cancel my unpaid order
     ///
     /// Cancels the caller's order while it waits for payment; its units go back on sale
-    /// (exactly once, however often this is called). The buyer may not buy the product
-    /// again. A paid or expired order answers `409` `order-not-cancellable`.
+    /// (exactly once, however often this is called). The buyer may buy the product again only
+    /// if the sale allows it (`rebuyAfterCancel`). A paid or expired order answers `409`
+    /// `order-not-cancellable`.
     #[oai(
         path = "/orders/:orderId/cancel",
         method = "post",

@@ -215,8 +215,9 @@ async fn a_sale_takes_its_payment_window_or_the_default() {
     let created = create(custom).await;
     created.assert_status(StatusCode::CREATED);
     assert_eq!(json(created).await["paymentWindowSecs"], 120);
-    let defaulted = create(new_sale("default")).await;
-    assert_eq!(json(defaulted).await["paymentWindowSecs"], 900);
+    let defaulted = json(create(new_sale("default")).await).await;
+    assert_eq!(defaulted["paymentWindowSecs"], 900);
+    assert_eq!(defaulted["rebuyAfterCancel"], false);
     for bad in [0, 604_801] {
         let mut body = new_sale("bad");
         body["paymentWindowSecs"] = bad.into();
@@ -226,4 +227,36 @@ async fn a_sale_takes_its_payment_window_or_the_default() {
             "{problem}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_sale_that_allows_it_sells_again_to_the_buyer_who_cancelled() {
+    let app = spawn_app();
+    let mut body = new_sale("lenient");
+    body["stock"] = 1.into();
+    body["rebuyAfterCancel"] = true.into();
+    let created = app
+        .client
+        .post("/api/v1/admin/sales")
+        .header("authorization", bearer(&admin_token("ops")))
+        .body_json(&body)
+        .send()
+        .await;
+    created.assert_status(StatusCode::CREATED);
+    assert_eq!(json(created).await["rebuyAfterCancel"], true);
+    let first = succeeded_order(&app, "lenient", "alice").await;
+    let first_id = first["orderId"].as_str().expect("order id");
+    cancel(&app, "alice", first_id).await.assert_status_is_ok();
+    let second = succeeded_order(&app, "lenient", "alice").await;
+    assert_ne!(second["orderId"], first["orderId"]);
+    assert_problem(app.buy("lenient", "bob").await, 409, "sold-out").await;
+    let listed = json(get(&app, "alice", "/api/v1/orders").await).await;
+    let statuses: Vec<&str> = listed["orders"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .map(|o| o["status"].as_str().expect("status"))
+        .collect();
+    assert_eq!(statuses.len(), 2, "{listed}");
+    assert!(statuses.contains(&"cancelled") && statuses.contains(&"pending_payment"));
 }
