@@ -158,6 +158,10 @@ pub struct PurchaseResult {
     /// `/api/v1/orders/{orderId}`.
     #[oai(skip_serializing_if_is_none)]
     pub order_url: Option<String>,
+    /// Until when the order may be paid, once `succeeded`; unpaid then, it expires and its units
+    /// go back on sale. The order (`orderUrl`) says where it stands now.
+    #[oai(skip_serializing_if_is_none)]
+    pub payment_deadline: Option<DateTime<Utc>>,
     // Why it `failed`: see `PurchaseFailure` (no doc comment on enum-typed fields: see `Problem::kind`).
     #[allow(missing_docs)]
     #[oai(skip_serializing_if_is_none)]
@@ -166,13 +170,19 @@ pub struct PurchaseResult {
 
 impl From<Purchase> for PurchaseResult {
     fn from(purchase: Purchase) -> Self {
-        let (status, order_id, failure) = match purchase.state() {
-            PurchaseState::Pending => (PurchaseStatus::Pending, None, None),
-            PurchaseState::Succeeded { order_id } => {
-                (PurchaseStatus::Succeeded, Some(order_id.to_string()), None)
-            }
+        let (status, order_id, payment_deadline, failure) = match purchase.state() {
+            PurchaseState::Pending => (PurchaseStatus::Pending, None, None, None),
+            PurchaseState::Succeeded {
+                order_id,
+                payment_deadline,
+            } => (
+                PurchaseStatus::Succeeded,
+                Some(order_id.to_string()),
+                payment_deadline.map(to_wire),
+                None,
+            ),
             PurchaseState::Failed { reason } => {
-                (PurchaseStatus::Failed, None, Some((*reason).into()))
+                (PurchaseStatus::Failed, None, None, Some((*reason).into()))
             }
         };
         Self {
@@ -183,6 +193,7 @@ impl From<Purchase> for PurchaseResult {
             status,
             order_url: order_id.as_deref().map(crate::order_schemas::order_url),
             order_id,
+            payment_deadline,
             failure,
         }
     }
@@ -198,6 +209,7 @@ impl poem_openapi::types::Example for PurchaseResult {
             status: PurchaseStatus::Succeeded,
             order_id: Some(EXAMPLE_ORDER_ID.into()),
             order_url: Some(crate::order_schemas::order_url(EXAMPLE_ORDER_ID)),
+            payment_deadline: Some(example_start() + chrono::Duration::milliseconds(900_040)),
             failure: None,
         }
     }

@@ -54,6 +54,10 @@ async fn a_cancelled_order_is_shown_and_its_unit_sells_to_another_buyer() {
     order.assert_status_is_ok();
     let order = json(order).await;
     assert_eq!(order["status"], "pending_payment", "{order}");
+    assert_eq!(
+        result["paymentDeadline"], order["paymentDeadline"],
+        "the purchase result shows the deadline"
+    );
     assert_eq!(order["requestId"], result["requestId"]);
     assert_eq!(
         millis(&order["paymentDeadline"]) - millis(&order["createdAt"]),
