@@ -6,7 +6,8 @@
 //! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
 //!   own error type: place a purchase (with or without an idempotency key), process orders,
 //!   query a result, preload stock, create and list sales, reconcile (one process at a time:
-//!   [`Reconciliation`]), audit a sale.
+//!   [`Reconciliation`]), audit a sale; read, list and cancel a buyer's orders, expire unpaid
+//!   ones.
 //! - [`ErrorChain`]: how errors are logged, with every cause.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
@@ -21,7 +22,9 @@ pub use ports::{Adapters, Ports};
 pub use service::FlashSale;
 pub use use_cases::{
     audit_sale::{AuditSaleError, SaleAudit},
+    cancel_order::CancelOrderError,
     create_sale::CreateSaleError,
+    expire_orders::{ExpireOrdersError, ExpiryReport},
     list_sales::{ListSalesError, SaleView},
     place_purchase::{Accepted, PlacePurchaseError},
     place_purchase_idempotently::IdempotentPurchaseError,

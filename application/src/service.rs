@@ -1,5 +1,7 @@
 //! The service that owns the adapters and exposes every use case as a method.
 
+use flashsale_domain::PaymentWindow;
+
 use crate::ports::{Adapters, Ports};
 
 /// The flash-sale service, generic over one deployment's adapters.
@@ -7,12 +9,28 @@ use crate::ports::{Adapters, Ports};
 /// Each use case is a method defined in its own module (`use_cases::*`).
 pub struct FlashSale<P: Ports> {
     pub(crate) ports: Adapters<P>,
+    payment_window: PaymentWindow,
 }
 
 impl<P: Ports> FlashSale<P> {
     /// A service over these adapters.
     pub fn new(ports: Adapters<P>) -> Self {
-        Self { ports }
+        Self {
+            ports,
+            payment_window: PaymentWindow::default(),
+        }
+    }
+
+    /// The same service giving sales created without a payment window this one (the
+    /// deployment's default; the domain's otherwise).
+    pub fn with_payment_window(mut self, window: PaymentWindow) -> Self {
+        self.payment_window = window;
+        self
+    }
+
+    /// The payment window of a sale created without one.
+    pub fn default_payment_window(&self) -> PaymentWindow {
+        self.payment_window
     }
 
     /// The adapters, for wiring that needs one of them directly (a worker loop, a probe).

@@ -229,6 +229,13 @@ mod remembering {
             }
             self.inner.reserve(request, client, now).await
         }
+        async fn restock(
+            &self,
+            order: &flashsale_domain::Order,
+            may_buy_again: bool,
+        ) -> Result<Release, StockGateError> {
+            self.inner.restock(order, may_buy_again).await
+        }
         async fn pending(
             &self,
             product: &ProductId,

@@ -107,6 +107,13 @@ impl StockGate for LossyGate {
         self.inner.cancel(reservation).await
     }
 
+    async fn restock(
+        &self,
+        order: &flashsale_domain::Order,
+        may_buy_again: bool,
+    ) -> Result<Release, StockGateError> {
+        self.inner.restock(order, may_buy_again).await
+    }
     async fn pending(
         &self,
         product: &ProductId,

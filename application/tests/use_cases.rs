@@ -636,7 +636,8 @@ async fn a_result_the_result_store_lost_is_answered_from_the_order_store() {
     assert_eq!(
         result.state(),
         &PurchaseState::Succeeded {
-            order_id: order.id.clone()
+            order_id: order.id.clone(),
+            payment_deadline: Some(order.payment_deadline),
         }
     );
     let peek = forgetful.query_result(&user(2), &accepted.request_id).await;

@@ -21,7 +21,8 @@ pub async fn seed<P: Ports>(service: &FlashSale<P>, demo: &DemoSection) -> anyho
     let limit = Quantity::new(demo.per_user_limit).context("demo.per_user_limit")?;
     let sale = Sale::new(product.clone(), demo.name.clone(), demo.stock, window)
         .context("demo.name")?
-        .with_per_user_limit(limit);
+        .with_per_user_limit(limit)
+        .with_payment_window(service.default_payment_window());
     match service.create_sale(sale).await {
         Ok(()) => tracing::info!(%product, stock = demo.stock, "demo sale open"),
         Err(CreateSaleError::AlreadyExists) => tracing::info!(%product, "demo sale kept"),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use flashsale_application::ports::{Clock, KeyTimes};
 use flashsale_application::{Adapters, FlashSale, Ports};
-use flashsale_domain::RatePolicy;
+use flashsale_domain::{PaymentWindow, RatePolicy};
 use flashsale_http::{HttpSettings, Readiness, TokenSecret};
 use flashsale_memory::{
     embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, MemoryLease, OrderReceiver,
@@ -16,6 +16,7 @@ use flashsale_memory::{
 };
 use flashsale_metrics::Measured;
 
+use crate::expiry::run_expiry;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running};
@@ -75,7 +76,8 @@ pub fn build_with_clock<C: Clock>(
         idempotency: key_times(&settings.idempotency),
     };
     let (adapters, receiver) = embedded_with_clock(&embedded_settings, clock);
-    Ok((Arc::new(FlashSale::new(measure(adapters))), receiver))
+    let service = FlashSale::new(measure(adapters)).with_payment_window(payment_window(settings)?);
+    Ok((Arc::new(service), receiver))
 }
 
 /// Starts the embedded service: API and worker in this process, whatever the role says (the
@@ -105,6 +107,7 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
     let worker_service = service.clone();
     let worker_settings = worker_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
+    let orders_settings = settings.orders.clone();
     launch(Launch {
         service,
         role: Role::All,
@@ -112,20 +115,31 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
         http,
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
-            let (stop_worker, stop_reconciler) = split_stop(stop);
+            let (stop_worker, stop_others) = split_stop(stop);
+            let (stop_reconciler, stop_expiry) = split_stop(stop_others);
             let reconciler = run_reconciler(
                 worker_service.clone(),
                 MemoryLease::new(),
                 reconciler_settings,
                 stop_reconciler,
             );
+            let expiry = run_expiry(worker_service.clone(), orders_settings, stop_expiry);
             let worker = run_order_worker(worker_service, receiver, worker_settings, stop_worker);
-            tokio::join!(worker, reconciler);
+            tokio::join!(worker, reconciler, expiry);
             Ok(())
         },
         watched: gauges.into_iter().collect(),
     })
     .await
+}
+
+/// The payment window of sales created without one (`orders.payment_window_secs`).
+///
+/// # Errors
+/// When the setting is outside the domain's bounds.
+pub fn payment_window(settings: &Settings) -> anyhow::Result<PaymentWindow> {
+    PaymentWindow::from_secs(settings.orders.payment_window_secs)
+        .context("orders.payment_window_secs")
 }
 
 fn policy(per_second: f64, burst: u32, name: &str) -> anyhow::Result<Option<RatePolicy>> {

@@ -5,6 +5,7 @@
 pub mod credentials;
 pub mod demo;
 pub mod embedded;
+pub mod expiry;
 pub mod monitoring;
 pub mod production;
 pub mod reconciler;

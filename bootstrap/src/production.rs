@@ -23,6 +23,7 @@ use flashsale_redis::{
 
 use crate::credentials::refuse_examples;
 use crate::embedded::{http_settings, key_times, rate_limits};
+use crate::expiry::run_expiry;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::runner::{launch, split_stop, Launch, Running, StopSignal};
@@ -173,7 +174,10 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
         )),
     };
     Ok(Built {
-        service: Arc::new(FlashSale::new(adapters)),
+        service: Arc::new(
+            FlashSale::new(adapters)
+                .with_payment_window(crate::embedded::payment_window(settings)?),
+        ),
         producer_ready,
         lease: RedisLease::new(redis),
     })
@@ -235,6 +239,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     let worker_service = service.clone();
     let kafka = kafka_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
+    let orders_settings = settings.orders.clone();
     launch(Launch {
         service,
         role: settings.role,
@@ -252,12 +257,14 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                     _ = on_consumer_end => {}
                 }
             });
+            let (stop_reconciler, stop_expiry) = split_stop(stop_reconciler);
             let reconciler = run_reconciler(
                 worker_service.clone(),
                 lease,
                 reconciler_settings,
                 stop_reconciler,
             );
+            let expiry = run_expiry(worker_service.clone(), orders_settings, stop_expiry);
             let consumer = async move {
                 let consumed = run_order_consumer_reporting(
                     worker_service,
@@ -269,7 +276,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                 let _ = consumer_ended.send(());
                 consumed
             };
-            let (consumed, ()) = tokio::join!(consumer, reconciler);
+            let (consumed, (), ()) = tokio::join!(consumer, reconciler, expiry);
             consumed.context("the order consumer failed")
         },
         watched: gauges.into_iter().collect(),

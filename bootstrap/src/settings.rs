@@ -77,6 +77,8 @@ pub struct Settings {
     pub mysql: MySqlSection,
     /// The reconciliation loop.
     pub reconciler: ReconcilerSection,
+    /// Orders: the payment window and the expiry of unpaid orders.
+    pub orders: OrdersSection,
     /// The demo sale.
     pub demo: DemoSection,
     /// Logging.
@@ -268,6 +270,19 @@ pub struct ReconcilerSection {
     pub interval_ms: u64,
     /// Age after which an in-flight reservation is re-published.
     pub stale_after_ms: u64,
+}
+
+/// `[orders]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrdersSection {
+    /// Payment window of a sale created without one, in seconds (1 to 604800).
+    pub payment_window_secs: u32,
+    /// Whether processes with the worker role expire unpaid orders past their deadline.
+    pub expiry_enabled: bool,
+    /// Pause between expiry passes.
+    pub expiry_interval_ms: u64,
+    /// Most orders one expiry pass closes.
+    pub expiry_batch: u32,
 }
 
 /// `[demo]`

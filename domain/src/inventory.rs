@@ -4,7 +4,7 @@
 //! this order: the window first, then the per-user marker, then the limit, then the stock. A
 //! refused attempt changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::{ProductId, Quantity, RequestId, Sale, SalePhase, Timestamp, UserId};
 
@@ -96,6 +96,9 @@ pub struct Inventory {
     sale: Sale,
     remaining: u32,
     holders: HashMap<UserId, Holding>,
+    /// Buyers whose order was cancelled or expired and who may not buy this sale again: their
+    /// units are back in stock, their marker stays.
+    barred: HashSet<UserId>,
 }
 
 impl Inventory {
@@ -105,6 +108,7 @@ impl Inventory {
             remaining: sale.stock(),
             sale,
             holders: HashMap::new(),
+            barred: HashSet::new(),
         }
     }
 
@@ -141,7 +145,15 @@ impl Inventory {
             sale,
             remaining,
             holders,
+            barred: HashSet::new(),
         })
+    }
+
+    /// The same inventory with these buyers barred from buying again (their orders were
+    /// cancelled or expired, their units are in `remaining` already).
+    pub fn with_barred(mut self, barred: impl IntoIterator<Item = UserId>) -> Self {
+        self.barred.extend(barred);
+        self
     }
 
     /// The sale this inventory belongs to.
@@ -197,7 +209,7 @@ impl Inventory {
             SalePhase::Ended => return Err(Refusal::Ended),
             SalePhase::Open => {}
         }
-        if self.holders.contains_key(&request.user_id) {
+        if self.holders.contains_key(&request.user_id) || self.barred.contains(&request.user_id) {
             return Err(Refusal::AlreadyPurchased);
         }
         let limit = self.sale.per_user_limit();
@@ -233,6 +245,26 @@ impl Inventory {
     /// record does not have (it refused the order as sold out), which must not be offered again.
     pub fn discard(&mut self, reservation: &Reservation) -> Release {
         self.end(reservation, false)
+    }
+
+    /// Returns the units of a cancelled or expired order, exactly once: only while the buyer's
+    /// units are held by the order's request. The buyer's marker goes; unless `may_buy_again`,
+    /// the buyer stays barred from buying this sale again.
+    pub fn restock(&mut self, user: &UserId, request: &RequestId, may_buy_again: bool) -> Release {
+        let held_by_this_request = self
+            .holders
+            .get(user)
+            .is_some_and(|h| &h.request_id == request);
+        if !held_by_this_request {
+            return Release::NotHeld;
+        }
+        if let Some(holding) = self.holders.remove(user) {
+            self.remaining = self.remaining.saturating_add(holding.quantity.get());
+        }
+        if !may_buy_again {
+            self.barred.insert(user.clone());
+        }
+        Release::Released
     }
 
     /// Takes back the units of a reservation that was released although its order exists (its
@@ -349,6 +381,55 @@ mod tests {
         assert_eq!(resold.remaining(), 0);
         assert_eq!(resold.holder(&second.user_id), Some(&second.request_id));
         assert_eq!(resold.holder(&first.user_id), Some(&first.request_id));
+    }
+
+    #[test]
+    fn a_restock_returns_an_orders_units_once_and_bars_the_buyer_unless_allowed() {
+        let mut inventory = Inventory::open(sale(1));
+        let won = inventory.reserve(request("a", 1), at(150)).expect("won");
+        let (user, request_id) = (won.user_id.clone(), won.request_id.clone());
+        assert_eq!(
+            inventory.restock(&user, &request_id, false),
+            Release::Released
+        );
+        assert_eq!(inventory.remaining(), 1);
+        assert_eq!(
+            inventory.restock(&user, &request_id, false),
+            Release::NotHeld,
+            "exactly once"
+        );
+        assert_eq!(inventory.remaining(), 1);
+        assert_eq!(inventory.holder(&user), None);
+        assert_eq!(
+            inventory.reserve(another("a", 1), at(151)),
+            Err(Refusal::AlreadyPurchased),
+            "barred"
+        );
+        let resold = inventory.reserve(request("b", 1), at(151)).expect("resold");
+        assert_eq!(inventory.remaining(), 0);
+
+        let mut lenient = Inventory::open(sale(1));
+        lenient.reserve(request("a", 1), at(150)).expect("won");
+        lenient.restock(&user, &request_id, true);
+        lenient
+            .reserve(another("a", 1), at(151))
+            .expect("may buy again");
+        assert_eq!(
+            lenient.restock(&user, &request_id, true),
+            Release::NotHeld,
+            "the old order's restock does not return the new one's unit"
+        );
+        assert_eq!(lenient.remaining(), 0);
+
+        let restored = Inventory::restore(sale(1), 1, [])
+            .expect("valid")
+            .with_barred([user]);
+        let mut restored = restored;
+        assert_eq!(
+            restored.reserve(another("a", 1), at(151)),
+            Err(Refusal::AlreadyPurchased)
+        );
+        assert_eq!(resold.quantity, Quantity::ONE);
     }
 
     #[test]

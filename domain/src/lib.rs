@@ -8,11 +8,13 @@
 //! - [`inventory`]: one sale's stock and buyers; the atomic reserve / exactly-once release rules.
 //! - [`purchase`]: the purchase request's state machine, as a buyer polls it.
 //! - [`order`]: an order and its payment life cycle.
+//! - [`payment`]: the payment window that gives an order its deadline.
 //! - [`rate_limit`]: the token bucket every rate limiter implements.
 
 pub mod ids;
 pub mod inventory;
 pub mod order;
+pub mod payment;
 pub mod purchase;
 pub mod quantity;
 pub mod rate_limit;
@@ -25,6 +27,10 @@ pub use ids::{
 };
 pub use inventory::{Inventory, InventoryError, Refusal, Release, Reservation, ReservationRequest};
 pub use order::{Order, OrderStatus, OrderTransitionError};
+pub use payment::{
+    PaymentWindow, PaymentWindowError, DEFAULT_PAYMENT_WINDOW_SECS, MAX_PAYMENT_WINDOW_SECS,
+    MIN_PAYMENT_WINDOW_SECS,
+};
 pub use purchase::{FailureReason, Purchase, PurchaseState, PurchaseTransitionError};
 pub use quantity::{Quantity, QuantityError, MAX_QUANTITY, MIN_QUANTITY};
 pub use rate_limit::{RateDecision, RatePolicy, RatePolicyError, TokenBucket};

@@ -47,11 +47,14 @@ pub struct Order {
     pub quantity: Quantity,
     /// When it was created.
     pub created_at: Timestamp,
+    /// The first instant at which, still unpaid, it is overdue and may expire (its creation
+    /// plus the sale's [`crate::PaymentWindow`]).
+    pub payment_deadline: Timestamp,
     status: OrderStatus,
 }
 
 impl Order {
-    /// A new order waiting for payment.
+    /// A new order waiting for payment until `payment_deadline`.
     pub fn new(
         id: OrderId,
         request_id: RequestId,
@@ -59,6 +62,7 @@ impl Order {
         product_id: ProductId,
         quantity: Quantity,
         created_at: Timestamp,
+        payment_deadline: Timestamp,
     ) -> Self {
         Self {
             id,
@@ -67,6 +71,7 @@ impl Order {
             product_id,
             quantity,
             created_at,
+            payment_deadline,
             status: OrderStatus::PendingPayment,
         }
     }
@@ -98,11 +103,27 @@ impl Order {
         self.move_to(OrderStatus::Cancelled)
     }
 
-    /// Expires the unpaid order.
+    /// Whether the order is still unpaid at or after its payment deadline: it may expire.
+    pub fn is_overdue(&self, now: Timestamp) -> bool {
+        self.status == OrderStatus::PendingPayment && now >= self.payment_deadline
+    }
+
+    /// Whether `now` is still inside the payment window (an unpaid order may be paid).
+    pub fn is_payable(&self, now: Timestamp) -> bool {
+        self.status == OrderStatus::PendingPayment && now < self.payment_deadline
+    }
+
+    /// Expires the unpaid order at `now`.
     ///
     /// # Errors
-    /// [`OrderTransitionError`] unless the order is pending payment.
-    pub fn expire(&mut self) -> Result<(), OrderTransitionError> {
+    /// [`OrderTransitionError`] unless the order is [overdue](Self::is_overdue) at `now`.
+    pub fn expire(&mut self, now: Timestamp) -> Result<(), OrderTransitionError> {
+        if self.status == OrderStatus::PendingPayment && !self.is_overdue(now) {
+            return Err(OrderTransitionError {
+                from: self.status,
+                to: OrderStatus::Expired,
+            });
+        }
         self.move_to(OrderStatus::Expired)
     }
 
@@ -130,6 +151,7 @@ mod tests {
             ProductId::parse("p1").expect("valid"),
             Quantity::ONE,
             Timestamp::from_millis(1),
+            Timestamp::from_millis(100),
         )
     }
 
@@ -148,8 +170,21 @@ mod tests {
         cancelled.cancel().expect("legal");
         assert_eq!(cancelled.status(), OrderStatus::Cancelled);
         let mut expired = order();
-        expired.expire().expect("legal");
+        expired.expire(Timestamp::from_millis(100)).expect("legal");
         assert_eq!(expired.status(), OrderStatus::Expired);
+    }
+
+    #[test]
+    fn an_order_expires_only_from_its_deadline_on() {
+        let mut early = order();
+        assert!(early.is_payable(Timestamp::from_millis(99)));
+        assert!(!early.is_overdue(Timestamp::from_millis(99)));
+        assert!(early.expire(Timestamp::from_millis(99)).is_err());
+        assert_eq!(early.status(), OrderStatus::PendingPayment);
+        assert!(early.is_overdue(Timestamp::from_millis(100)));
+        assert!(!early.is_payable(Timestamp::from_millis(100)));
+        early.expire(Timestamp::from_millis(100)).expect("due");
+        assert!(!early.is_overdue(Timestamp::from_millis(200)));
     }
 
     #[test]
@@ -169,7 +204,7 @@ mod tests {
                 })
             );
             assert!(done.cancel().is_err());
-            assert!(done.expire().is_err());
+            assert!(done.expire(Timestamp::from_millis(1_000)).is_err());
             assert_eq!(done.status(), status);
         }
     }

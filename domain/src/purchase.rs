@@ -33,6 +33,8 @@ pub enum PurchaseState {
     Succeeded {
         /// The order created for this request.
         order_id: OrderId,
+        /// Until when the order may be paid; `None` in records written before orders had one.
+        payment_deadline: Option<Timestamp>,
     },
     /// No order will be created.
     Failed {
@@ -88,12 +90,20 @@ impl Purchase {
         !matches!(self.state, PurchaseState::Pending)
     }
 
-    /// Records that the order exists.
+    /// Records that the order exists, payable until `payment_deadline` (`None` for a record
+    /// written before orders had a deadline).
     ///
     /// # Errors
     /// [`PurchaseTransitionError`] when the purchase already ended.
-    pub fn succeed(&mut self, order_id: OrderId) -> Result<(), PurchaseTransitionError> {
-        self.end(PurchaseState::Succeeded { order_id })
+    pub fn succeed(
+        &mut self,
+        order_id: OrderId,
+        payment_deadline: Option<Timestamp>,
+    ) -> Result<(), PurchaseTransitionError> {
+        self.end(PurchaseState::Succeeded {
+            order_id,
+            payment_deadline,
+        })
     }
 
     /// Records that no order will be created.
@@ -168,14 +178,15 @@ mod tests {
     #[test]
     fn a_pending_purchase_can_succeed_once() {
         let mut purchase = accepted();
-        purchase.succeed(order_id()).expect("legal");
+        purchase.succeed(order_id(), None).expect("legal");
         assert!(purchase.is_final());
-        assert!(purchase.succeed(order_id()).is_err());
+        assert!(purchase.succeed(order_id(), None).is_err());
         assert!(purchase.fail(FailureReason::SoldOut).is_err());
         assert_eq!(
             purchase.state(),
             &PurchaseState::Succeeded {
-                order_id: order_id()
+                order_id: order_id(),
+                payment_deadline: None,
             }
         );
     }
@@ -185,7 +196,7 @@ mod tests {
         let mut purchase = accepted();
         purchase.fail(FailureReason::SoldOut).expect("legal");
         assert_eq!(
-            purchase.succeed(order_id()),
+            purchase.succeed(order_id(), None),
             Err(PurchaseTransitionError { from: "failed" })
         );
         assert_eq!(
@@ -200,7 +211,7 @@ mod tests {
     fn a_final_record_is_never_replaced_by_a_pending_one() {
         let pending = accepted();
         let mut done = accepted();
-        done.succeed(order_id()).expect("legal");
+        done.succeed(order_id(), None).expect("legal");
         assert!(done.supersedes(&pending));
         assert!(!pending.supersedes(&done));
         assert!(!pending.supersedes(&pending));
@@ -213,7 +224,7 @@ mod tests {
     #[test]
     fn a_success_replaces_only_a_queue_failure_of_the_same_request() {
         let mut done = accepted();
-        done.succeed(order_id()).expect("legal");
+        done.succeed(order_id(), None).expect("legal");
         let mut queue_failed = accepted();
         queue_failed
             .fail(FailureReason::QueueUnavailable)

@@ -1,6 +1,6 @@
 //! A sale: which product, how much stock, when it runs and how much one buyer may take.
 
-use crate::{ProductId, Quantity, Timestamp};
+use crate::{PaymentWindow, ProductId, Quantity, Timestamp};
 
 /// Longest product name shown to buyers.
 pub const MAX_NAME_LEN: usize = 200;
@@ -84,10 +84,13 @@ pub struct Sale {
     stock: u32,
     window: SaleWindow,
     per_user_limit: Quantity,
+    payment_window: PaymentWindow,
+    rebuy_after_cancel: bool,
 }
 
 impl Sale {
-    /// Defines a sale; the per-user limit is one unit unless set with [`Sale::with_per_user_limit`].
+    /// Defines a sale; the per-user limit is one unit unless set with [`Sale::with_per_user_limit`],
+    /// the payment window the default unless set with [`Sale::with_payment_window`].
     ///
     /// # Errors
     /// [`SaleError::BlankName`] or [`SaleError::NameTooLong`] for an unusable name,
@@ -114,6 +117,8 @@ impl Sale {
             stock,
             window,
             per_user_limit: Quantity::ONE,
+            payment_window: PaymentWindow::default(),
+            rebuy_after_cancel: false,
         })
     }
 
@@ -121,6 +126,30 @@ impl Sale {
     pub fn with_per_user_limit(mut self, limit: Quantity) -> Self {
         self.per_user_limit = limit;
         self
+    }
+
+    /// The same sale with another payment window.
+    pub fn with_payment_window(mut self, window: PaymentWindow) -> Self {
+        self.payment_window = window;
+        self
+    }
+
+    /// How long a buyer has to pay an order of this sale.
+    pub fn payment_window(&self) -> PaymentWindow {
+        self.payment_window
+    }
+
+    /// The same sale letting (`true`) or not letting a buyer whose order was cancelled or
+    /// expired buy it again.
+    pub fn with_rebuy_after_cancel(mut self, allowed: bool) -> Self {
+        self.rebuy_after_cancel = allowed;
+        self
+    }
+
+    /// Whether a buyer whose order was cancelled or expired may buy this sale again (by default
+    /// not: one order per buyer, live or closed).
+    pub fn rebuy_after_cancel(&self) -> bool {
+        self.rebuy_after_cancel
     }
 
     /// The product on sale.

@@ -11,7 +11,9 @@ use poem::http::Method;
 use poem::{get, Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
-use crate::api::{admin::AdminApi, health::HealthApi, purchases::PurchasesApi, sales::SalesApi};
+use crate::api::{
+    admin::AdminApi, health::HealthApi, orders::OrdersApi, purchases::PurchasesApi, sales::SalesApi,
+};
 use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
 use crate::catalog::SalesSnapshot;
@@ -46,8 +48,16 @@ pub struct HttpSettings {
 }
 
 /// The API's operations as one OpenAPI service.
-pub type ApiService<P> =
-    OpenApiService<(PurchasesApi<P>, SalesApi<P>, AdminApi<P>, HealthApi<P>), ()>;
+pub type ApiService<P> = OpenApiService<
+    (
+        PurchasesApi<P>,
+        OrdersApi<P>,
+        SalesApi<P>,
+        AdminApi<P>,
+        HealthApi<P>,
+    ),
+    (),
+>;
 
 /// The OpenAPI service: operations plus their document. The listing, readiness and sale
 /// creation use `catalog`.
@@ -60,6 +70,9 @@ pub fn openapi_service<P: Ports>(
         PurchasesApi {
             service: service.clone(),
             client_ip_header: settings.client_ip_header.clone(),
+        },
+        OrdersApi {
+            service: service.clone(),
         },
         SalesApi {
             service: service.clone(),

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
+use flashsale_application::ports::OrderStoreError;
 use flashsale_application::{
-    AuditSaleError, CreateSaleError, ErrorChain, IdempotentPurchaseError, PlacePurchaseError,
-    QueryResultError,
+    AuditSaleError, CancelOrderError, CreateSaleError, ErrorChain, IdempotentPurchaseError,
+    PlacePurchaseError, QueryResultError,
 };
 use flashsale_domain::{Refusal, RequestId};
 use validator::{ValidationError, ValidationErrors};
@@ -239,6 +240,42 @@ impl From<CreateSaleError> for Failure {
             CreateSaleError::Catalog(error) => Self::unavailable(&error),
             CreateSaleError::Gate(error) => Self::unavailable(&error),
         }
+    }
+}
+
+impl From<CancelOrderError> for Failure {
+    fn from(error: CancelOrderError) -> Self {
+        match error {
+            CancelOrderError::NotFound(_) => Self::no_such_order(),
+            CancelOrderError::NotCancellable { status, .. } => Self::new(
+                ProblemType::OrderNotCancellable,
+                format!(
+                    "The order is {} and cannot be cancelled.",
+                    match status {
+                        flashsale_domain::OrderStatus::Paid => "paid",
+                        flashsale_domain::OrderStatus::Expired => "expired",
+                        flashsale_domain::OrderStatus::Cancelled => "cancelled",
+                        flashsale_domain::OrderStatus::PendingPayment => "pending payment",
+                    }
+                ),
+            ),
+            CancelOrderError::Store(error) => Self::unavailable(&error),
+            CancelOrderError::Catalog(error) => Self::unavailable(&error),
+            CancelOrderError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<OrderStoreError> for Failure {
+    fn from(error: OrderStoreError) -> Self {
+        Self::unavailable(&error)
+    }
+}
+
+impl Failure {
+    /// No such order of the caller's (another buyer's orders are reported the same way).
+    pub fn no_such_order() -> Self {
+        Self::new(ProblemType::NotFound, "No such order of yours.")
     }
 }
 

@@ -16,7 +16,8 @@
 //! - `problem`: RFC 9457 problem details, the body of every 4xx and 5xx.
 //! - `errors`: the one place use-case errors become HTTP responses.
 //! - `idempotency_key`: the `Idempotency-Key` header of a buy.
-//! - `schemas`: request and response bodies, converted into domain types at the edge.
+//! - `schemas`: request and response bodies, converted into domain types at the edge;
+//!   `order_schemas`: the bodies of a buyer's orders.
 //! - `wire`: request field types whose schema and validation carry the domain's limits.
 
 mod api;
@@ -30,6 +31,7 @@ mod edge;
 mod errors;
 mod idempotency_key;
 mod instrument;
+mod order_schemas;
 mod problem;
 pub mod readiness;
 mod request_id;

@@ -42,6 +42,9 @@ pub enum ProblemType {
     /// More units than the sale allows one buyer.
     #[oai(rename = "urn:flashsale:problem:above-limit")]
     AboveLimit,
+    /// The order is paid or expired: it cannot be cancelled.
+    #[oai(rename = "urn:flashsale:problem:order-not-cancellable")]
+    OrderNotCancellable,
     /// A sale for this product exists already.
     #[oai(rename = "urn:flashsale:problem:sale-exists")]
     SaleExists,
@@ -172,6 +175,7 @@ impl ProblemType {
             Self::SaleEnded => (StatusCode::CONFLICT, "Sale ended"),
             Self::AboveLimit => (StatusCode::UNPROCESSABLE_ENTITY, "Above the per-user limit"),
             Self::SaleExists => (StatusCode::CONFLICT, "Sale exists"),
+            Self::OrderNotCancellable => (StatusCode::CONFLICT, "Order not cancellable"),
             Self::IdempotencyKeyReused => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "Idempotency key reused")
             }

@@ -109,10 +109,13 @@ impl PurchaseAccepted {
 }
 
 /// The request id of the response examples.
-const EXAMPLE_REQUEST_ID: &str = "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f";
+pub(crate) const EXAMPLE_REQUEST_ID: &str = "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f";
 
 /// When the example sale opens: 2026-12-01T10:00:00Z.
-fn example_start() -> DateTime<Utc> {
+/// The order id the examples show.
+pub(crate) const EXAMPLE_ORDER_ID: &str = "b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6";
+
+pub(crate) fn example_start() -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp(1_796_119_200, 0).unwrap_or_default()
 }
 
@@ -151,6 +154,14 @@ pub struct PurchaseResult {
     /// The order's id, once `succeeded`.
     #[oai(skip_serializing_if_is_none)]
     pub order_id: Option<String>,
+    /// Where the order, its status and its payment deadline are read, once `succeeded`:
+    /// `/api/v1/orders/{orderId}`.
+    #[oai(skip_serializing_if_is_none)]
+    pub order_url: Option<String>,
+    /// Until when the order may be paid, once `succeeded`; unpaid then, it expires and its units
+    /// go back on sale. The order (`orderUrl`) says where it stands now.
+    #[oai(skip_serializing_if_is_none)]
+    pub payment_deadline: Option<DateTime<Utc>>,
     // Why it `failed`: see `PurchaseFailure` (no doc comment on enum-typed fields: see `Problem::kind`).
     #[allow(missing_docs)]
     #[oai(skip_serializing_if_is_none)]
@@ -159,13 +170,19 @@ pub struct PurchaseResult {
 
 impl From<Purchase> for PurchaseResult {
     fn from(purchase: Purchase) -> Self {
-        let (status, order_id, failure) = match purchase.state() {
-            PurchaseState::Pending => (PurchaseStatus::Pending, None, None),
-            PurchaseState::Succeeded { order_id } => {
-                (PurchaseStatus::Succeeded, Some(order_id.to_string()), None)
-            }
+        let (status, order_id, payment_deadline, failure) = match purchase.state() {
+            PurchaseState::Pending => (PurchaseStatus::Pending, None, None, None),
+            PurchaseState::Succeeded {
+                order_id,
+                payment_deadline,
+            } => (
+                PurchaseStatus::Succeeded,
+                Some(order_id.to_string()),
+                payment_deadline.map(to_wire),
+                None,
+            ),
             PurchaseState::Failed { reason } => {
-                (PurchaseStatus::Failed, None, Some((*reason).into()))
+                (PurchaseStatus::Failed, None, None, Some((*reason).into()))
             }
         };
         Self {
@@ -174,7 +191,9 @@ impl From<Purchase> for PurchaseResult {
             quantity: purchase.quantity.get(),
             accepted_at: to_wire(purchase.accepted_at),
             status,
+            order_url: order_id.as_deref().map(crate::order_schemas::order_url),
             order_id,
+            payment_deadline,
             failure,
         }
     }
@@ -188,7 +207,9 @@ impl poem_openapi::types::Example for PurchaseResult {
             quantity: 1,
             accepted_at: example_start() + chrono::Duration::milliseconds(12),
             status: PurchaseStatus::Succeeded,
-            order_id: Some("b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6".into()),
+            order_id: Some(EXAMPLE_ORDER_ID.into()),
+            order_url: Some(crate::order_schemas::order_url(EXAMPLE_ORDER_ID)),
+            payment_deadline: Some(example_start() + chrono::Duration::milliseconds(900_040)),
             failure: None,
         }
     }
@@ -224,6 +245,10 @@ pub struct SaleSummary {
     pub ends_at: DateTime<Utc>,
     /// Most units one buyer may take.
     pub per_user_limit: u32,
+    /// Seconds a buyer has to pay an order of this sale, from its creation.
+    pub payment_window_secs: u32,
+    /// Whether a buyer whose order was cancelled or expired may buy this sale again.
+    pub rebuy_after_cancel: bool,
     // Where the sale stands now: see `SaleStatus` (no doc comment on enum-typed fields: see `Problem::kind`).
     #[allow(missing_docs)]
     pub status: SaleStatus,
@@ -246,6 +271,8 @@ impl SaleSummary {
             starts_at: to_wire(sale.window().starts_at()),
             ends_at: to_wire(sale.window().ends_at()),
             per_user_limit: sale.per_user_limit().get(),
+            payment_window_secs: sale.payment_window().secs(),
+            rebuy_after_cancel: sale.rebuy_after_cancel(),
             status,
         }
     }
@@ -262,6 +289,8 @@ impl poem_openapi::types::Example for SaleSummary {
             starts_at,
             ends_at: starts_at + chrono::Duration::hours(1),
             per_user_limit: 1,
+            payment_window_secs: 900,
+            rebuy_after_cancel: false,
             status: SaleStatus::Open,
         }
     }
@@ -309,6 +338,15 @@ pub struct NewSale {
     /// Most units one buyer may take. Defaults to 1; `null` is refused.
     #[validate(range(min = MIN_QUANTITY, max = MAX_QUANTITY))]
     pub per_user_limit: Units,
+    /// Seconds a buyer has to pay an order, from its creation: 1 to 604800 (7 days). Absent:
+    /// the server's default (`orders.payment_window_secs`, 900 unless configured). An unpaid
+    /// order expires at its deadline and its units go back on sale.
+    #[oai(skip_serializing_if_is_none)]
+    pub payment_window_secs: Option<u32>,
+    /// Whether a buyer whose order was cancelled or expired may buy this sale again. Absent:
+    /// `false` (one order per buyer, live or closed).
+    #[oai(skip_serializing_if_is_none)]
+    pub rebuy_after_cancel: Option<bool>,
 }
 
 impl poem_openapi::types::Example for NewSale {
@@ -321,6 +359,8 @@ impl poem_openapi::types::Example for NewSale {
             ends_at: starts_at + chrono::Duration::hours(1),
             starts_at,
             per_user_limit: one(),
+            payment_window_secs: Some(900),
+            rebuy_after_cancel: Some(false),
         }
     }
 }
@@ -344,10 +384,15 @@ pub struct SaleAudit {
     pub stock: u32,
     /// Units the system of record has not turned into orders.
     pub remaining: u32,
-    /// Orders in the system of record.
+    /// Live orders in the system of record: pending payment or paid (cancelled and expired
+    /// orders gave their units back).
     pub orders: u64,
-    /// Units those orders hold.
+    /// Units those orders hold: `unitsPendingPayment + unitsPaid`.
     pub units_ordered: u64,
+    /// Units of orders waiting for payment.
+    pub units_pending_payment: u64,
+    /// Units of paid orders.
+    pub units_paid: u64,
     /// Distinct buyers among those orders.
     pub distinct_buyers: u64,
     /// Most orders any one buyer holds for the product.
@@ -368,6 +413,8 @@ impl SaleAudit {
             remaining: audit.store.remaining,
             orders: audit.store.orders,
             units_ordered: audit.store.units_ordered,
+            units_pending_payment: audit.store.units_pending_payment,
+            units_paid: audit.store.units_paid,
             distinct_buyers: audit.store.distinct_buyers,
             max_orders_per_buyer: audit.store.max_orders_per_buyer,
             gate_remaining: audit.gate_remaining,
@@ -384,6 +431,8 @@ impl poem_openapi::types::Example for SaleAudit {
             remaining: 37,
             orders: 63,
             units_ordered: 63,
+            units_pending_payment: 13,
+            units_paid: 50,
             distinct_buyers: 63,
             max_orders_per_buyer: 1,
             gate_remaining: Some(37),

@@ -215,6 +215,16 @@ wire_text!(
 );
 
 wire_text!(
+    /// An order id: `OrderId`'s rules ([`MAX_ID_LEN`], [`ID_PATTERN`]).
+    OrderIdText,
+    TextRule {
+        min_length: 1,
+        max_length: MAX_ID_LEN,
+        pattern: Some(ID_PATTERN),
+    }
+);
+
+wire_text!(
     /// A product's name: 1 to [`MAX_NAME_LEN`] characters.
     NameText,
     TextRule {

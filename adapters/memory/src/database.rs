@@ -1,19 +1,25 @@
-//! The in-memory system of record: sales with their stock, and orders unique per (user, product).
+//! The in-memory system of record: sales with their stock, and orders unique per (user, product)
+//! whose unpaid ones can be closed, giving their units back.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use flashsale_application::ports::{
-    plan_batch, CatalogError, KnownOrders, NewOrder, OrderAudit, OrderStore, OrderStoreError,
-    Persisted, SaleCatalog, SaleRecord, StockSnapshot,
+    plan_batch, CatalogError, Closed, Closing, KnownOrders, NewOrder, OrderAudit, OrderPage,
+    OrderStore, OrderStoreError, Persisted, SaleCatalog, SaleRecord, SaleStock, StockSnapshot,
 };
-use flashsale_domain::{Order, ProductId, RequestId, Sale, UserId};
+use flashsale_domain::{
+    Order, OrderId, OrderStatus, ProductId, RequestId, Sale, Timestamp, UserId,
+};
 
 #[derive(Default)]
 struct Tables {
     sales: BTreeMap<ProductId, SaleRow>,
-    orders: HashMap<(UserId, ProductId), Order>,
-    by_request: HashMap<RequestId, (UserId, ProductId)>,
+    orders: HashMap<OrderId, Order>,
+    /// The order holding each buyer's place in a sale: a live one, or a closed one when the
+    /// sale does not let its buyer buy again (the unique (user, product) key of the database).
+    by_buyer: HashMap<(UserId, ProductId), OrderId>,
+    by_request: HashMap<RequestId, OrderId>,
 }
 
 struct SaleRow {
@@ -58,19 +64,21 @@ impl Tables {
             if let Some(order) = self
                 .by_request
                 .get(&reservation.request_id)
-                .and_then(|key| self.orders.get(key))
+                .and_then(|id| self.orders.get(id))
             {
                 known
                     .by_request
                     .insert(reservation.request_id.clone(), order.clone());
             }
-            if self.orders.contains_key(&buyer) {
+            if self.by_buyer.contains_key(&buyer) {
                 known.buyers.insert(buyer);
             }
             if let Some(row) = self.sales.get(&reservation.product_id) {
-                known
-                    .remaining
-                    .insert(reservation.product_id.clone(), row.remaining);
+                let stock = SaleStock {
+                    remaining: row.remaining,
+                    payment_window: row.sale.payment_window(),
+                };
+                known.sales.insert(reservation.product_id.clone(), stock);
             }
         }
         known
@@ -87,11 +95,49 @@ impl Tables {
         for order in plan.created {
             let key = (order.user_id.clone(), order.product_id.clone());
             self.by_request
-                .insert(order.request_id.clone(), key.clone());
-            self.orders.insert(key, order);
+                .insert(order.request_id.clone(), order.id.clone());
+            self.by_buyer.insert(key, order.id.clone());
+            self.orders.insert(order.id.clone(), order);
         }
         plan.outcomes
     }
+
+    /// Closes an order pending payment and returns its units to its sale, under the one lock.
+    fn close(&mut self, id: &OrderId, closing: Closing, now: Timestamp) -> Closed {
+        let Some(order) = self.orders.get_mut(id) else {
+            return Closed::Unknown;
+        };
+        let moved = match closing {
+            Closing::Cancel => order.cancel(),
+            Closing::Expire => order.expire(now),
+        };
+        if moved.is_err() {
+            return Closed::Unchanged(order.clone());
+        }
+        if let Some(row) = self.sales.get_mut(&order.product_id) {
+            row.remaining = row.remaining.saturating_add(order.quantity.get());
+            if row.sale.rebuy_after_cancel() {
+                self.by_buyer
+                    .remove(&(order.user_id.clone(), order.product_id.clone()));
+            }
+        }
+        Closed::Closed(order.clone())
+    }
+
+    /// Orders of a product, live (pending payment or paid) or closed.
+    fn of_product<'a>(&'a self, product: &'a ProductId) -> impl Iterator<Item = &'a Order> {
+        self.orders
+            .values()
+            .filter(move |o| &o.product_id == product)
+    }
+}
+
+/// Whether an order still holds its units: pending payment or paid.
+fn is_live(order: &Order) -> bool {
+    matches!(
+        order.status(),
+        OrderStatus::PendingPayment | OrderStatus::Paid
+    )
 }
 
 impl OrderStore for MemoryDatabase {
@@ -104,8 +150,52 @@ impl OrderStore for MemoryDatabase {
         Ok(tables
             .by_request
             .get(request_id)
-            .and_then(|key| tables.orders.get(key))
+            .and_then(|id| tables.orders.get(id))
             .cloned())
+    }
+
+    async fn order(&self, order_id: &OrderId) -> Result<Option<Order>, OrderStoreError> {
+        Ok(self.tables().orders.get(order_id).cloned())
+    }
+
+    async fn orders_of(
+        &self,
+        user_id: &UserId,
+        page: OrderPage,
+    ) -> Result<Vec<Order>, OrderStoreError> {
+        let tables = self.tables();
+        let mut orders: Vec<&Order> = tables
+            .orders
+            .values()
+            .filter(|order| &order.user_id == user_id)
+            .collect();
+        orders.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        Ok(orders
+            .into_iter()
+            .skip(page.offset as usize)
+            .take(page.limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn close(
+        &self,
+        order_id: &OrderId,
+        closing: Closing,
+        now: Timestamp,
+    ) -> Result<Closed, OrderStoreError> {
+        Ok(self.tables().close(order_id, closing, now))
+    }
+
+    async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {
+        let tables = self.tables();
+        let mut due: Vec<&Order> = tables
+            .orders
+            .values()
+            .filter(|order| order.is_overdue(now))
+            .collect();
+        due.sort_by(|a, b| (a.payment_deadline, &a.id).cmp(&(b.payment_deadline, &b.id)));
+        Ok(due.into_iter().take(limit as usize).cloned().collect())
     }
 
     async fn find_order_for_buyer(
@@ -113,10 +203,11 @@ impl OrderStore for MemoryDatabase {
         user_id: &UserId,
         product_id: &ProductId,
     ) -> Result<Option<Order>, OrderStoreError> {
-        Ok(self
-            .tables()
-            .orders
+        let tables = self.tables();
+        Ok(tables
+            .by_buyer
             .get(&(user_id.clone(), product_id.clone()))
+            .and_then(|id| tables.orders.get(id))
             .cloned())
     }
 }
@@ -149,20 +240,41 @@ impl SaleCatalog for MemoryDatabase {
         Ok(records)
     }
 
+    async fn sale(&self, product: &ProductId) -> Result<Option<SaleRecord>, CatalogError> {
+        Ok(self.tables().sales.get(product).map(|row| SaleRecord {
+            sale: row.sale.clone(),
+            remaining: row.remaining,
+        }))
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         let tables = self.tables();
         Ok(tables
             .sales
             .values()
-            .map(|row| StockSnapshot {
-                sale: row.sale.clone(),
-                remaining: row.remaining,
-                buyers: tables
-                    .orders
-                    .values()
-                    .filter(|order| &order.product_id == row.sale.product_id())
-                    .map(|o| (o.user_id.clone(), o.request_id.clone(), o.quantity))
-                    .collect(),
+            .map(|row| {
+                let product = row.sale.product_id();
+                let (live, closed): (Vec<&Order>, Vec<&Order>) =
+                    tables.of_product(product).partition(|o| is_live(o));
+                let holds_place = |o: &&Order| {
+                    tables
+                        .by_buyer
+                        .get(&(o.user_id.clone(), o.product_id.clone()))
+                        == Some(&o.id)
+                };
+                StockSnapshot {
+                    sale: row.sale.clone(),
+                    remaining: row.remaining,
+                    buyers: live
+                        .into_iter()
+                        .map(|o| (o.user_id.clone(), o.request_id.clone(), o.quantity))
+                        .collect(),
+                    barred: closed
+                        .into_iter()
+                        .filter(holds_place)
+                        .map(|o| o.user_id.clone())
+                        .collect(),
+                }
             })
             .collect())
     }
@@ -178,12 +290,19 @@ impl SaleCatalog for MemoryDatabase {
             remaining: row.remaining,
             orders: 0,
             units_ordered: 0,
+            units_pending_payment: 0,
+            units_paid: 0,
             distinct_buyers: 0,
             max_orders_per_buyer: 0,
         };
-        for order in tables.orders.values().filter(|o| &o.product_id == product) {
+        for order in tables.of_product(product).filter(|o| is_live(o)) {
+            let units = u64::from(order.quantity.get());
             audit.orders += 1;
-            audit.units_ordered += u64::from(order.quantity.get());
+            audit.units_ordered += units;
+            match order.status() {
+                OrderStatus::Paid => audit.units_paid += units,
+                _ => audit.units_pending_payment += units,
+            }
             *per_buyer.entry(&order.user_id).or_default() += 1;
         }
         audit.distinct_buyers = per_buyer.len() as u64;

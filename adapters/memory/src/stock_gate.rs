@@ -9,7 +9,7 @@ use flashsale_application::ports::{
     GateLimits, LoadOutcome, PortFailure, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
-    Inventory, ProductId, RateDecision, Refusal, Release, RequestId, Reservation,
+    Inventory, Order, ProductId, RateDecision, Refusal, Release, RequestId, Reservation,
     ReservationRequest, Timestamp, UserId,
 };
 
@@ -149,6 +149,21 @@ impl StockGate for MemoryStockGate {
         Ok(live.inventory.discard(reservation))
     }
 
+    async fn restock(&self, order: &Order, may_buy_again: bool) -> Result<Release, StockGateError> {
+        let Some(sale) = self.sale(&order.product_id)? else {
+            return Ok(Release::NotHeld);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        let release = live
+            .inventory
+            .restock(&order.user_id, &order.request_id, may_buy_again);
+        if release == Release::Released {
+            // A settle not yet run: the order's reservation is no longer in flight either.
+            live.in_flight.remove(&order.request_id);
+        }
+        Ok(release)
+    }
+
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
         for reservation in reservations {
             if let Some(sale) = self.sale(&reservation.product_id)? {
@@ -175,7 +190,8 @@ impl StockGate for MemoryStockGate {
         )
         .map_err(|error| {
             StockGateError::Unavailable(PortFailure::caused_by("restoring the sale's stock", error))
-        })?;
+        })?
+        .with_barred(snapshot.barred.iter().cloned());
         let live = LiveSale {
             inventory,
             in_flight: HashMap::new(),

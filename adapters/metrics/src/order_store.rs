@@ -3,8 +3,10 @@
 
 use std::time::Instant;
 
-use flashsale_application::ports::{NewOrder, OrderStore, OrderStoreError, Persisted};
-use flashsale_domain::{FailureReason, Order, ProductId, RequestId, UserId};
+use flashsale_application::ports::{
+    Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Persisted,
+};
+use flashsale_domain::{FailureReason, Order, OrderId, ProductId, RequestId, Timestamp, UserId};
 
 use crate::measured::{seconds_since, Measured};
 use crate::names::{ORDER_STORE_BATCH_SIZE, ORDER_STORE_ORDERS, ORDER_STORE_TRANSACTION_DURATION};
@@ -74,6 +76,31 @@ impl<S: OrderStore> OrderStore for Measured<S> {
         product_id: &ProductId,
     ) -> Result<Option<Order>, OrderStoreError> {
         self.inner().find_order_for_buyer(user_id, product_id).await
+    }
+
+    async fn order(&self, order_id: &OrderId) -> Result<Option<Order>, OrderStoreError> {
+        self.inner().order(order_id).await
+    }
+
+    async fn orders_of(
+        &self,
+        user_id: &UserId,
+        page: OrderPage,
+    ) -> Result<Vec<Order>, OrderStoreError> {
+        self.inner().orders_of(user_id, page).await
+    }
+
+    async fn close(
+        &self,
+        order_id: &OrderId,
+        closing: Closing,
+        now: Timestamp,
+    ) -> Result<Closed, OrderStoreError> {
+        self.inner().close(order_id, closing, now).await
+    }
+
+    async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {
+        self.inner().overdue(now, limit).await
     }
 }
 

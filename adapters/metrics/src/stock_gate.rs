@@ -7,7 +7,8 @@ use flashsale_application::ports::{
     LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
-    ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp, UserId,
+    Order, ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp,
+    UserId,
 };
 
 use crate::measured::{seconds_since, Measured};
@@ -87,6 +88,13 @@ impl<G: StockGate> StockGate for Measured<G> {
         let start = Instant::now();
         let result = self.inner().cancel(reservation).await;
         record("cancel", release_label(&result), start);
+        result
+    }
+
+    async fn restock(&self, order: &Order, may_buy_again: bool) -> Result<Release, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().restock(order, may_buy_again).await;
+        record("restock", release_label(&result), start);
         result
     }
 

@@ -158,6 +158,14 @@ impl StockGate for FakeGate {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }
 
+    async fn restock(
+        &self,
+        _: &flashsale_domain::Order,
+        _: bool,
+    ) -> Result<Release, StockGateError> {
+        self.0.map(|_| Release::Released).ok_or_else(unavailable)
+    }
+
     async fn cancel(&self, _: &Reservation) -> Result<Release, StockGateError> {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }
@@ -263,6 +271,38 @@ impl OrderStore for FakeStore {
         _: &ProductId,
     ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
         Ok(None)
+    }
+
+    async fn order(
+        &self,
+        _: &flashsale_domain::OrderId,
+    ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
+        Ok(None)
+    }
+
+    async fn orders_of(
+        &self,
+        _: &UserId,
+        _: flashsale_application::ports::OrderPage,
+    ) -> Result<Vec<flashsale_domain::Order>, OrderStoreError> {
+        Ok(Vec::new())
+    }
+
+    async fn close(
+        &self,
+        _: &flashsale_domain::OrderId,
+        _: flashsale_application::ports::Closing,
+        _: Timestamp,
+    ) -> Result<flashsale_application::ports::Closed, OrderStoreError> {
+        Ok(flashsale_application::ports::Closed::Unknown)
+    }
+
+    async fn overdue(
+        &self,
+        _: Timestamp,
+        _: u32,
+    ) -> Result<Vec<flashsale_domain::Order>, OrderStoreError> {
+        Ok(Vec::new())
     }
 }
 

@@ -7,18 +7,24 @@ use flashsale_domain::ProductId;
 use crate::error::{during, StoreFailure};
 use crate::MySqlStore;
 
-/// One statement: the sales row joined with scalar subqueries over its orders (served by the
-/// `orders_by_product` index). Counts are cast to UNSIGNED so they decode as `u64`.
+/// One statement: the sales row joined with scalar subqueries over its live orders (pending
+/// payment or paid; served by the `orders_by_product` index). Counts are cast to UNSIGNED so
+/// they decode as `u64`.
 const AUDIT: &str = "\
     SELECT s.stock, s.remaining, \
-      CAST((SELECT COUNT(*) FROM orders o WHERE o.product_id = s.product_id) AS UNSIGNED) \
-        AS orders, \
+      CAST((SELECT COUNT(*) FROM orders o WHERE o.product_id = s.product_id \
+            AND o.status IN ('pending_payment', 'paid')) AS UNSIGNED) AS orders, \
       CAST((SELECT COALESCE(SUM(o.quantity), 0) FROM orders o \
-            WHERE o.product_id = s.product_id) AS UNSIGNED) AS units_ordered, \
-      CAST((SELECT COUNT(DISTINCT o.user_id) FROM orders o \
-            WHERE o.product_id = s.product_id) AS UNSIGNED) AS distinct_buyers, \
+            WHERE o.product_id = s.product_id AND o.status = 'pending_payment') AS UNSIGNED) \
+        AS units_pending_payment, \
+      CAST((SELECT COALESCE(SUM(o.quantity), 0) FROM orders o \
+            WHERE o.product_id = s.product_id AND o.status = 'paid') AS UNSIGNED) \
+        AS units_paid, \
+      CAST((SELECT COUNT(DISTINCT o.user_id) FROM orders o WHERE o.product_id = s.product_id \
+            AND o.status IN ('pending_payment', 'paid')) AS UNSIGNED) AS distinct_buyers, \
       CAST((SELECT COALESCE(MAX(per_buyer.n), 0) FROM \
-              (SELECT COUNT(*) AS n FROM orders o WHERE o.product_id = ? GROUP BY o.user_id) \
+              (SELECT COUNT(*) AS n FROM orders o WHERE o.product_id = ? \
+               AND o.status IN ('pending_payment', 'paid') GROUP BY o.user_id) \
               AS per_buyer) AS UNSIGNED) AS max_orders_per_buyer \
     FROM sales s WHERE s.product_id = ?";
 
@@ -28,7 +34,8 @@ struct AuditRow {
     stock: u32,
     remaining: u32,
     orders: u64,
-    units_ordered: u64,
+    units_pending_payment: u64,
+    units_paid: u64,
     distinct_buyers: u64,
     max_orders_per_buyer: u64,
 }
@@ -48,7 +55,9 @@ pub(crate) async fn audit(
         stock: row.stock,
         remaining: row.remaining,
         orders: row.orders,
-        units_ordered: row.units_ordered,
+        units_ordered: row.units_pending_payment + row.units_paid,
+        units_pending_payment: row.units_pending_payment,
+        units_paid: row.units_paid,
         distinct_buyers: row.distinct_buyers,
         max_orders_per_buyer: row.max_orders_per_buyer,
     }))

@@ -17,8 +17,8 @@ impl SaleCatalog for MySqlStore {
         // `created_at_ms` is the server's clock: an operator's record, not a domain value.
         let inserted = sqlx::query(
             "INSERT INTO sales (product_id, name, stock, remaining, starts_at_ms, ends_at_ms, \
-             per_user_limit, created_at_ms) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000))",
+             per_user_limit, payment_window_secs, rebuy_after_cancel, created_at_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000))",
         )
         .bind(sale.product_id().as_str())
         .bind(sale.name())
@@ -27,6 +27,8 @@ impl SaleCatalog for MySqlStore {
         .bind(sale.window().starts_at().as_millis())
         .bind(sale.window().ends_at().as_millis())
         .bind(sale.per_user_limit().get())
+        .bind(sale.payment_window().secs())
+        .bind(sale.rebuy_after_cancel())
         .execute(self.pool())
         .await;
         match inserted {
@@ -51,6 +53,19 @@ impl SaleCatalog for MySqlStore {
             .collect::<Result<_, _>>()
             .map_err(StoreFailure::from)?;
         Ok(records)
+    }
+
+    async fn sale(&self, product: &ProductId) -> Result<Option<SaleRecord>, CatalogError> {
+        let statement = format!("SELECT {SALE_COLUMNS} FROM sales WHERE product_id = ?");
+        let row = sqlx::query_as::<_, SaleRow>(&statement)
+            .bind(product.as_str())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(during("reading a sale"))?;
+        Ok(row
+            .map(SaleRow::into_record)
+            .transpose()
+            .map_err(StoreFailure::from)?)
     }
 
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
@@ -86,7 +101,8 @@ async fn read_snapshots(store: &MySqlStore) -> Result<Vec<StockSnapshot>, StoreF
         .await
         .map_err(during("reading the sales"))?;
     let buyer_rows = sqlx::query_as::<_, BuyerRow>(
-        "SELECT product_id, user_id, request_id, quantity FROM orders \
+        "SELECT product_id, user_id, request_id, quantity, status, \
+         CAST(active_user_id IS NOT NULL AS SIGNED) AS holds_place FROM orders \
          ORDER BY product_id, user_id",
     )
     .fetch_all(&mut *tx)
@@ -97,9 +113,15 @@ async fn read_snapshots(store: &MySqlStore) -> Result<Vec<StockSnapshot>, StoreF
         .map_err(during("ending the snapshot transaction"))?;
 
     let mut buyers: HashMap<_, Vec<_>> = HashMap::new();
+    let mut barred: HashMap<_, Vec<_>> = HashMap::new();
     for row in buyer_rows {
+        let (live, bars) = (row.is_live(), row.bars_its_buyer());
         let (product, buyer) = row.into_buyer()?;
-        buyers.entry(product).or_default().push(buyer);
+        if live {
+            buyers.entry(product).or_default().push(buyer);
+        } else if bars {
+            barred.entry(product).or_default().push(buyer.0);
+        }
     }
     sales
         .into_iter()
@@ -107,6 +129,7 @@ async fn read_snapshots(store: &MySqlStore) -> Result<Vec<StockSnapshot>, StoreF
             let record = row.into_record()?;
             Ok(StockSnapshot {
                 buyers: buyers.remove(record.sale.product_id()).unwrap_or_default(),
+                barred: barred.remove(record.sale.product_id()).unwrap_or_default(),
                 sale: record.sale,
                 remaining: record.remaining,
             })

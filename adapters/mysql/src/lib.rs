@@ -6,6 +6,8 @@
 //! - `settings` and `store`: connecting and migrating.
 //! - `order_store`: one transaction per batch; `plan_batch` (application) decides it in memory
 //!   between the reads and the writes.
+//! - `closing`: a buyer's orders, overdue orders, and closing an unpaid order (cancel, expire)
+//!   with a compare-and-set that returns its units in the same transaction.
 //! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read.
 //! - `rows`: rows as read, converted into domain values without ever panicking.
 //! - `sql`: placeholders for IN-lists and multi-row inserts, chunked.
@@ -20,6 +22,7 @@
 
 mod audit;
 mod catalog;
+mod closing;
 mod error;
 mod order_store;
 mod rows;

@@ -10,17 +10,18 @@
 //!    multi-row inserts, at most [`CHUNK`] values per statement;
 //! 5. commit. Any error drops the transaction, which rolls it back: nothing is stored.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use flashsale_application::ports::{
-    plan_batch, KnownOrders, NewOrder, OrderStore, OrderStoreError, Persisted,
+    plan_batch, Closed, Closing, KnownOrders, NewOrder, OrderPage, OrderStore, OrderStoreError,
+    Persisted, SaleStock,
 };
 use flashsale_application::ErrorChain;
-use flashsale_domain::{Order, ProductId, RequestId, UserId};
+use flashsale_domain::{Order, OrderId, ProductId, RequestId, Timestamp, UserId};
 use sqlx::MySqlConnection;
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, LockedSaleRow, OrderRow, ORDER_COLUMNS};
+use crate::rows::{status_name, LockedSaleRow, OrderRow, PlaceRow, ORDER_COLUMNS};
 use crate::sql::{placeholders, row_placeholders, CHUNK};
 use crate::MySqlStore;
 
@@ -48,13 +49,42 @@ impl OrderStore for MySqlStore {
             .map_err(StoreFailure::from)?)
     }
 
+    async fn order(&self, order_id: &OrderId) -> Result<Option<Order>, OrderStoreError> {
+        Ok(crate::closing::order(self.pool(), order_id).await?)
+    }
+
+    async fn orders_of(
+        &self,
+        user_id: &UserId,
+        page: OrderPage,
+    ) -> Result<Vec<Order>, OrderStoreError> {
+        Ok(crate::closing::orders_of(self, user_id, page).await?)
+    }
+
+    async fn close(
+        &self,
+        order_id: &OrderId,
+        closing: Closing,
+        now: Timestamp,
+    ) -> Result<Closed, OrderStoreError> {
+        Ok(crate::closing::close(self, order_id, closing, now).await?)
+    }
+
+    async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {
+        Ok(crate::closing::overdue(self, now, limit).await?)
+    }
+
     async fn find_order_for_buyer(
         &self,
         user_id: &UserId,
         product_id: &ProductId,
     ) -> Result<Option<Order>, OrderStoreError> {
         let statement =
-            format!("SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ? AND product_id = ?");
+            // The order holding the buyer's place first (at most one), else the latest.
+            format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE user_id = ? AND product_id = ? \
+                 ORDER BY active_user_id IS NULL, created_at_ms DESC, order_id DESC LIMIT 1"
+            );
         let row = sqlx::query_as::<_, OrderRow>(&statement)
             .bind(user_id.as_str())
             .bind(product_id.as_str())
@@ -83,7 +113,7 @@ async fn persist_batch(
         .map(|new| new.reservation.product_id.as_str())
         .collect();
     let mut known = KnownOrders {
-        remaining: lock_sales(&mut tx, &products).await?,
+        sales: lock_sales(&mut tx, &products).await?,
         ..KnownOrders::default()
     };
     let requests: BTreeSet<&str> = batch
@@ -97,11 +127,7 @@ async fn persist_batch(
         .iter()
         .map(|new| new.reservation.user_id.as_str())
         .collect();
-    known.buyers = orders_where(&mut tx, "user_id", &users)
-        .await?
-        .into_iter()
-        .map(|order| (order.user_id, order.product_id))
-        .collect();
+    known.buyers = places_held(&mut tx, &users).await?;
 
     let plan = plan_batch(batch, known);
     for (product, units) in &plan.decrements {
@@ -114,18 +140,20 @@ async fn persist_batch(
     Ok(plan.outcomes)
 }
 
-/// Locks the sales rows of `products` (those that exist) and reads their remaining stock.
+/// Locks the sales rows of `products` (those that exist) and reads their remaining stock and
+/// payment window.
 async fn lock_sales(
     conn: &mut MySqlConnection,
     products: &BTreeSet<&str>,
-) -> Result<HashMap<ProductId, u32>, StoreFailure> {
+) -> Result<HashMap<ProductId, SaleStock>, StoreFailure> {
     let products: Vec<&str> = products.iter().copied().collect();
     let mut remaining = HashMap::with_capacity(products.len());
     // Chunks in ascending order, each locked in ascending order: the whole batch locks in
     // product id order.
     for chunk in products.chunks(CHUNK) {
         let statement = format!(
-            "SELECT product_id, remaining FROM sales WHERE product_id IN ({}) \
+            "SELECT product_id, remaining, payment_window_secs FROM sales \
+             WHERE product_id IN ({}) \
              ORDER BY product_id FOR UPDATE",
             placeholders(chunk.len())
         );
@@ -173,6 +201,34 @@ async fn orders_where(
     Ok(orders)
 }
 
+/// The (buyer, product) places held among `users`' orders: a live order, or a closed one in a
+/// sale that does not let its buyer buy again (`active_user_id`, unique per product).
+async fn places_held(
+    conn: &mut MySqlConnection,
+    users: &BTreeSet<&str>,
+) -> Result<HashSet<(UserId, ProductId)>, StoreFailure> {
+    let users: Vec<&str> = users.iter().copied().collect();
+    let mut places = HashSet::new();
+    for chunk in users.chunks(CHUNK) {
+        let statement = format!(
+            "SELECT user_id, product_id FROM orders WHERE active_user_id IN ({})",
+            placeholders(chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, PlaceRow>(&statement).persistent(false);
+        for user in chunk {
+            query = query.bind(*user);
+        }
+        let rows = query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(during("reading the batch's buyers"))?;
+        for row in rows {
+            places.insert(row.into_pair()?);
+        }
+    }
+    Ok(places)
+}
+
 /// Takes `units` of `product`'s stock, refusing to go below zero.
 async fn take_stock(
     conn: &mut MySqlConnection,
@@ -198,10 +254,10 @@ async fn take_stock(
 
 /// Inserts `orders`, at most [`CHUNK`] rows per statement.
 async fn insert_orders(conn: &mut MySqlConnection, orders: &[Order]) -> Result<(), StoreFailure> {
-    const COLUMNS: usize = 7;
+    const COLUMNS: usize = 9;
     for chunk in orders.chunks(CHUNK) {
         let statement = format!(
-            "INSERT INTO orders ({ORDER_COLUMNS}) VALUES {}",
+            "INSERT INTO orders ({ORDER_COLUMNS}, active_user_id) VALUES {}",
             row_placeholders(chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&statement).persistent(false);
@@ -213,7 +269,9 @@ async fn insert_orders(conn: &mut MySqlConnection, orders: &[Order]) -> Result<(
                 .bind(order.product_id.as_str())
                 .bind(order.quantity.get())
                 .bind(status_name(order.status()))
-                .bind(order.created_at.as_millis());
+                .bind(order.created_at.as_millis())
+                .bind(order.payment_deadline.as_millis())
+                .bind(order.user_id.as_str());
         }
         query
             .execute(&mut *conn)

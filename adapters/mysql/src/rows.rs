@@ -10,21 +10,21 @@
 
 use std::fmt::Display;
 
-use flashsale_application::ports::SaleRecord;
+use flashsale_application::ports::{SaleRecord, SaleStock};
 use flashsale_domain::{
-    Order, OrderId, OrderStatus, ProductId, Quantity, RequestId, Sale, SaleWindow, Timestamp,
-    UserId,
+    Order, OrderId, OrderStatus, PaymentWindow, ProductId, Quantity, RequestId, Sale, SaleWindow,
+    Timestamp, UserId,
 };
 
 use crate::error::InvalidRow;
 
 /// The columns of `sales` the store reads.
-pub(crate) const SALE_COLUMNS: &str =
-    "product_id, name, stock, remaining, starts_at_ms, ends_at_ms, per_user_limit";
+pub(crate) const SALE_COLUMNS: &str = "product_id, name, stock, remaining, starts_at_ms, \
+     ends_at_ms, per_user_limit, payment_window_secs, rebuy_after_cancel";
 
 /// The columns of `orders` the store reads.
-pub(crate) const ORDER_COLUMNS: &str =
-    "order_id, request_id, user_id, product_id, quantity, status, created_at_ms";
+pub(crate) const ORDER_COLUMNS: &str = "order_id, request_id, user_id, product_id, quantity, \
+     status, created_at_ms, payment_deadline_ms";
 
 /// One row of `sales`.
 #[derive(Debug, sqlx::FromRow)]
@@ -36,13 +36,16 @@ pub(crate) struct SaleRow {
     pub starts_at_ms: i64,
     pub ends_at_ms: i64,
     pub per_user_limit: u32,
+    pub payment_window_secs: u32,
+    pub rebuy_after_cancel: bool,
 }
 
-/// A sales row locked by a batch: its product and remaining stock.
+/// A sales row locked by a batch: its product, remaining stock and payment window.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct LockedSaleRow {
     pub product_id: Vec<u8>,
     pub remaining: u32,
+    pub payment_window_secs: u32,
 }
 
 /// One row of `orders`.
@@ -55,6 +58,7 @@ pub(crate) struct OrderRow {
     pub quantity: u32,
     pub status: String,
     pub created_at_ms: i64,
+    pub payment_deadline_ms: i64,
 }
 
 /// One buyer of a sale, as snapshots read it from `orders`.
@@ -64,6 +68,31 @@ pub(crate) struct BuyerRow {
     pub user_id: Vec<u8>,
     pub request_id: Vec<u8>,
     pub quantity: u32,
+    pub status: String,
+    /// 1 while the order holds its buyer's place in the sale (`active_user_id` set).
+    pub holds_place: i64,
+}
+
+/// A buyer holding their place in a sale (`orders.active_user_id`).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PlaceRow {
+    pub user_id: Vec<u8>,
+    pub product_id: Vec<u8>,
+}
+
+impl PlaceRow {
+    /// The (buyer, product) pair.
+    pub(crate) fn into_pair(self) -> Result<(UserId, ProductId), InvalidRow> {
+        let key = String::from_utf8_lossy(&self.user_id).into_owned();
+        let row = RowKey {
+            table: "orders",
+            key: &key,
+        };
+        Ok((
+            row.id(&self.user_id, UserId::parse)?,
+            row.id(&self.product_id, ProductId::parse)?,
+        ))
+    }
 }
 
 /// The `orders.status` value of a status.
@@ -128,9 +157,13 @@ impl SaleRow {
         )
         .map_err(row.bad())?;
         let limit = Quantity::new(self.per_user_limit).map_err(row.bad())?;
+        let payment_window =
+            PaymentWindow::from_secs(self.payment_window_secs).map_err(row.bad())?;
         let sale = Sale::new(product, self.name.as_str(), self.stock, window)
             .map_err(row.bad())?
-            .with_per_user_limit(limit);
+            .with_per_user_limit(limit)
+            .with_payment_window(payment_window)
+            .with_rebuy_after_cancel(self.rebuy_after_cancel);
         if self.remaining > self.stock {
             return Err(row.bad()(format!(
                 "remaining {} exceeds the stock of {}",
@@ -145,14 +178,19 @@ impl SaleRow {
 }
 
 impl LockedSaleRow {
-    /// The product and its remaining stock.
-    pub(crate) fn into_stock(self) -> Result<(ProductId, u32), InvalidRow> {
+    /// The product, its remaining stock and its payment window.
+    pub(crate) fn into_stock(self) -> Result<(ProductId, SaleStock), InvalidRow> {
         let key = String::from_utf8_lossy(&self.product_id);
         let row = RowKey {
             table: "sales",
             key: &key,
         };
-        Ok((row.id(&self.product_id, ProductId::parse)?, self.remaining))
+        let stock = SaleStock {
+            remaining: self.remaining,
+            payment_window: PaymentWindow::from_secs(self.payment_window_secs)
+                .map_err(row.bad())?,
+        };
+        Ok((row.id(&self.product_id, ProductId::parse)?, stock))
     }
 }
 
@@ -171,6 +209,7 @@ impl OrderRow {
             row.id(&self.product_id, ProductId::parse)?,
             Quantity::new(self.quantity).map_err(row.bad())?,
             Timestamp::from_millis(self.created_at_ms),
+            Timestamp::from_millis(self.payment_deadline_ms),
         );
         let status = parse_status(&self.status).map_err(row.bad())?;
         Ok(order.with_status(status))
@@ -178,6 +217,17 @@ impl OrderRow {
 }
 
 impl BuyerRow {
+    /// Whether the order still holds its units (pending payment or paid), rather than having
+    /// given them back (cancelled, expired: its buyer is barred from buying again).
+    pub(crate) fn is_live(&self) -> bool {
+        matches!(self.status.as_str(), "pending_payment" | "paid")
+    }
+
+    /// Whether the order, closed, still holds its buyer's place: the buyer may not buy again.
+    pub(crate) fn bars_its_buyer(&self) -> bool {
+        !self.is_live() && self.holds_place != 0
+    }
+
     /// The product, and the buyer as a stock snapshot lists it.
     pub(crate) fn into_buyer(
         self,
@@ -215,6 +265,8 @@ mod tests {
             starts_at_ms: 100,
             ends_at_ms: 200,
             per_user_limit: 2,
+            payment_window_secs: 60,
+            rebuy_after_cancel: true,
         }
     }
 
@@ -227,6 +279,7 @@ mod tests {
             quantity: 1,
             status: "paid".to_owned(),
             created_at_ms: 150,
+            payment_deadline_ms: 60_150,
         }
     }
 
@@ -237,6 +290,8 @@ mod tests {
         assert_eq!(record.sale.product_id().as_str(), "p1");
         assert_eq!(record.sale.per_user_limit().get(), 2);
         assert_eq!(record.sale.window().ends_at(), Timestamp::from_millis(200));
+        assert_eq!(record.sale.payment_window().secs(), 60);
+        assert!(record.sale.rebuy_after_cancel());
     }
 
     #[test]
@@ -262,6 +317,7 @@ mod tests {
         let order = order_row().into_order().expect("valid");
         assert_eq!(order.status(), OrderStatus::Paid);
         assert_eq!(order.created_at, Timestamp::from_millis(150));
+        assert_eq!(order.payment_deadline, Timestamp::from_millis(60_150));
     }
 
     #[test]

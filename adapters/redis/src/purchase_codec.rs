@@ -1,5 +1,6 @@
 //! The stored form of a purchase record: `STATE|request|user|product|quantity|accepted_ms[|extra]`
-//! where STATE is `P` (pending), `S` (succeeded; extra = order id) or `F` (failed; extra =
+//! where STATE is `P` (pending), `S` (succeeded; extra = order id, then `|payment deadline ms`
+//! when known: records written before orders had a deadline lack it) or `F` (failed; extra =
 //! reason). Ids cannot contain `|`, so the format needs no escaping.
 
 use flashsale_domain::{
@@ -42,7 +43,14 @@ pub fn encode(purchase: &Purchase) -> String {
     );
     match purchase.state() {
         PurchaseState::Pending => format!("P|{base}"),
-        PurchaseState::Succeeded { order_id } => format!("S|{base}|{order_id}"),
+        PurchaseState::Succeeded {
+            order_id,
+            payment_deadline: Some(deadline),
+        } => format!("S|{base}|{order_id}|{}", deadline.as_millis()),
+        PurchaseState::Succeeded {
+            order_id,
+            payment_deadline: None,
+        } => format!("S|{base}|{order_id}"),
         PurchaseState::Failed { reason } => format!("F|{base}|{}", reason_code(*reason)),
     }
 }
@@ -64,10 +72,16 @@ pub fn decode(stored: &str) -> Option<Purchase> {
         reserved_at: Timestamp::from_millis(accepted.parse().ok()?),
     };
     let mut purchase = Purchase::accepted(&reservation);
-    match (state, fields.get(6)) {
-        ("P", None) => {}
-        ("S", Some(order)) => purchase.succeed(OrderId::parse(*order).ok()?).ok()?,
-        ("F", Some(reason)) => purchase.fail(reason_of(reason)?).ok()?,
+    match (state, &fields[6..]) {
+        ("P", []) => {}
+        ("S", [order]) => purchase.succeed(OrderId::parse(*order).ok()?, None).ok()?,
+        ("S", [order, deadline]) => {
+            let deadline = Timestamp::from_millis(deadline.parse().ok()?);
+            purchase
+                .succeed(OrderId::parse(*order).ok()?, Some(deadline))
+                .ok()?
+        }
+        ("F", [reason]) => purchase.fail(reason_of(reason)?).ok()?,
         _ => return None,
     }
     Some(purchase)
@@ -91,11 +105,17 @@ mod tests {
     fn every_state_round_trips() {
         let mut succeeded = pending();
         succeeded
-            .succeed(OrderId::parse("o1").expect("valid"))
+            .succeed(OrderId::parse("o1").expect("valid"), None)
             .expect("legal");
+        let mut payable = pending();
+        let deadline = Some(Timestamp::from_millis(1_700_000_900_123));
+        payable
+            .succeed(OrderId::parse("o2").expect("valid"), deadline)
+            .expect("legal");
+        assert!(encode(&payable).ends_with("|o2|1700000900123"));
         let mut failed = pending();
         failed.fail(FailureReason::QueueUnavailable).expect("legal");
-        for purchase in [pending(), succeeded, failed] {
+        for purchase in [pending(), succeeded, payable, failed] {
             assert_eq!(decode(&encode(&purchase)), Some(purchase));
         }
     }
@@ -113,6 +133,8 @@ mod tests {
             "S|r|u|p|1|2",
             "P|r|u|p|0|2",
             "F|r|u|p|1|2|nope",
+            "S|r|u|p|1|2|o|soon",
+            "P|r|u|p|1|2|extra",
         ] {
             assert_eq!(decode(garbage), None, "{garbage}");
         }

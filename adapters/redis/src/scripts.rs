@@ -11,6 +11,9 @@ pub static RESERVE: LazyLock<Script> =
 /// Exactly-once release: `lua/release.lua`.
 pub static RELEASE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/release.lua")));
+/// Exactly-once return of a closed order's units: `lua/restock.lua`.
+pub static RESTOCK: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("lua/restock.lua")));
 /// Load unless live: `lua/load.lua`.
 pub static LOAD: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/load.lua")));
 /// Settle, taking withdrawn reservations back exactly once: `lua/settle.lua`.
@@ -39,6 +42,7 @@ pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
     for script in [
         &*RESERVE,
         &*RELEASE,
+        &*RESTOCK,
         &*LOAD,
         &*SETTLE,
         &*REPAIR,

@@ -9,19 +9,22 @@ use flashsale_application::ports::{
     GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
 };
 use flashsale_domain::{
-    ProductId, Quantity, RatePolicy, Refusal, Release, RequestId, Reservation, ReservationRequest,
-    Timestamp, UserId,
+    Order, ProductId, Quantity, RatePolicy, Refusal, Release, RequestId, Reservation,
+    ReservationRequest, Timestamp, UserId,
 };
 use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
 use crate::error::{command_failed, unreadable};
-use crate::scripts::{LOAD, RELEASE, REPAIR, RESERVE, SETTLE};
+use crate::scripts::{LOAD, RELEASE, REPAIR, RESERVE, RESTOCK, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
 #[cfg(test)]
 mod tests;
+
+/// The marker of a buyer barred from buying again (`lua/restock.lua`): no request, no units.
+const BARRED_MARKER: &str = ":0";
 
 /// How long a cancelled request stays marked: far longer than a request can be held in the
 /// network (TCP gives up retransmitting after about 15 minutes).
@@ -293,8 +296,10 @@ impl StockGate for RedisStockGate {
             .hget(self.redis.keys().buyers(product), user.as_str())
             .await
             .map_err(failed("reading a buyer's marker"))?;
-        // The marker is `request:quantity`, as written by lua/reserve.lua and lua/load.lua.
+        // The marker is `request:quantity`, as written by lua/reserve.lua and lua/load.lua, or
+        // the barred marker, which names no request (lua/restock.lua).
         marker
+            .filter(|marker| marker != BARRED_MARKER)
             .map(|marker| {
                 marker
                     .split(':')
@@ -328,6 +333,30 @@ impl StockGate for RedisStockGate {
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
         self.end(reservation, End::Discard, false).await
+    }
+
+    async fn restock(&self, order: &Order, may_buy_again: bool) -> Result<Release, StockGateError> {
+        let keys = self.redis.keys();
+        let product = &order.product_id;
+        let mut connection = self.connection().await?;
+        let returned: i64 = RESTOCK
+            .prepare_invoke()
+            .key(keys.sale(product))
+            .key(keys.buyers(product))
+            .key(keys.in_flight(product))
+            .arg(order.user_id.as_str())
+            .arg(order.request_id.as_str())
+            .arg(if may_buy_again { "1" } else { "0" })
+            .arg(keys.stock_returned_channel())
+            .arg(product.as_str())
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(lost_or_failed("running restock.lua"))?;
+        Ok(if returned == 1 {
+            Release::Released
+        } else {
+            Release::NotHeld
+        })
     }
 
     async fn settle(&self, reservations: &[Reservation]) -> Result<(), StockGateError> {
@@ -389,6 +418,9 @@ impl StockGate for RedisStockGate {
             invocation
                 .arg(user.as_str())
                 .arg(format!("{request}:{quantity}"));
+        }
+        for user in &snapshot.barred {
+            invocation.arg(user.as_str()).arg(BARRED_MARKER);
         }
         let mut connection = self.connection().await?;
         let loaded: i64 = invocation

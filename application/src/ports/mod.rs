@@ -26,9 +26,11 @@ pub use idempotency_store::{
     Begun, Finish, IdempotencyError, IdempotencyStore, KeyClaim, KeyOutcome, KeyTimes,
 };
 pub use lease::{Lease, LeaseError};
-pub use order_batch::{plan_batch, BatchPlan, KnownOrders};
+pub use order_batch::{plan_batch, BatchPlan, KnownOrders, SaleStock};
 pub use order_queue::{OrderQueue, QueueError};
-pub use order_store::{NewOrder, OrderStore, OrderStoreError, Persisted};
+pub use order_store::{
+    Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Persisted,
+};
 pub use rate_limiter::{RateLimitError, RateLimiter};
 pub use result_store::{ResultStore, ResultStoreError};
 pub use sale_catalog::{CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot};

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{NewOrder, Persisted};
-use flashsale_domain::{FailureReason, Order, ProductId, RequestId, UserId};
+use flashsale_domain::{FailureReason, Order, PaymentWindow, ProductId, RequestId, UserId};
 
 /// What the store holds that concerns one batch.
 #[derive(Debug, Default)]
@@ -18,8 +18,18 @@ pub struct KnownOrders {
     pub by_request: HashMap<RequestId, Order>,
     /// (user, product) pairs of the batch's buyers that already hold an order.
     pub buyers: HashSet<(UserId, ProductId)>,
-    /// Remaining stock of the batch's sales that exist, read under a row lock.
-    pub remaining: HashMap<ProductId, u32>,
+    /// Remaining stock and payment window of the batch's sales that exist, read under a row
+    /// lock.
+    pub sales: HashMap<ProductId, SaleStock>,
+}
+
+/// What a batch needs to know of one sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaleStock {
+    /// Units not yet turned into orders.
+    pub remaining: u32,
+    /// How long its orders wait for payment.
+    pub payment_window: PaymentWindow,
 }
 
 /// What to write for a batch, and what to answer.
@@ -56,13 +66,14 @@ fn decide(new: &NewOrder, known: &mut KnownOrders, plan: &mut BatchPlan) -> Pers
     if known.buyers.contains(&buyer) {
         return Persisted::Refused(FailureReason::AlreadyPurchased);
     }
-    let Some(remaining) = known.remaining.get_mut(&reservation.product_id) else {
+    let Some(sale) = known.sales.get_mut(&reservation.product_id) else {
         return Persisted::Refused(FailureReason::UnknownSale);
     };
-    let Some(left) = remaining.checked_sub(reservation.quantity.get()) else {
+    let Some(left) = sale.remaining.checked_sub(reservation.quantity.get()) else {
         return Persisted::Refused(FailureReason::SoldOut);
     };
-    *remaining = left;
+    sale.remaining = left;
+    let payment_deadline = sale.payment_window.deadline_for(new.created_at);
     *plan
         .decrements
         .entry(reservation.product_id.clone())
@@ -74,6 +85,7 @@ fn decide(new: &NewOrder, known: &mut KnownOrders, plan: &mut BatchPlan) -> Pers
         reservation.product_id.clone(),
         reservation.quantity,
         new.created_at,
+        payment_deadline,
     );
     known
         .by_request
@@ -108,7 +120,16 @@ mod tests {
 
     fn stock(pairs: &[(&str, u32)]) -> KnownOrders {
         KnownOrders {
-            remaining: pairs.iter().map(|(p, n)| (product(p), *n)).collect(),
+            sales: pairs
+                .iter()
+                .map(|(p, n)| {
+                    let stock = SaleStock {
+                        remaining: *n,
+                        payment_window: PaymentWindow::from_secs(60).expect("valid"),
+                    };
+                    (product(p), stock)
+                })
+                .collect(),
             ..KnownOrders::default()
         }
     }
@@ -126,6 +147,11 @@ mod tests {
         assert!(matches!(plan.outcomes[2], Persisted::Created(_)));
         assert_eq!(plan.decrements.get(&product("p")), Some(&3));
         assert_eq!(plan.created.len(), 2);
+        assert_eq!(
+            plan.created[0].payment_deadline,
+            Timestamp::from_millis(60_002),
+            "created at 2 ms, a 60 s window"
+        );
     }
 
     #[test]
@@ -156,6 +182,7 @@ mod tests {
             product("gone"),
             Quantity::ONE,
             Timestamp::from_millis(0),
+            Timestamp::from_millis(1),
         );
         let mut known = stock(&[("p", 0)]);
         known

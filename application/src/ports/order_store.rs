@@ -3,7 +3,8 @@
 use std::future::Future;
 
 use flashsale_domain::{
-    FailureReason, Order, OrderId, ProductId, RequestId, Reservation, Timestamp, UserId,
+    FailureReason, Order, OrderId, OrderStatus, ProductId, RequestId, Reservation, Timestamp,
+    UserId,
 };
 
 use super::PortFailure;
@@ -28,6 +29,48 @@ pub enum Persisted {
     AlreadyPersisted(Order),
     /// No order was created and no stock taken, for this reason.
     Refused(FailureReason),
+}
+
+/// How an unpaid order is closed, giving its units back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// The buyer cancels it.
+    Cancel,
+    /// Its payment deadline passed.
+    Expire,
+}
+
+impl Closing {
+    /// The status the order ends in.
+    pub fn status(self) -> OrderStatus {
+        match self {
+            Self::Cancel => OrderStatus::Cancelled,
+            Self::Expire => OrderStatus::Expired,
+        }
+    }
+}
+
+/// What closing an order did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closed {
+    /// The order moved from pending payment to the closing's status and its units went back to
+    /// the sale's `remaining`, in one transaction: this caller, and no other, returns them to
+    /// the stock gate.
+    Closed(Order),
+    /// Nothing changed: the order is no longer pending payment (paid, or closed before), or,
+    /// for an expiry, its deadline has not come. The order as it stands.
+    Unchanged(Order),
+    /// No such order.
+    Unknown,
+}
+
+/// One page of a buyer's orders, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderPage {
+    /// Orders to skip.
+    pub offset: u32,
+    /// Most orders to return.
+    pub limit: u32,
 }
 
 /// Why a batch could not be persisted. Nothing of it was committed; retrying is safe, and
@@ -78,6 +121,52 @@ pub trait OrderStore: Clone + Send + Sync + 'static {
         &self,
         request_id: &RequestId,
     ) -> impl Future<Output = Result<Option<Order>, OrderStoreError>> + Send;
+
+    /// The order with this id, if any.
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the database fails.
+    fn order(
+        &self,
+        order_id: &OrderId,
+    ) -> impl Future<Output = Result<Option<Order>, OrderStoreError>> + Send;
+
+    /// A page of the buyer's orders, newest first (by creation, then order id).
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the database fails.
+    fn orders_of(
+        &self,
+        user_id: &UserId,
+        page: OrderPage,
+    ) -> impl Future<Output = Result<Vec<Order>, OrderStoreError>> + Send;
+
+    /// Closes an order pending payment, in one transaction: a compare-and-set of its status
+    /// from `pending_payment` to the closing's (for [`Closing::Expire`] only once `now` is at
+    /// or past its payment deadline) and the return of its units to the sale's `remaining`.
+    /// Of any number of concurrent calls for one order, at most one answers [`Closed::Closed`].
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the transaction could not commit (nothing
+    /// changed; retrying is safe), [`OrderStoreError::Refused`] when the database refuses it.
+    fn close(
+        &self,
+        order_id: &OrderId,
+        closing: Closing,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Closed, OrderStoreError>> + Send;
+
+    /// Up to `limit` orders pending payment whose deadline is at or before `now`, oldest
+    /// deadline first: what the expiry worker closes (served by an index on (status,
+    /// deadline)).
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the database fails.
+    fn overdue(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Order>, OrderStoreError>> + Send;
 
     /// The buyer's order for a product, if any (at most one exists): what a buyer looking up
     /// their purchase by product falls back on when neither the gate nor the result store

@@ -22,8 +22,11 @@ pub struct StockSnapshot {
     pub sale: Sale,
     /// Units not yet turned into orders.
     pub remaining: u32,
-    /// Buyers holding orders: user, the request that created it, units.
+    /// Buyers holding orders pending payment or paid: user, the request that created it, units.
     pub buyers: Vec<(UserId, RequestId, Quantity)>,
+    /// Buyers whose order was cancelled or expired and who may not buy this sale again (the
+    /// sale does not allow it; their units are in `remaining`).
+    pub barred: Vec<UserId>,
 }
 
 /// What the system of record holds for one sale, counted in one consistent read: what audits
@@ -35,13 +38,18 @@ pub struct OrderAudit {
     pub stock: u32,
     /// Units not yet turned into orders.
     pub remaining: u32,
-    /// Orders of the product.
+    /// Live orders of the product: pending payment or paid (cancelled and expired ones gave
+    /// their units back).
     pub orders: u64,
     /// Units those orders hold; `remaining + units_ordered == stock` always.
     pub units_ordered: u64,
+    /// Of those, units of orders pending payment.
+    pub units_pending_payment: u64,
+    /// Of those, units of paid orders.
+    pub units_paid: u64,
     /// Distinct buyers among those orders.
     pub distinct_buyers: u64,
-    /// Most orders any one buyer holds for the product (0 without orders; never above 1).
+    /// Most live orders any one buyer holds for the product (0 without orders; never above 1).
     pub max_orders_per_buyer: u64,
 }
 
@@ -70,6 +78,15 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
     /// # Errors
     /// [`CatalogError::Unavailable`] when the database fails.
     fn list(&self) -> impl Future<Output = Result<Vec<SaleRecord>, CatalogError>> + Send;
+
+    /// The sale of this product with its remaining stock; `None` when it has none.
+    ///
+    /// # Errors
+    /// [`CatalogError::Unavailable`] when the database fails.
+    fn sale(
+        &self,
+        product: &ProductId,
+    ) -> impl Future<Output = Result<Option<SaleRecord>, CatalogError>> + Send;
 
     /// Every sale with its remaining stock and its buyers, to preload a stock gate.
     ///

@@ -4,8 +4,8 @@ use std::future::Future;
 use std::net::IpAddr;
 
 use flashsale_domain::{
-    ProductId, RatePolicy, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp,
-    UserId,
+    Order, ProductId, RatePolicy, Refusal, Release, RequestId, Reservation, ReservationRequest,
+    Timestamp, UserId,
 };
 
 use super::{PortFailure, StockSnapshot};
@@ -178,6 +178,21 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         &self,
         reservations: &[Reservation],
     ) -> impl Future<Output = Result<(), StockGateError>> + Send;
+
+    /// Returns the units of an order that was cancelled or expired in the system of record,
+    /// exactly once however often it is called: only while the buyer's marker names the
+    /// order's request. The marker goes; unless `may_buy_again`, the buyer stays barred from
+    /// buying the product again. [`Release::NotHeld`] when nothing was held (returned before,
+    /// or the gate was loaded after the order closed).
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
+    /// store fails; calling again is safe.
+    fn restock(
+        &self,
+        order: &Order,
+        may_buy_again: bool,
+    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
 
     /// Loads a sale's stock and buyers unless the gate already holds live state for it, which is
     /// never clobbered (a restart in the middle of a sale resets nothing).

@@ -34,6 +34,7 @@ impl<P: Ports> FlashSale<P> {
             remaining: sale.stock(),
             sale,
             buyers: Vec::new(),
+            barred: Vec::new(),
         };
         self.ports.gate.load(&snapshot).await?;
         Ok(())

@@ -1,7 +1,10 @@
 //! One module per use case, each with its own error type.
 
 pub mod audit_sale;
+pub mod buyer_orders;
+pub mod cancel_order;
 pub mod create_sale;
+pub mod expire_orders;
 pub mod list_sales;
 pub mod place_purchase;
 pub mod place_purchase_idempotently;

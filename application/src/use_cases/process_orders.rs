@@ -83,12 +83,12 @@ impl<P: Ports> FlashSale<P> {
                 Persisted::Created(order) => {
                     report.created += 1;
                     settled.push(reservation.clone());
-                    purchase.succeed(order.id)
+                    purchase.succeed(order.id, Some(order.payment_deadline))
                 }
                 Persisted::AlreadyPersisted(order) => {
                     report.redelivered += 1;
                     settled.push(reservation.clone());
-                    purchase.succeed(order.id)
+                    purchase.succeed(order.id, Some(order.payment_deadline))
                 }
                 Persisted::Refused(reason) => {
                     report.failed += 1;

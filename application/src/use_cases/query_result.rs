@@ -33,7 +33,7 @@ fn succeeded(order: Order) -> Purchase {
         quantity: order.quantity,
         reserved_at: order.created_at,
     });
-    let _fresh_purchases_can_succeed = purchase.succeed(order.id);
+    let _fresh_purchases_can_succeed = purchase.succeed(order.id, Some(order.payment_deadline));
     purchase
 }
 

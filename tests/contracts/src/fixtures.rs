@@ -64,6 +64,7 @@ impl Fixtures {
             sale: sale.clone(),
             remaining: sale.stock(),
             buyers: Vec::new(),
+            barred: Vec::new(),
         }
     }
 

@@ -10,8 +10,10 @@ mod fixtures;
 mod gate_limits;
 mod idempotency_store;
 mod lease;
+mod order_closing;
 mod order_store;
 mod rate_limiter;
+mod restock;
 mod result_store;
 mod stock_gate;
 
@@ -19,6 +21,7 @@ pub use fixtures::Fixtures;
 pub use gate_limits::gate_limits_contract;
 pub use idempotency_store::idempotency_store_contract;
 pub use lease::lease_contract;
+pub use order_closing::order_closing_contract;
 pub use order_store::order_store_contract;
 pub use rate_limiter::rate_limiter_contract;
 pub use result_store::result_store_contract;

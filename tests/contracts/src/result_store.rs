@@ -22,8 +22,11 @@ pub async fn result_store_contract<R: ResultStore>(results: R, scope: &str) {
     );
 
     let mut done = pending.clone();
-    done.succeed(OrderId::parse(format!("{}-o1", f.request("o").as_str())).unwrap())
-        .unwrap();
+    done.succeed(
+        OrderId::parse(format!("{}-o1", f.request("o").as_str())).unwrap(),
+        None,
+    )
+    .unwrap();
     let mut failed = Purchase::accepted(&f.reservation(&p, 2, "2"));
     failed.fail(FailureReason::SoldOut).unwrap();
     results.save(&[done.clone(), failed.clone()]).await.unwrap();
@@ -69,7 +72,7 @@ async fn a_success_replaces_only_a_queue_failure<R: ResultStore>(results: &R, f:
         .await
         .unwrap();
     let mut done = pending.clone();
-    done.succeed(order("1")).unwrap();
+    done.succeed(order("1"), None).unwrap();
     results.save(std::slice::from_ref(&done)).await.unwrap();
     assert_eq!(
         results.find(&f.request("late-1")).await.unwrap(),
@@ -84,7 +87,7 @@ async fn a_success_replaces_only_a_queue_failure<R: ResultStore>(results: &R, f:
     again.fail(FailureReason::QueueUnavailable).unwrap();
     results.save(&[again]).await.unwrap();
     let mut other_order = pending.clone();
-    other_order.succeed(order("2")).unwrap();
+    other_order.succeed(order("2"), None).unwrap();
     results.save(&[other_order]).await.unwrap();
     assert_eq!(
         results.find(&f.request("late-1")).await.unwrap(),
@@ -97,7 +100,7 @@ async fn a_success_replaces_only_a_queue_failure<R: ResultStore>(results: &R, f:
     sold_out.fail(FailureReason::SoldOut).unwrap();
     results.save(std::slice::from_ref(&sold_out)).await.unwrap();
     let mut late = sold_out_pending;
-    late.succeed(order("3")).unwrap();
+    late.succeed(order("3"), None).unwrap();
     results.save(&[late]).await.unwrap();
     assert_eq!(
         results.find(&f.request("late-2")).await.unwrap(),

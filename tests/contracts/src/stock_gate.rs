@@ -25,6 +25,7 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     the_in_flight_record_is_the_pending_state(&gate, &f).await;
     a_retried_request_id_gets_its_reservation_again(&gate, &f).await;
     a_unit_returned_after_a_sell_out_sells_again(&gate, &f).await;
+    crate::restock::a_restock_returns_an_orders_units_once(&gate, &f).await;
     concurrent_buyers_never_oversell(&gate, &f).await;
 }
 
@@ -182,6 +183,7 @@ async fn a_load_never_clobbers_a_live_sale<G: StockGate>(gate: &G, f: &Fixtures)
         sale: sale.clone(),
         remaining: 5,
         buyers: Vec::new(),
+        barred: Vec::new(),
     };
     assert_eq!(gate.load(&again).await.unwrap(), LoadOutcome::KeptLive);
     assert_eq!(
@@ -515,6 +517,7 @@ async fn a_restored_sale_remembers_its_buyers<G: StockGate>(gate: &G, f: &Fixtur
             (f.user(1), f.request("old-1"), Quantity::ONE),
             (f.user(2), f.request("old-2"), Quantity::ONE),
         ],
+        barred: Vec::new(),
     };
     assert_eq!(gate.load(&snapshot).await.unwrap(), LoadOutcome::Loaded);
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(8)]);

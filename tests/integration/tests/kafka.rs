@@ -86,6 +86,38 @@ impl OrderStore for SwitchableStore {
             .find_order_for_buyer(user_id, product_id)
             .await
     }
+
+    async fn order(
+        &self,
+        order_id: &flashsale_domain::OrderId,
+    ) -> Result<Option<flashsale_domain::Order>, OrderStoreError> {
+        self.database.order(order_id).await
+    }
+
+    async fn orders_of(
+        &self,
+        user_id: &flashsale_domain::UserId,
+        page: flashsale_application::ports::OrderPage,
+    ) -> Result<Vec<flashsale_domain::Order>, OrderStoreError> {
+        OrderStore::orders_of(&self.database, user_id, page).await
+    }
+
+    async fn close(
+        &self,
+        order_id: &flashsale_domain::OrderId,
+        closing: flashsale_application::ports::Closing,
+        now: flashsale_domain::Timestamp,
+    ) -> Result<flashsale_application::ports::Closed, OrderStoreError> {
+        self.database.close(order_id, closing, now).await
+    }
+
+    async fn overdue(
+        &self,
+        now: flashsale_domain::Timestamp,
+        limit: u32,
+    ) -> Result<Vec<flashsale_domain::Order>, OrderStoreError> {
+        self.database.overdue(now, limit).await
+    }
 }
 
 /// One test's service, its database, its topics and one open sale.

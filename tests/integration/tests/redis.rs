@@ -126,6 +126,7 @@ async fn scripts_are_reloaded_after_the_server_forgot_them() {
         remaining: 5,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -167,6 +168,7 @@ async fn rate_limit_buckets_expire_once_they_would_be_full() {
         remaining: 5,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -210,6 +212,7 @@ async fn sell_out(gate: &RedisStockGate, product: &str) -> Sale {
         remaining: 1,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -251,6 +254,7 @@ async fn a_known_sell_out_is_answered_without_redis_until_stock_is_announced() {
         remaining: 1,
         sale: sale.clone(),
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();
@@ -301,6 +305,7 @@ async fn a_reservation_leaves_an_in_flight_record_until_settled() {
         remaining: 5,
         sale,
         buyers: Vec::new(),
+        barred: Vec::new(),
     })
     .await
     .unwrap();

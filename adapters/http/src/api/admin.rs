@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use flashsale_application::ports::Clock;
 use flashsale_application::{FlashSale, Ports, SaleView};
-use flashsale_domain::{ProductId, Quantity, Sale, SaleError, SaleWindow};
+use flashsale_domain::{PaymentWindow, ProductId, Quantity, Sale, SaleError, SaleWindow};
 use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
 use validator::Validate;
 
@@ -101,7 +101,7 @@ fn admin_only() -> Failure {
     )
 }
 
-fn to_sale(body: &NewSale) -> Result<Sale, Failure> {
+fn to_sale(body: &NewSale, default_window: PaymentWindow) -> Result<Sale, Failure> {
     body.validate()
         .map_err(|errors| Failure::validation(&errors))?;
     let product_id = ProductId::parse(body.product_id.as_str())
@@ -111,6 +111,11 @@ fn to_sale(body: &NewSale) -> Result<Sale, Failure> {
         .map_err(|e| Failure::invalid_field("endsAt", e.to_string()))?;
     let limit = Quantity::new(body.per_user_limit.0)
         .map_err(|e| Failure::invalid_field("perUserLimit", e.to_string()))?;
+    let payment_window = match body.payment_window_secs {
+        Some(secs) => PaymentWindow::from_secs(secs)
+            .map_err(|e| Failure::invalid_field("paymentWindowSecs", e.to_string()))?,
+        None => default_window,
+    };
     let sale = Sale::new(product_id, body.name.as_str(), body.stock.0, window).map_err(|e| {
         let field = match e {
             SaleError::TooMuchStock => "stock",
@@ -119,14 +124,19 @@ fn to_sale(body: &NewSale) -> Result<Sale, Failure> {
         };
         Failure::invalid_field(field, e.to_string())
     })?;
-    Ok(sale.with_per_user_limit(limit))
+    Ok(sale
+        .with_per_user_limit(limit)
+        .with_payment_window(payment_window)
+        .with_rebuy_after_cancel(body.rebuy_after_cancel.unwrap_or(false)))
 }
 
 #[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Admin")]
 impl<P: Ports> AdminApi<P> {
     /// Create a sale
     ///
-    /// Defines a sale of a product with its stock, window and per-user limit, and loads its
+    /// Defines a sale of a product with its stock, window, per-user limit, payment window (how
+    /// long a buyer has to pay an order; the server's default when absent) and whether a buyer
+    /// whose order was cancelled or expired may buy again (not by default), and loads its
     /// stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
     /// token with the `admin` claim.
     #[oai(path = "/sales", method = "post", operation_id = "createSale")]
@@ -134,7 +144,7 @@ impl<P: Ports> AdminApi<P> {
         if !auth.0.admin {
             return admin_only().into();
         }
-        let sale = match to_sale(&body.0) {
+        let sale = match to_sale(&body.0, self.service.default_payment_window()) {
             Ok(sale) => sale,
             Err(failure) => return failure.into(),
         };

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod health;
+pub mod orders;
 pub mod purchases;
 pub mod sales;
 
@@ -12,6 +13,8 @@ use poem_openapi::Tags;
 pub enum ApiTags {
     /// Buying and polling purchase results.
     Purchases,
+    /// The caller's orders: read, list, cancel.
+    Orders,
     /// Sales and their remaining stock.
     Sales,
     /// Operations for operators; the token needs the `admin` claim.

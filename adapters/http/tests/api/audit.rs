@@ -39,7 +39,7 @@ async fn an_audit_counts_the_orders_once_they_are_persisted() {
         body,
         serde_json::json!({
             "productId": "phone", "stock": 2, "remaining": 0, "orders": 2, "unitsOrdered": 2,
-            "distinctBuyers": 2, "maxOrdersPerBuyer": 1, "gateRemaining": 0, "inFlight": 0,
+            "unitsPendingPayment": 2, "unitsPaid": 0, "distinctBuyers": 2, "maxOrdersPerBuyer": 1, "gateRemaining": 0, "inFlight": 0,
         })
     );
 }

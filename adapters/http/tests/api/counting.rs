@@ -42,6 +42,10 @@ impl SaleCatalog for CountingCatalog {
         self.inner.list().await
     }
 
+    async fn sale(&self, product: &ProductId) -> Result<Option<SaleRecord>, CatalogError> {
+        self.inner.sale(product).await
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         self.inner.snapshots().await
     }

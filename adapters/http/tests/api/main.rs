@@ -10,6 +10,7 @@ mod counting;
 mod helpers;
 mod idempotency;
 mod openapi;
+mod orders;
 mod overload;
 mod purchases;
 mod readiness;

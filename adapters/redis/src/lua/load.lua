@@ -3,6 +3,7 @@
 -- KEYS[1] sale hash, KEYS[2] buyers hash
 -- ARGV[1] stock, ARGV[2] remaining, ARGV[3] starts (ms), ARGV[4] ends (ms), ARGV[5] limit,
 -- ARGV[6] stock-returned channel, ARGV[7] product id, then pairs: user, 'request:quantity'
+-- (or ':0' for a buyer barred from buying again, see restock.lua)
 -- Returns 1 loaded, 0 kept live.
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'stock', ARGV[1], 'remaining', ARGV[2], 'starts', ARGV[3],

@@ -1,0 +1,205 @@
+//! Unpaid orders against real MariaDB, Redis and Kafka, through HTTP: a cancelled or expired
+//! unit goes back to the database and the stock gate exactly once and sells again, and stock is
+//! conserved: gate remaining + in flight + pending payment + paid = stock, with no oversell and
+//! one live order per buyer.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{address_of, admin_token, count, settings, start, token, App};
+use flashsale_test_support::require_stack;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+const LIVE_ORDERS: &str = "SELECT COUNT(*) FROM orders WHERE product_id = ? \
+                           AND status IN ('pending_payment', 'paid')";
+const MAX_LIVE_PER_BUYER: &str = "SELECT CAST(COALESCE(MAX(n), 0) AS SIGNED) FROM \
+    (SELECT COUNT(*) AS n FROM orders WHERE product_id = ? \
+     AND status IN ('pending_payment', 'paid') GROUP BY user_id) AS per_buyer";
+const DB_REMAINING: &str = "SELECT CAST(remaining AS SIGNED) FROM sales WHERE product_id = ?";
+
+const EXPIRED_ORDERS: &str =
+    "SELECT COUNT(*) FROM orders WHERE product_id = ? AND status = 'expired'";
+
+/// Three buyers `<wave>-<n>` each win a unit of `expiring`: (buyer, order id).
+async fn buy_wave(app: &App, wave: &str, first: usize) -> Vec<(String, String)> {
+    let mut orders = Vec::new();
+    for n in first..first + 3 {
+        let user = format!("{wave}-{n}");
+        let id = order_of(app, "expiring", &user, n).await;
+        orders.push((user, id));
+    }
+    orders
+}
+
+/// Waits (at most 10 s each) until the expiry worker expired every order.
+async fn await_expired(app: &App, orders: &[(String, String)]) {
+    for (user, id) in orders {
+        let mut status = Value::Null;
+        for _ in 0..200 {
+            status = order(app, user, id).await["status"].clone();
+            if status == "expired" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(status, "expired", "{user}'s order");
+    }
+}
+
+/// Buys as `user` and waits for the purchase to succeed; the order's id.
+async fn order_of(app: &App, product: &str, user: &str, n: usize) -> String {
+    let answer = app.buy_from(product, user, &address_of(n)).await;
+    assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.body);
+    let request_id = answer.body["requestId"].as_str().unwrap().to_owned();
+    let result = app.settled(user, &request_id).await;
+    assert_eq!(result["status"], "succeeded", "{result}");
+    result["orderId"].as_str().unwrap().to_owned()
+}
+
+async fn order(app: &App, user: &str, order_id: &str) -> Value {
+    app.client
+        .get(format!("{}/api/v1/orders/{order_id}", app.base))
+        .bearer_auth(token(user))
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("json")
+}
+
+async fn cancel(app: &App, user: &str, order_id: &str) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .post(format!("{}/api/v1/orders/{order_id}/cancel", app.base))
+        .bearer_auth(token(user))
+        .send()
+        .await
+        .expect("answers");
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The audit endpoint's terms, checked to add up to the stock with nothing in flight.
+async fn assert_conserved(app: &App, product: &str, stock: u64) -> Value {
+    let audit: Value = app
+        .client
+        .get(format!("{}/api/v1/admin/sales/{product}/audit", app.base))
+        .bearer_auth(admin_token())
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("json");
+    let term = |name: &str| {
+        audit[name]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{name}: {audit}"))
+    };
+    assert_eq!(term("inFlight"), 0, "{audit}");
+    assert_eq!(
+        term("gateRemaining") + term("inFlight") + term("unitsPendingPayment") + term("unitsPaid"),
+        stock,
+        "gate remaining + in flight + pending payment + paid = stock: {audit}"
+    );
+    assert_eq!(term("remaining") + term("unitsOrdered"), stock, "{audit}");
+    assert_eq!(term("gateRemaining"), term("remaining"), "{audit}");
+    assert!(term("maxOrdersPerBuyer") <= 1, "{audit}");
+    audit
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancelled_unit_goes_back_once_and_sells_again_to_another_buyer() {
+    let stack = require_stack!();
+    let app = Arc::new(start(settings(stack).await).await);
+    app.create_sale("cancel", 2, -60, 3_600).await;
+    let alices = order_of(&app, "cancel", "alice", 1).await;
+    order_of(&app, "cancel", "bob", 2).await;
+    let late = app.buy_from("cancel", "carol", &address_of(3)).await;
+    assert_eq!(late.body["type"], "urn:flashsale:problem:sold-out");
+    let pending = order(&app, "alice", &alices).await;
+    assert_eq!(pending["status"], "pending_payment", "{pending}");
+
+    // Ten cancels at once: all answer the cancelled order, the unit comes back once.
+    let cancels: Vec<_> = (0..10)
+        .map(|_| {
+            let (app, id) = (app.clone(), alices.clone());
+            tokio::spawn(async move { cancel(&app, "alice", &id).await })
+        })
+        .collect();
+    for answer in cancels {
+        let (status, body) = answer.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "cancelled", "{body}");
+    }
+    let db = app.database().await;
+    assert_eq!(count(&db, DB_REMAINING, "cancel").await, 1, "returned once");
+    assert_conserved(&app, "cancel", 2).await;
+
+    // The unit sells again, once, and not to the buyer who cancelled.
+    let again = app.buy_from("cancel", "alice", &address_of(1)).await;
+    assert_eq!(
+        again.body["type"],
+        "urn:flashsale:problem:already-purchased"
+    );
+    order_of(&app, "cancel", "carol", 3).await;
+    let after = app.buy_from("cancel", "dave", &address_of(4)).await;
+    assert_eq!(after.body["type"], "urn:flashsale:problem:sold-out");
+
+    assert_eq!(count(&db, LIVE_ORDERS, "cancel").await, 2, "no oversell");
+    assert_eq!(count(&db, MAX_LIVE_PER_BUYER, "cancel").await, 1);
+    assert_eq!(count(&db, DB_REMAINING, "cancel").await, 0);
+    let audit = assert_conserved(&app, "cancel", 2).await;
+    assert_eq!(audit["unitsPendingPayment"], 2, "{audit}");
+    assert_eq!(app.listed_remaining("cancel").await, 0, "the gate agrees");
+    Arc::into_inner(app).expect("no other owner").stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unpaid_orders_expire_at_their_deadline_and_their_units_sell_again() {
+    let stack = require_stack!();
+    let mut settings = settings(stack).await;
+    settings.orders.expiry_interval_ms = 200;
+    let app = start(settings).await;
+    let now = chrono::Utc::now();
+    let response = app
+        .client
+        .post(format!("{}/api/v1/admin/sales", app.base))
+        .bearer_auth(admin_token())
+        .json(&json!({
+            "productId": "expiring", "name": "expiring", "stock": 3,
+            "startsAt": (now - chrono::Duration::seconds(60)).to_rfc3339(),
+            "endsAt": (now + chrono::Duration::seconds(3_600)).to_rfc3339(),
+            "paymentWindowSecs": 1,
+        }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    // Two waves of three buyers: the first wave's units come back at its deadline and sell to
+    // the second wave, whose orders then expire too. Each unit comes back exactly once per
+    // order: the database's count is the stock again, never more (its CHECK would refuse).
+    let first = buy_wave(&app, "first", 0).await;
+    await_expired(&app, &first).await;
+    let db = app.database().await;
+    assert_eq!(count(&db, DB_REMAINING, "expiring").await, 3);
+    assert_conserved(&app, "expiring", 3).await;
+
+    let second = buy_wave(&app, "second", 3).await;
+    assert!(
+        count(&db, LIVE_ORDERS, "expiring").await <= 3,
+        "no oversell"
+    );
+    assert!(count(&db, MAX_LIVE_PER_BUYER, "expiring").await <= 1);
+    await_expired(&app, &second).await;
+    assert_eq!(count(&db, DB_REMAINING, "expiring").await, 3);
+    assert_eq!(count(&db, EXPIRED_ORDERS, "expiring").await, 6);
+    assert_conserved(&app, "expiring", 3).await;
+    app.stop().await;
+}
