@@ -6,14 +6,11 @@
 //!   back and replaced, so bb8's validity check runs then and only then, not per request.
 //! - `managers`: the `Manager` set-up, `redis::aio::ConnectionManager`s that reconnect by
 //!   themselves.
-//! - `cluster`: the `Cluster` set-up (Redis Cluster, chosen by `cluster_nodes`), one cluster
-//!   connection that routes each command to its slot's master.
 //!
 //! Either way requests from many tasks are pipelined on each connection (one write and one
 //! read carry many commands) and nothing is checked out or pinged per request; the requests
 //! in flight when a connection drops fail, and the ports turn that into `Unavailable`.
 
-mod cluster;
 mod failure;
 #[cfg(test)]
 pub(crate) mod fake_redis;
@@ -29,7 +26,6 @@ use std::sync::Arc;
 
 use flashsale_application::ports::PortFailure;
 use redis::aio::{ConnectionLike, ConnectionManager};
-use redis::cluster_async::ClusterConnection;
 use redis::{Cmd, Pipeline, RedisFuture, Value};
 
 use crate::error::RedisError;
@@ -42,8 +38,7 @@ use slots::Slots;
 /// Multiplexed Redis connections plus the key layout. Cloning shares them.
 #[derive(Clone)]
 pub struct RedisPool {
-    /// A client for dedicated connections (pub/sub): to the first seed node of a cluster, where
-    /// every node's `PUBLISH` is heard.
+    /// A client for dedicated connections (pub/sub).
     client: redis::Client,
     /// The shared connections.
     connections: Connections,
@@ -56,7 +51,6 @@ pub struct RedisPool {
 enum Connections {
     Bb8(Arc<Slots>),
     Manager(Arc<Managers>),
-    Cluster(ClusterConnection),
 }
 
 /// A connection for one request: a handle on one of the shared connections. Pass
@@ -70,7 +64,6 @@ pub struct SharedConnection(Handle);
 enum Handle {
     Bb8(slots::Handle),
     Manager(ConnectionManager),
-    Cluster(ClusterConnection),
 }
 
 impl Deref for PooledConnection {
@@ -92,7 +85,6 @@ impl ConnectionLike for SharedConnection {
         match &mut self.0 {
             Handle::Bb8(handle) => handle.req_packed_command(cmd),
             Handle::Manager(manager) => manager.req_packed_command(cmd),
-            Handle::Cluster(cluster) => cluster.req_packed_command(cmd),
         }
     }
 
@@ -105,7 +97,6 @@ impl ConnectionLike for SharedConnection {
         match &mut self.0 {
             Handle::Bb8(handle) => handle.req_packed_commands(pipeline, offset, count),
             Handle::Manager(manager) => manager.req_packed_commands(pipeline, offset, count),
-            Handle::Cluster(cluster) => cluster.req_packed_commands(pipeline, offset, count),
         }
     }
 
@@ -113,7 +104,6 @@ impl ConnectionLike for SharedConnection {
         match &self.0 {
             Handle::Bb8(handle) => handle.get_db(),
             Handle::Manager(manager) => manager.get_db(),
-            Handle::Cluster(cluster) => cluster.get_db(),
         }
     }
 }
@@ -125,11 +115,8 @@ impl RedisPool {
     /// [`RedisError`] when the settings are unusable or the server does not answer.
     pub async fn connect(settings: &RedisSettings) -> Result<Self, RedisError> {
         let keys = Keys::new(&settings.key_prefix).map_err(RedisError::Settings)?;
-        let clustered = !settings.cluster_nodes.is_empty();
-        let client_url = settings.cluster_nodes.first().unwrap_or(&settings.url);
-        let client = redis::Client::open(client_url.as_str())?;
+        let client = redis::Client::open(settings.url.as_str())?;
         let connections = match settings.connection {
-            _ if clustered => Connections::Cluster(cluster::connect(settings).await?),
             RedisConnectionKind::Bb8 => {
                 let pool = pool::build(settings).await?;
                 let count = settings.pool_size.max(1) as usize;
@@ -169,7 +156,6 @@ impl RedisPool {
         let handle = match &self.connections {
             Connections::Bb8(slots) => slots.handle().map(Handle::Bb8),
             Connections::Manager(managers) => managers.next().map(Handle::Manager),
-            Connections::Cluster(cluster) => Some(Handle::Cluster(cluster.clone())),
         };
         handle
             .map(|handle| PooledConnection(SharedConnection(handle)))
@@ -182,7 +168,7 @@ impl RedisPool {
     pub fn replacements(&self) -> u64 {
         match &self.connections {
             Connections::Bb8(slots) => slots.replacements(),
-            Connections::Manager(_) | Connections::Cluster(_) => 0,
+            Connections::Manager(_) => 0,
         }
     }
 
