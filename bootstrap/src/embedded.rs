@@ -108,6 +108,7 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
     let worker_settings = worker_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
     let orders_settings = settings.orders.clone();
+    let lease = MemoryLease::new();
     launch(Launch {
         service,
         role: Role::All,
@@ -119,11 +120,11 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
             let (stop_reconciler, stop_expiry) = split_stop(stop_others);
             let reconciler = run_reconciler(
                 worker_service.clone(),
-                MemoryLease::new(),
+                lease.clone(),
                 reconciler_settings,
                 stop_reconciler,
             );
-            let expiry = run_expiry(worker_service.clone(), orders_settings, stop_expiry);
+            let expiry = run_expiry(worker_service.clone(), lease, orders_settings, stop_expiry);
             let worker = run_order_worker(worker_service, receiver, worker_settings, stop_worker);
             tokio::join!(worker, reconciler, expiry);
             Ok(())

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod demo;
 pub mod embedded;
 pub mod expiry;
+mod holder;
 pub mod monitoring;
 pub mod production;
 pub mod reconciler;

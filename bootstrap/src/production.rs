@@ -251,11 +251,11 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
             let (stop_reconciler, stop_expiry) = split_stop(stop_reconciler);
             let reconciler = run_reconciler(
                 worker_service.clone(),
-                lease,
+                lease.clone(),
                 reconciler_settings,
                 stop_reconciler,
             );
-            let expiry = run_expiry(worker_service.clone(), orders_settings, stop_expiry);
+            let expiry = run_expiry(worker_service.clone(), lease, orders_settings, stop_expiry);
             let consumer = async move {
                 let consumed = run_order_consumer_reporting(
                     worker_service,

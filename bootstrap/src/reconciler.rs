@@ -10,6 +10,7 @@ use std::time::Duration;
 use flashsale_application::ports::Lease;
 use flashsale_application::{ErrorChain, FlashSale, PassOutcome, Ports, Reconciliation};
 
+use crate::holder::lease_holder;
 use crate::settings::ReconcilerSection;
 
 /// How many intervals the lease outlasts the pass that took or renewed it.
@@ -27,7 +28,7 @@ pub async fn run_reconciler<P: Ports, L: Lease>(
         return;
     }
     let interval = Duration::from_millis(settings.interval_ms.max(100));
-    let holder = format!("{}-{}", std::process::id(), uuid::Uuid::now_v7().simple());
+    let holder = lease_holder();
     let mut reconciliation = Reconciliation::new(
         lease,
         holder,

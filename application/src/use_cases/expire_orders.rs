@@ -6,9 +6,14 @@ use std::collections::HashMap;
 use flashsale_domain::Release;
 
 use crate::ports::{
-    CatalogError, Clock, Closed, Closing, OrderStore, OrderStoreError, Ports, StockGate,
+    CatalogError, Clock, Closed, Closing, Lease, LeaseError, OrderStore, OrderStoreError, Ports,
+    StockGate,
 };
-use crate::FlashSale;
+use crate::use_cases::exclusive::Exclusive;
+use crate::{ErrorChain, FlashSale};
+
+/// The name of the expiry's lease: one process at a time expires orders.
+pub const EXPIRY_LEASE: &str = "expiry";
 
 /// Why an expiry pass stopped. Orders expired before stay expired; the next pass continues.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +24,9 @@ pub enum ExpireOrdersError {
     /// The catalog failed (reading whether buyers may buy again).
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// The expiry's lease could not be asked for; nothing was done.
+    #[error(transparent)]
+    Lease(#[from] LeaseError),
 }
 
 /// What one expiry pass did.
@@ -43,6 +51,23 @@ impl ExpiryReport {
 }
 
 impl<P: Ports> FlashSale<P> {
+    /// [`Self::expire_orders`] when this process holds the expiry's lease through `exclusive`
+    /// (taking or renewing it); `None` while another process holds it.
+    ///
+    /// # Errors
+    /// As [`Self::expire_orders`], and [`ExpireOrdersError::Lease`] when the lease cannot be
+    /// asked for.
+    pub async fn expire_orders_exclusively<L: Lease>(
+        &self,
+        exclusive: &Exclusive<L>,
+        batch: u32,
+    ) -> Result<Option<ExpiryReport>, ExpireOrdersError> {
+        if !exclusive.claim(self.ports.clock.now()).await? {
+            return Ok(None);
+        }
+        self.expire_orders(batch).await.map(Some)
+    }
+
     /// Expires up to `batch` orders pending payment whose deadline has passed, by the clock
     /// port's now: each moves `pending_payment -> expired` with its units returned to the
     /// sale's `remaining` in one transaction (a compare-and-set: an order paid or cancelled
@@ -84,7 +109,7 @@ impl<P: Ports> FlashSale<P> {
                 Ok(Release::NotHeld) => {}
                 Err(error) => {
                     report.gate_failures += 1;
-                    tracing::error!(%error, order_id = %expired.id, "expired order not restocked");
+                    tracing::error!(error = %ErrorChain(&error), order_id = %expired.id, "expired order not restocked");
                 }
             }
         }

@@ -4,6 +4,7 @@ pub mod audit_sale;
 pub mod buyer_orders;
 pub mod cancel_order;
 pub mod create_sale;
+pub mod exclusive;
 pub mod expire_orders;
 pub mod list_sales;
 pub mod place_purchase;

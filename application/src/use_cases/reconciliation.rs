@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::ports::{Clock, Lease, LeaseError, Ports};
+use crate::use_cases::exclusive::Exclusive;
 use crate::use_cases::reconcile::{ReconcileError, ReconcileReport};
 use crate::use_cases::republished::Republished;
 use crate::FlashSale;
@@ -33,9 +34,7 @@ pub enum ReconciliationError {
 
 /// The reconciler of one process.
 pub struct Reconciliation<L: Lease> {
-    lease: L,
-    holder: String,
-    lease_ttl: Duration,
+    exclusive: Exclusive<L>,
     stale_after: Duration,
     republished: Republished,
 }
@@ -47,9 +46,7 @@ impl<L: Lease> Reconciliation<L> {
     /// re-publishing reservations in flight for `stale_after`.
     pub fn new(lease: L, holder: String, lease_ttl: Duration, stale_after: Duration) -> Self {
         Self {
-            lease,
-            holder,
-            lease_ttl,
+            exclusive: Exclusive::new(lease, RECONCILER_LEASE, holder, lease_ttl),
             stale_after,
             republished: Republished::new(),
         }
@@ -66,10 +63,7 @@ impl<L: Lease> Reconciliation<L> {
         service: &FlashSale<P>,
     ) -> Result<PassOutcome, ReconciliationError> {
         let now = service.ports.clock.now();
-        let held = self
-            .lease
-            .hold(RECONCILER_LEASE, &self.holder, now, self.lease_ttl)
-            .await?;
+        let held = self.exclusive.claim(now).await?;
         if !held {
             self.republished = Republished::new();
             return Ok(PassOutcome::HeldElsewhere);
