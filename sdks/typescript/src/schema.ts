@@ -79,6 +79,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my orders
+         * @description The caller's orders, newest first, `limit` (1 to 100, default 20) at a time from
+         *     `offset` (default 0); `nextOffset` names the next page.
+         */
+        get: operations["listMyOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get my order
+         * @description One of the caller's orders: its status and its payment deadline.
+         */
+        get: operations["getMyOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{orderId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel my unpaid order
+         * @description Cancels the caller's order while it waits for payment; its units go back on sale
+         *     (exactly once, however often this is called). The buyer may buy the product again only
+         *     if the sale allows it (`rebuyAfterCancel`). A paid or expired order answers `409`
+         *     `order-not-cancellable`.
+         */
+        post: operations["cancelMyOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sales": {
         parameters: {
             query?: never;
@@ -112,7 +176,9 @@ export interface paths {
         put?: never;
         /**
          * Create a sale
-         * @description Defines a sale of a product with its stock, window and per-user limit, and loads its
+         * @description Defines a sale of a product with its stock, window, per-user limit, payment window (how
+         *     long a buyer has to pay an order; the server's default when absent) and whether a buyer
+         *     whose order was cancelled or expired may buy again (not by default), and loads its
          *     stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
          *     token with the `admin` claim.
          */
@@ -209,8 +275,10 @@ export interface components {
          * @example {
          *       "endsAt": "2026-12-01T11:00:00+00:00",
          *       "name": "Phone X, launch edition",
+         *       "paymentWindowSecs": 900,
          *       "perUserLimit": 1,
          *       "productId": "phone-x",
+         *       "rebuyAfterCancel": false,
          *       "startsAt": "2026-12-01T10:00:00+00:00",
          *       "stock": 100
          *     }
@@ -241,6 +309,100 @@ export interface components {
              * @default 1
              */
             perUserLimit: number;
+            /**
+             * Format: uint32
+             * @description Seconds a buyer has to pay an order, from its creation: 1 to 604800 (7 days). Absent:
+             *     the server's default (`orders.payment_window_secs`, 900 unless configured). An unpaid
+             *     order expires at its deadline and its units go back on sale.
+             */
+            paymentWindowSecs?: number;
+            /**
+             * @description Whether a buyer whose order was cancelled or expired may buy this sale again. Absent:
+             *     `false` (one order per buyer, live or closed).
+             */
+            rebuyAfterCancel?: boolean;
+        };
+        /**
+         * OrderPageView
+         * @description A page of the caller's orders, newest first.
+         * @example {
+         *       "limit": 20,
+         *       "offset": 0,
+         *       "orders": [
+         *         {
+         *           "createdAt": "2026-12-01T10:00:00.040+00:00",
+         *           "orderId": "b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6",
+         *           "paymentDeadline": "2026-12-01T10:15:00.040+00:00",
+         *           "productId": "phone-x",
+         *           "quantity": 1,
+         *           "requestId": "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
+         *           "status": "pending_payment"
+         *         }
+         *       ]
+         *     }
+         */
+        OrderPageView: {
+            /** @description The orders of this page. */
+            orders: components["schemas"]["OrderView"][];
+            /**
+             * Format: uint32
+             * @description Orders skipped before this page.
+             */
+            offset: number;
+            /**
+             * Format: uint32
+             * @description Most orders per page.
+             */
+            limit: number;
+            /**
+             * Format: uint32
+             * @description The `offset` of the next page; absent on the last page.
+             */
+            nextOffset?: number;
+        };
+        /**
+         * @description Where an order stands. `pending_payment` turns into `paid`, `cancelled` (by the buyer) or
+         *     `expired` (unpaid at its deadline), never back; a cancelled or expired order's units went
+         *     back on sale.
+         * @enum {string}
+         */
+        OrderState: "pending_payment" | "paid" | "cancelled" | "expired";
+        /**
+         * OrderView
+         * @description One of the caller's orders.
+         * @example {
+         *       "createdAt": "2026-12-01T10:00:00.040+00:00",
+         *       "orderId": "b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6",
+         *       "paymentDeadline": "2026-12-01T10:15:00.040+00:00",
+         *       "productId": "phone-x",
+         *       "quantity": 1,
+         *       "requestId": "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
+         *       "status": "pending_payment"
+         *     }
+         */
+        OrderView: {
+            /** @description The order's id. */
+            orderId: string;
+            /** @description The purchase request it was created for. */
+            requestId: string;
+            /** @description The product. */
+            productId: string;
+            /**
+             * Format: uint32
+             * @description Units ordered.
+             */
+            quantity: number;
+            status: components["schemas"]["OrderState"];
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Until when it may be paid; unpaid then, it expires and its units go back on sale.
+             */
+            paymentDeadline: string;
         };
         /**
          * Problem
@@ -287,7 +449,7 @@ export interface components {
          * @description What went wrong, as a stable URI that clients branch on.
          * @enum {string}
          */
-        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:idempotency-key-reused" | "urn:flashsale:problem:idempotency-key-in-use" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:uri-too-long" | "urn:flashsale:problem:headers-too-large" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:outcome-unknown" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
+        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:order-not-cancellable" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:idempotency-key-reused" | "urn:flashsale:problem:idempotency-key-in-use" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:uri-too-long" | "urn:flashsale:problem:headers-too-large" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:outcome-unknown" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
         /**
          * PurchaseAccepted
          * @description A purchase that took stock and is queued.
@@ -342,6 +504,8 @@ export interface components {
          * @example {
          *       "acceptedAt": "2026-12-01T10:00:00.012+00:00",
          *       "orderId": "b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6",
+         *       "orderUrl": "/api/v1/orders/b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6",
+         *       "paymentDeadline": "2026-12-01T10:15:00.040+00:00",
          *       "productId": "phone-x",
          *       "quantity": 1,
          *       "requestId": "phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f",
@@ -366,6 +530,17 @@ export interface components {
             status: components["schemas"]["PurchaseStatus"];
             /** @description The order's id, once `succeeded`. */
             orderId?: string;
+            /**
+             * @description Where the order, its status and its payment deadline are read, once `succeeded`:
+             *     `/api/v1/orders/{orderId}`.
+             */
+            orderUrl?: string;
+            /**
+             * Format: date-time
+             * @description Until when the order may be paid, once `succeeded`; unpaid then, it expires and its units
+             *     go back on sale. The order (`orderUrl`) says where it stands now.
+             */
+            paymentDeadline?: string;
             failure?: components["schemas"]["PurchaseFailure"];
         };
         /**
@@ -387,7 +562,9 @@ export interface components {
          *       "productId": "phone-x",
          *       "remaining": 37,
          *       "stock": 100,
-         *       "unitsOrdered": 63
+         *       "unitsOrdered": 63,
+         *       "unitsPaid": 50,
+         *       "unitsPendingPayment": 13
          *     }
          */
         SaleAudit: {
@@ -405,14 +582,25 @@ export interface components {
             remaining: number;
             /**
              * Format: uint64
-             * @description Orders in the system of record.
+             * @description Live orders in the system of record: pending payment or paid (cancelled and expired
+             *     orders gave their units back).
              */
             orders: number;
             /**
              * Format: uint64
-             * @description Units those orders hold.
+             * @description Units those orders hold: `unitsPendingPayment + unitsPaid`.
              */
             unitsOrdered: number;
+            /**
+             * Format: uint64
+             * @description Units of orders waiting for payment.
+             */
+            unitsPendingPayment: number;
+            /**
+             * Format: uint64
+             * @description Units of paid orders.
+             */
+            unitsPaid: number;
             /**
              * Format: uint64
              * @description Distinct buyers among those orders.
@@ -445,8 +633,10 @@ export interface components {
          * @example {
          *       "endsAt": "2026-12-01T11:00:00+00:00",
          *       "name": "Phone X, launch edition",
+         *       "paymentWindowSecs": 900,
          *       "perUserLimit": 1,
          *       "productId": "phone-x",
+         *       "rebuyAfterCancel": false,
          *       "remaining": 37,
          *       "startsAt": "2026-12-01T10:00:00+00:00",
          *       "status": "open",
@@ -483,6 +673,13 @@ export interface components {
              * @description Most units one buyer may take.
              */
             perUserLimit: number;
+            /**
+             * Format: uint32
+             * @description Seconds a buyer has to pay an order of this sale, from its creation.
+             */
+            paymentWindowSecs: number;
+            /** @description Whether a buyer whose order was cancelled or expired may buy this sale again. */
+            rebuyAfterCancel: boolean;
             status: components["schemas"]["SaleStatus"];
         };
     };
@@ -764,6 +961,230 @@ export interface operations {
                 };
             };
             /** @description A dependency is down; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyOrders: {
+        parameters: {
+            query?: {
+                /** @description Orders to skip. */
+                offset?: number;
+                /** @description Most orders to return: 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller's orders, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OrderPageView"];
+                };
+            };
+            /** @description `offset` or `limit` is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `limit` is outside 1 to 100. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order's id (`orderId` of a succeeded purchase). */
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order and where it stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description The order id is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order of yours (another buyer's orders are reported the same way). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelMyOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The order's id. */
+                orderId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The order is cancelled (now or before: cancelling again answers the same) and its units
+             *     are back on sale.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description The order id is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order of yours (another buyer's orders are reported the same way). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `order-not-cancellable`: the order is paid or expired; nothing changed. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description A dependency is down; retry after `Retry-After` seconds (cancelling again is safe: the
+             *     units come back once).
+             */
             503: {
                 headers: {
                     "RETRY-AFTER": number;
@@ -1069,7 +1490,8 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:idempotency-key-reused", "urn:flashsale:problem:idempotency-key-in-use", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:uri-too-long", "urn:flashsale:problem:headers-too-large", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:outcome-unknown", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
+export const orderStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderState"]> = ["pending_payment", "paid", "cancelled", "expired"];
+export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:order-not-cancellable", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:idempotency-key-reused", "urn:flashsale:problem:idempotency-key-in-use", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:uri-too-long", "urn:flashsale:problem:headers-too-large", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:outcome-unknown", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
 export const purchaseFailureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseFailure"]> = ["sold_out", "already_purchased", "unknown_sale", "queue_unavailable", "abandoned", "rejected"];
 export const purchaseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseStatus"]> = ["pending", "succeeded", "failed"];
 export const saleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SaleStatus"]> = ["upcoming", "open", "ended"];

@@ -2,6 +2,9 @@
 
 from .field_error import FieldError
 from .new_sale import NewSale
+from .order_page_view import OrderPageView
+from .order_state import OrderState
+from .order_view import OrderView
 from .problem import Problem
 from .problem_type import ProblemType
 from .purchase_accepted import PurchaseAccepted
@@ -16,6 +19,9 @@ from .sale_summary import SaleSummary
 __all__ = (
     "FieldError",
     "NewSale",
+    "OrderPageView",
+    "OrderState",
+    "OrderView",
     "Problem",
     "ProblemType",
     "PurchaseAccepted",

@@ -19,8 +19,10 @@ class PurchaseResult:
     """What became of an accepted purchase.
 
     Example:
-        {'acceptedAt': '2026-12-01T10:00:00.012+00:00', 'orderId': 'b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6', 'productId':
-            'phone-x', 'quantity': 1, 'requestId': 'phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'status': 'succeeded'}
+        {'acceptedAt': '2026-12-01T10:00:00.012+00:00', 'orderId': 'b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6', 'orderUrl':
+            '/api/v1/orders/b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6', 'paymentDeadline': '2026-12-01T10:15:00.040+00:00',
+            'productId': 'phone-x', 'quantity': 1, 'requestId': 'phone-x.4f9c2b7e1a8d4c3b9e6f0a1b2c3d4e5f', 'status':
+            'succeeded'}
 
     Attributes:
         request_id (str): The purchase request's id.
@@ -30,6 +32,11 @@ class PurchaseResult:
         status (PurchaseStatus): Where an accepted purchase stands: `pending` turns into `succeeded` or `failed`, never
             back.
         order_id (str | Unset): The order's id, once `succeeded`.
+        order_url (str | Unset): Where the order, its status and its payment deadline are read, once `succeeded`:
+            `/api/v1/orders/{orderId}`.
+        payment_deadline (datetime.datetime | Unset): Until when the order may be paid, once `succeeded`; unpaid then,
+            it expires and its units
+            go back on sale. The order (`orderUrl`) says where it stands now.
         failure (PurchaseFailure | Unset): Why an accepted purchase `failed`.
     """
 
@@ -39,6 +46,8 @@ class PurchaseResult:
     accepted_at: datetime.datetime
     status: PurchaseStatus
     order_id: str | Unset = UNSET
+    order_url: str | Unset = UNSET
+    payment_deadline: datetime.datetime | Unset = UNSET
     failure: PurchaseFailure | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -54,6 +63,12 @@ class PurchaseResult:
         status: str = self.status
 
         order_id = self.order_id
+
+        order_url = self.order_url
+
+        payment_deadline: str | Unset = UNSET
+        if not isinstance(self.payment_deadline, Unset):
+            payment_deadline = self.payment_deadline.isoformat()
 
         failure: str | Unset = UNSET
         if not isinstance(self.failure, Unset):
@@ -72,6 +87,10 @@ class PurchaseResult:
         )
         if order_id is not UNSET:
             field_dict["orderId"] = order_id
+        if order_url is not UNSET:
+            field_dict["orderUrl"] = order_url
+        if payment_deadline is not UNSET:
+            field_dict["paymentDeadline"] = payment_deadline
         if failure is not UNSET:
             field_dict["failure"] = failure
 
@@ -92,6 +111,15 @@ class PurchaseResult:
 
         order_id = d.pop("orderId", UNSET)
 
+        order_url = d.pop("orderUrl", UNSET)
+
+        _payment_deadline = d.pop("paymentDeadline", UNSET)
+        payment_deadline: datetime.datetime | Unset
+        if isinstance(_payment_deadline, Unset):
+            payment_deadline = UNSET
+        else:
+            payment_deadline = datetime.datetime.fromisoformat(_payment_deadline)
+
         _failure = d.pop("failure", UNSET)
         failure: PurchaseFailure | Unset
         if isinstance(_failure, Unset):
@@ -106,6 +134,8 @@ class PurchaseResult:
             accepted_at=accepted_at,
             status=status,
             order_id=order_id,
+            order_url=order_url,
+            payment_deadline=payment_deadline,
             failure=failure,
         )
 

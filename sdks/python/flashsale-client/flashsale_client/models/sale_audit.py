@@ -19,14 +19,17 @@ class SaleAudit:
 
         Example:
             {'distinctBuyers': 63, 'gateRemaining': 37, 'inFlight': 0, 'maxOrdersPerBuyer': 1, 'orders': 63, 'productId':
-                'phone-x', 'remaining': 37, 'stock': 100, 'unitsOrdered': 63}
+                'phone-x', 'remaining': 37, 'stock': 100, 'unitsOrdered': 63, 'unitsPaid': 50, 'unitsPendingPayment': 13}
 
         Attributes:
             product_id (str): The product audited.
             stock (int): Units the sale started with.
             remaining (int): Units the system of record has not turned into orders.
-            orders (int): Orders in the system of record.
-            units_ordered (int): Units those orders hold.
+            orders (int): Live orders in the system of record: pending payment or paid (cancelled and expired
+                orders gave their units back).
+            units_ordered (int): Units those orders hold: `unitsPendingPayment + unitsPaid`.
+            units_pending_payment (int): Units of orders waiting for payment.
+            units_paid (int): Units of paid orders.
             distinct_buyers (int): Distinct buyers among those orders.
             max_orders_per_buyer (int): Most orders any one buyer holds for the product.
             in_flight (int): Reservations taken at the gate and not yet persisted or released.
@@ -38,6 +41,8 @@ class SaleAudit:
     remaining: int
     orders: int
     units_ordered: int
+    units_pending_payment: int
+    units_paid: int
     distinct_buyers: int
     max_orders_per_buyer: int
     in_flight: int
@@ -54,6 +59,10 @@ class SaleAudit:
         orders = self.orders
 
         units_ordered = self.units_ordered
+
+        units_pending_payment = self.units_pending_payment
+
+        units_paid = self.units_paid
 
         distinct_buyers = self.distinct_buyers
 
@@ -72,6 +81,8 @@ class SaleAudit:
                 "remaining": remaining,
                 "orders": orders,
                 "unitsOrdered": units_ordered,
+                "unitsPendingPayment": units_pending_payment,
+                "unitsPaid": units_paid,
                 "distinctBuyers": distinct_buyers,
                 "maxOrdersPerBuyer": max_orders_per_buyer,
                 "inFlight": in_flight,
@@ -95,6 +106,10 @@ class SaleAudit:
 
         units_ordered = d.pop("unitsOrdered")
 
+        units_pending_payment = d.pop("unitsPendingPayment")
+
+        units_paid = d.pop("unitsPaid")
+
         distinct_buyers = d.pop("distinctBuyers")
 
         max_orders_per_buyer = d.pop("maxOrdersPerBuyer")
@@ -109,6 +124,8 @@ class SaleAudit:
             remaining=remaining,
             orders=orders,
             units_ordered=units_ordered,
+            units_pending_payment=units_pending_payment,
+            units_paid=units_paid,
             distinct_buyers=distinct_buyers,
             max_orders_per_buyer=max_orders_per_buyer,
             in_flight=in_flight,

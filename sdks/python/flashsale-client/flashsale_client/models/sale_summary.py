@@ -17,8 +17,9 @@ class SaleSummary:
     """A sale as buyers see it.
 
     Example:
-        {'endsAt': '2026-12-01T11:00:00+00:00', 'name': 'Phone X, launch edition', 'perUserLimit': 1, 'productId':
-            'phone-x', 'remaining': 37, 'startsAt': '2026-12-01T10:00:00+00:00', 'status': 'open', 'stock': 100}
+        {'endsAt': '2026-12-01T11:00:00+00:00', 'name': 'Phone X, launch edition', 'paymentWindowSecs': 900,
+            'perUserLimit': 1, 'productId': 'phone-x', 'rebuyAfterCancel': False, 'remaining': 37, 'startsAt':
+            '2026-12-01T10:00:00+00:00', 'status': 'open', 'stock': 100}
 
     Attributes:
         product_id (str): The product on sale.
@@ -28,6 +29,8 @@ class SaleSummary:
         starts_at (datetime.datetime): When buying opens.
         ends_at (datetime.datetime): When buying closes.
         per_user_limit (int): Most units one buyer may take.
+        payment_window_secs (int): Seconds a buyer has to pay an order of this sale, from its creation.
+        rebuy_after_cancel (bool): Whether a buyer whose order was cancelled or expired may buy this sale again.
         status (SaleStatus): Where a sale stands now.
     """
 
@@ -38,6 +41,8 @@ class SaleSummary:
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     per_user_limit: int
+    payment_window_secs: int
+    rebuy_after_cancel: bool
     status: SaleStatus
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -56,6 +61,10 @@ class SaleSummary:
 
         per_user_limit = self.per_user_limit
 
+        payment_window_secs = self.payment_window_secs
+
+        rebuy_after_cancel = self.rebuy_after_cancel
+
         status: str = self.status
 
         field_dict: dict[str, Any] = {}
@@ -69,6 +78,8 @@ class SaleSummary:
                 "startsAt": starts_at,
                 "endsAt": ends_at,
                 "perUserLimit": per_user_limit,
+                "paymentWindowSecs": payment_window_secs,
+                "rebuyAfterCancel": rebuy_after_cancel,
                 "status": status,
             }
         )
@@ -92,6 +103,10 @@ class SaleSummary:
 
         per_user_limit = d.pop("perUserLimit")
 
+        payment_window_secs = d.pop("paymentWindowSecs")
+
+        rebuy_after_cancel = d.pop("rebuyAfterCancel")
+
         status = check_sale_status(d.pop("status"))
 
         sale_summary = cls(
@@ -102,6 +117,8 @@ class SaleSummary:
             starts_at=starts_at,
             ends_at=ends_at,
             per_user_limit=per_user_limit,
+            payment_window_secs=payment_window_secs,
+            rebuy_after_cancel=rebuy_after_cancel,
             status=status,
         )
 

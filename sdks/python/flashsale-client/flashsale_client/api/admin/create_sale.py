@@ -105,14 +105,17 @@ def sync_detailed(
 ) -> Response[Problem | SaleSummary]:
     """Create a sale
 
-     Defines a sale of a product with its stock, window and per-user limit, and loads its
+     Defines a sale of a product with its stock, window, per-user limit, payment window (how
+    long a buyer has to pay an order; the server's default when absent) and whether a buyer
+    whose order was cancelled or expired may buy again (not by default), and loads its
     stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
     token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':
-            'Phone X, launch edition', 'perUserLimit': 1, 'productId': 'phone-x', 'startsAt':
-            '2026-12-01T10:00:00+00:00', 'stock': 100}.
+            'Phone X, launch edition', 'paymentWindowSecs': 900, 'perUserLimit': 1, 'productId':
+            'phone-x', 'rebuyAfterCancel': False, 'startsAt': '2026-12-01T10:00:00+00:00', 'stock':
+            100}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -140,14 +143,17 @@ def sync(
 ) -> Problem | SaleSummary | None:
     """Create a sale
 
-     Defines a sale of a product with its stock, window and per-user limit, and loads its
+     Defines a sale of a product with its stock, window, per-user limit, payment window (how
+    long a buyer has to pay an order; the server's default when absent) and whether a buyer
+    whose order was cancelled or expired may buy again (not by default), and loads its
     stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
     token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':
-            'Phone X, launch edition', 'perUserLimit': 1, 'productId': 'phone-x', 'startsAt':
-            '2026-12-01T10:00:00+00:00', 'stock': 100}.
+            'Phone X, launch edition', 'paymentWindowSecs': 900, 'perUserLimit': 1, 'productId':
+            'phone-x', 'rebuyAfterCancel': False, 'startsAt': '2026-12-01T10:00:00+00:00', 'stock':
+            100}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,14 +176,17 @@ async def asyncio_detailed(
 ) -> Response[Problem | SaleSummary]:
     """Create a sale
 
-     Defines a sale of a product with its stock, window and per-user limit, and loads its
+     Defines a sale of a product with its stock, window, per-user limit, payment window (how
+    long a buyer has to pay an order; the server's default when absent) and whether a buyer
+    whose order was cancelled or expired may buy again (not by default), and loads its
     stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
     token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':
-            'Phone X, launch edition', 'perUserLimit': 1, 'productId': 'phone-x', 'startsAt':
-            '2026-12-01T10:00:00+00:00', 'stock': 100}.
+            'Phone X, launch edition', 'paymentWindowSecs': 900, 'perUserLimit': 1, 'productId':
+            'phone-x', 'rebuyAfterCancel': False, 'startsAt': '2026-12-01T10:00:00+00:00', 'stock':
+            100}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -203,14 +212,17 @@ async def asyncio(
 ) -> Problem | SaleSummary | None:
     """Create a sale
 
-     Defines a sale of a product with its stock, window and per-user limit, and loads its
+     Defines a sale of a product with its stock, window, per-user limit, payment window (how
+    long a buyer has to pay an order; the server's default when absent) and whether a buyer
+    whose order was cancelled or expired may buy again (not by default), and loads its
     stock for buyers. The public listing shows the new sale as soon as this answers. Needs a
     token with the `admin` claim.
 
     Args:
         body (NewSale): A sale to create. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name':
-            'Phone X, launch edition', 'perUserLimit': 1, 'productId': 'phone-x', 'startsAt':
-            '2026-12-01T10:00:00+00:00', 'stock': 100}.
+            'Phone X, launch edition', 'paymentWindowSecs': 900, 'perUserLimit': 1, 'productId':
+            'phone-x', 'rebuyAfterCancel': False, 'startsAt': '2026-12-01T10:00:00+00:00', 'stock':
+            100}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
