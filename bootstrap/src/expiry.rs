@@ -11,11 +11,8 @@ use std::time::Duration;
 use flashsale_application::ports::Lease;
 use flashsale_application::{ErrorChain, Exclusive, FlashSale, Ports, EXPIRY_LEASE};
 
-use crate::holder::lease_holder;
+use crate::holder::{lease_holder, LEASE_INTERVALS};
 use crate::settings::OrdersSection;
-
-/// How many intervals the lease outlasts the pass that took or renewed it.
-const LEASE_INTERVALS: u32 = 3;
 
 /// Most passes in a row without a pause, while each finds a full batch: a backlog drains fast,
 /// and the loop still yields to the stop signal regularly.

@@ -112,7 +112,7 @@ pub struct Built {
     pub service: Arc<FlashSale<Production>>,
     /// Set once the order queue's idempotent producer has its producer id.
     pub producer_ready: Ready,
-    /// The lease the reconcilers of every process share.
+    /// The leases the reconcilers and expiry passes of every process share.
     pub lease: RedisLease,
 }
 

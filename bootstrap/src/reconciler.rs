@@ -10,11 +10,8 @@ use std::time::Duration;
 use flashsale_application::ports::Lease;
 use flashsale_application::{ErrorChain, FlashSale, PassOutcome, Ports, Reconciliation};
 
-use crate::holder::lease_holder;
+use crate::holder::{lease_holder, LEASE_INTERVALS};
 use crate::settings::ReconcilerSection;
-
-/// How many intervals the lease outlasts the pass that took or renewed it.
-const LEASE_INTERVALS: u32 = 3;
 
 /// Runs reconciliation passes under `lease` until `stop` resolves. Failures are logged and
 /// retried on the next pass; they never stop the loop.
