@@ -39,7 +39,22 @@ pub fn refuse_examples(settings: &Settings) -> Result<(), CredentialsError> {
             env: "FLASHSALE__AUTH__TOKEN_SECRET",
         });
     }
-    if password(settings.redis.url.expose()) == password(shipped.redis.url.expose()) {
+    let clustered = !settings.redis.cluster_nodes.expose().trim().is_empty();
+    let shipped_redis = password(shipped.redis.url.expose());
+    let cluster_uses_shipped = settings
+        .redis
+        .cluster_nodes
+        .expose()
+        .split(',')
+        .any(|node| password(node.trim()) == shipped_redis);
+    if clustered && cluster_uses_shipped {
+        return Err(CredentialsError::Example {
+            what: "Redis password",
+            key: "redis.cluster_nodes",
+            env: "FLASHSALE__REDIS__CLUSTER_NODES",
+        });
+    }
+    if !clustered && password(settings.redis.url.expose()) == shipped_redis {
         return Err(CredentialsError::Example {
             what: "Redis password",
             key: "redis.url",

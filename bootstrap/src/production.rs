@@ -79,10 +79,19 @@ pub fn mysql_settings(settings: &Settings) -> MySqlSettings {
     }
 }
 
-fn redis_settings(settings: &Settings) -> RedisSettings {
+/// The Redis settings from the config file.
+pub fn redis_settings(settings: &Settings) -> RedisSettings {
     let section = &settings.redis;
     RedisSettings {
         url: section.url.expose().to_owned(),
+        cluster_nodes: section
+            .cluster_nodes
+            .expose()
+            .split(',')
+            .map(str::trim)
+            .filter(|node| !node.is_empty())
+            .map(str::to_owned)
+            .collect(),
         pool_size: section.pool_size,
         connection_timeout: Duration::from_millis(section.connection_timeout_ms),
         connection: match section.connection {

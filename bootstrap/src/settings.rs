@@ -188,6 +188,9 @@ pub struct WorkerSection {
 pub struct RedisSection {
     /// `redis://[:password@]host:port/[db]`.
     pub url: Secret,
+    /// Seed nodes of a Redis Cluster, comma-separated `redis://host:port` URLs; when set, the
+    /// service uses the cluster and ignores `url`, `pool_size` and `connection`.
+    pub cluster_nodes: Secret,
     /// Connections shared by every request.
     pub pool_size: u32,
     /// How the connections are held.

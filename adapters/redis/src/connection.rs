@@ -6,11 +6,14 @@
 //!   back and replaced, so bb8's validity check runs then and only then, not per request.
 //! - `managers`: the `Manager` set-up, `redis::aio::ConnectionManager`s that reconnect by
 //!   themselves.
+//! - `cluster`: the `Cluster` set-up (Redis Cluster, chosen by `cluster_nodes`), one cluster
+//!   connection that routes each command to its slot's master.
 //!
 //! Either way requests from many tasks are pipelined on each connection (one write and one
 //! read carry many commands) and nothing is checked out or pinged per request; the requests
 //! in flight when a connection drops fail, and the ports turn that into `Unavailable`.
 
+mod cluster;
 mod failure;
 #[cfg(test)]
 pub(crate) mod fake_redis;
@@ -26,6 +29,7 @@ use std::sync::Arc;
 
 use flashsale_application::ports::PortFailure;
 use redis::aio::{ConnectionLike, ConnectionManager};
+use redis::cluster_async::ClusterConnection;
 use redis::{Cmd, Pipeline, RedisFuture, Value};
 
 use crate::error::RedisError;
@@ -38,7 +42,8 @@ use slots::Slots;
 /// Multiplexed Redis connections plus the key layout. Cloning shares them.
 #[derive(Clone)]
 pub struct RedisPool {
-    /// A client for dedicated connections (pub/sub).
+    /// A client for dedicated connections (pub/sub): to the first seed node of a cluster, where
+    /// every node's `PUBLISH` is heard.
     client: redis::Client,
     /// The shared connections.
     connections: Connections,
@@ -51,6 +56,7 @@ pub struct RedisPool {
 enum Connections {
     Bb8(Arc<Slots>),
     Manager(Arc<Managers>),
+    Cluster(ClusterConnection),
 }
 
 /// A connection for one request: a handle on one of the shared connections. Pass
@@ -64,6 +70,7 @@ pub struct SharedConnection(Handle);
 enum Handle {
     Bb8(slots::Handle),
     Manager(ConnectionManager),
+    Cluster(ClusterConnection),
 }
 
 impl Deref for PooledConnection {
@@ -85,6 +92,7 @@ impl ConnectionLike for SharedConnection {
         match &mut self.0 {
             Handle::Bb8(handle) => handle.req_packed_command(cmd),
             Handle::Manager(manager) => manager.req_packed_command(cmd),
+            Handle::Cluster(cluster) => cluster.req_packed_command(cmd),
         }
     }
 
@@ -97,6 +105,7 @@ impl ConnectionLike for SharedConnection {
         match &mut self.0 {
             Handle::Bb8(handle) => handle.req_packed_commands(pipeline, offset, count),
             Handle::Manager(manager) => manager.req_packed_commands(pipeline, offset, count),
+            Handle::Cluster(cluster) => cluster.req_packed_commands(pipeline, offset, count),
         }
     }
 
@@ -104,6 +113,7 @@ impl ConnectionLike for SharedConnection {
         match &self.0 {
             Handle::Bb8(handle) => handle.get_db(),
             Handle::Manager(manager) => manager.get_db(),
+            Handle::Cluster(cluster) => cluster.get_db(),
         }
     }
 }
@@ -115,8 +125,11 @@ impl RedisPool {
     /// [`RedisError`] when the settings are unusable or the server does not answer.
     pub async fn connect(settings: &RedisSettings) -> Result<Self, RedisError> {
         let keys = Keys::new(&settings.key_prefix).map_err(RedisError::Settings)?;
-        let client = redis::Client::open(settings.url.as_str())?;
+        let clustered = !settings.cluster_nodes.is_empty();
+        let client_url = settings.cluster_nodes.first().unwrap_or(&settings.url);
+        let client = redis::Client::open(client_url.as_str())?;
         let connections = match settings.connection {
+            _ if clustered => Connections::Cluster(cluster::connect(settings).await?),
             RedisConnectionKind::Bb8 => {
                 let pool = pool::build(settings).await?;
                 let count = settings.pool_size.max(1) as usize;
@@ -156,6 +169,7 @@ impl RedisPool {
         let handle = match &self.connections {
             Connections::Bb8(slots) => slots.handle().map(Handle::Bb8),
             Connections::Manager(managers) => managers.next().map(Handle::Manager),
+            Connections::Cluster(cluster) => Some(Handle::Cluster(cluster.clone())),
         };
         handle
             .map(|handle| PooledConnection(SharedConnection(handle)))
@@ -168,7 +182,7 @@ impl RedisPool {
     pub fn replacements(&self) -> u64 {
         match &self.connections {
             Connections::Bb8(slots) => slots.replacements(),
-            Connections::Manager(_) => 0,
+            Connections::Manager(_) | Connections::Cluster(_) => 0,
         }
     }
 

@@ -25,6 +25,7 @@ fn script() -> redis::Script {
 async fn pool(stack: &Stack) -> RedisPool {
     RedisPool::connect(&RedisSettings {
         url: stack.redis_url(),
+        cluster_nodes: Vec::new(),
         pool_size: 1,
         connection_timeout: Duration::from_secs(1),
         connection: RedisConnectionKind::Bb8,

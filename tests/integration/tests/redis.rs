@@ -23,6 +23,7 @@ use flashsale_test_support::{key_prefix, require_stack, Stack};
 async fn pool(stack: &Stack) -> RedisPool {
     let settings = RedisSettings {
         url: stack.redis_url(),
+        cluster_nodes: Vec::new(),
         pool_size: 8,
         connection_timeout: Duration::from_secs(5),
         connection: RedisConnectionKind::default(),

@@ -8,6 +8,9 @@ use std::time::Duration;
 pub struct RedisSettings {
     /// `redis://[:password@]host:port/[db]`.
     pub url: String,
+    /// Seed nodes of a Redis Cluster (`redis://host:port` each); when any is given, the
+    /// `Cluster` set-up is used and `url`, `pool_size` and `connection` are ignored.
+    pub cluster_nodes: Vec<String>,
     /// Connections opened; requests are spread over them, each pipelining many requests.
     pub pool_size: u32,
     /// How long connecting, and each request, may take before failing.
@@ -24,6 +27,14 @@ impl fmt::Debug for RedisSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisSettings")
             .field("url", &redacted(&self.url))
+            .field(
+                "cluster_nodes",
+                &self
+                    .cluster_nodes
+                    .iter()
+                    .map(|n| redacted(n))
+                    .collect::<Vec<_>>(),
+            )
             .field("pool_size", &self.pool_size)
             .field("connection_timeout", &self.connection_timeout)
             .field("connection", &self.connection)
@@ -67,6 +78,7 @@ mod tests {
     fn debug_hides_the_password_of_the_url() {
         let settings = RedisSettings {
             url: "redis://:s3cret-pw@cache:6379/0".to_owned(),
+            cluster_nodes: vec!["redis://:s3cret-pw@node-1:6379".to_owned()],
             pool_size: 4,
             connection_timeout: Duration::from_secs(2),
             connection: RedisConnectionKind::Bb8,
@@ -76,6 +88,7 @@ mod tests {
         let shown = format!("{settings:?}");
         assert!(!shown.contains("s3cret-pw"), "{shown}");
         assert!(shown.contains("redis://:***@cache:6379/0"), "{shown}");
+        assert!(shown.contains("redis://:***@node-1:6379"), "{shown}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 fn settings(url: String, pool_size: u32, connection: RedisConnectionKind) -> RedisSettings {
     RedisSettings {
         url,
+        cluster_nodes: Vec::new(),
         pool_size,
         connection_timeout: Duration::from_millis(500),
         connection,

@@ -14,6 +14,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 fn settings(url: String) -> RedisSettings {
     RedisSettings {
         url,
+        cluster_nodes: Vec::new(),
         pool_size: 1,
         connection_timeout: Duration::from_millis(500),
         connection: RedisConnectionKind::Manager,

@@ -255,14 +255,11 @@ pub async fn result_of(app: &App, user: &str, request_id: &str) -> Option<Value>
 
 /// The app's stock gate, read directly (the API does not list reservations in flight).
 pub async fn gate(app: &App) -> RedisStockGate {
-    let section = &app.settings.redis;
     let pool = RedisPool::connect(&RedisSettings {
-        url: section.url.expose().to_owned(),
         pool_size: 2,
         connection_timeout: Duration::from_secs(5),
         connection: RedisConnectionKind::default(),
-        key_prefix: section.key_prefix.clone(),
-        result_ttl: Duration::from_secs(section.result_ttl_secs),
+        ..flashsale::production::redis_settings(&app.settings)
     })
     .await
     .unwrap();
