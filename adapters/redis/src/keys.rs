@@ -87,9 +87,23 @@ impl Keys {
         format!("{}{{lease:{name}}}", self.prefix)
     }
 
-    /// A purchase result, by request.
+    /// A purchase result, by request, under [`Self::purchase_tag`].
     pub fn purchase(&self, request: &RequestId) -> String {
-        format!("{}purchase:{{{request}}}", self.prefix)
+        format!(
+            "{}{{{}}}:purchase:{request}",
+            self.prefix,
+            self.purchase_tag(request)
+        )
+    }
+
+    /// The hash tag of a purchase result: its product's, when the request id names it (as the
+    /// ids the service makes do), so a product's results and latest pointers share one slot;
+    /// else the request's own.
+    pub fn purchase_tag(&self, request: &RequestId) -> String {
+        match request.product() {
+            Some(product) => product.to_string(),
+            None => format!("request:{request}"),
+        }
     }
 }
 
@@ -118,6 +132,7 @@ mod tests {
             keys.client_bucket(&product, Some(&ip)),
             keys.client_bucket(&product, None),
             keys.buyer_bucket(&product, &user),
+            keys.purchase(&RequestId::for_product(&product, &"a".repeat(32)).expect("valid")),
         ] {
             assert!(key.starts_with("fs:"));
             assert_eq!(slot_tag(&key), "phone", "{key}");

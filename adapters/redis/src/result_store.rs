@@ -2,10 +2,12 @@
 //! per product, kept for a configured time. Pending purchases are not here: the stock gate's
 //! in-flight record is their state.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use flashsale_application::ports::{ResultStore, ResultStoreError};
 use flashsale_domain::{ProductId, Purchase, RequestId, UserId};
+use futures_util::future::try_join_all;
 use redis::AsyncCommands;
 
 use crate::error::command_failed;
@@ -30,36 +32,46 @@ impl RedisResultStore {
     }
 
     /// `lua/save_result.lua` per record (the first final state wins, but for the one record
-    /// it supersedes, named in full), and the buyer's latest request. The script is loaded in
-    /// the same pipeline: a Redis that restarted has forgotten it.
-    fn pipeline(&self, purchases: &[&Purchase]) -> redis::Pipeline {
+    /// it supersedes, named in full), and the buyer's latest request: one pipeline per hash
+    /// slot (a Redis Cluster refuses a pipeline across slots), each loading the script first (a
+    /// Redis that restarted has forgotten it). A product's records and latest pointers share
+    /// its slot, so a batch costs one pipeline per product.
+    fn pipelines(&self, purchases: &[&Purchase]) -> Vec<redis::Pipeline> {
         let keys = self.redis.keys();
-        let invocations: Vec<redis::ScriptInvocation<'static>> = purchases
-            .iter()
-            .map(|purchase| {
-                let replaceable = purchase
-                    .superseded_failure()
-                    .map(|failure| encode(&failure))
-                    .unwrap_or_default();
-                let mut invocation = SAVE_RESULT.prepare_invoke();
-                invocation
-                    .key(keys.purchase(&purchase.request_id))
-                    .arg(encode(purchase))
-                    .arg(self.ttl_secs)
-                    .arg(replaceable);
-                invocation
-            })
-            .collect();
-        let mut pipe = redis::pipe();
-        pipe.load_script(&SAVE_RESULT).ignore();
-        for (purchase, invocation) in purchases.iter().zip(&invocations) {
-            pipe.invoke_script(invocation).ignore();
+        let mut by_slot: BTreeMap<String, redis::Pipeline> = BTreeMap::new();
+        for purchase in purchases {
+            let replaceable = purchase
+                .superseded_failure()
+                .map(|failure| encode(&failure))
+                .unwrap_or_default();
+            let mut invocation = SAVE_RESULT.prepare_invoke();
+            invocation
+                .key(keys.purchase(&purchase.request_id))
+                .arg(encode(purchase))
+                .arg(self.ttl_secs)
+                .arg(replaceable);
+            pipeline_of(&mut by_slot, keys.purchase_tag(&purchase.request_id))
+                .invoke_script(&invocation)
+                .ignore();
             let latest = keys.latest_request(&purchase.product_id, &purchase.user_id);
-            pipe.set_ex(latest, purchase.request_id.as_str(), self.ttl_secs)
+            pipeline_of(&mut by_slot, purchase.product_id.to_string())
+                .set_ex(latest, purchase.request_id.as_str(), self.ttl_secs)
                 .ignore();
         }
-        pipe
+        by_slot.into_values().collect()
     }
+}
+
+/// The pipeline of the slot of hash tag `tag`, begun with loading the script.
+fn pipeline_of(
+    by_slot: &mut BTreeMap<String, redis::Pipeline>,
+    tag: String,
+) -> &mut redis::Pipeline {
+    by_slot.entry(tag).or_insert_with(|| {
+        let mut pipe = redis::pipe();
+        pipe.load_script(&SAVE_RESULT).ignore();
+        pipe
+    })
 }
 
 /// A command's failure while doing `context`: `Unavailable`.
@@ -73,15 +85,19 @@ impl ResultStore for RedisResultStore {
         if finals.is_empty() {
             return Ok(());
         }
-        let pipe = self.pipeline(&finals);
-        let mut connection = self
-            .redis
-            .connection()
-            .await
-            .map_err(ResultStoreError::Unavailable)?;
-        pipe.query_async::<()>(&mut *connection)
-            .await
-            .map_err(failed("saving results"))
+        let pipelines = self.pipelines(&finals);
+        try_join_all(pipelines.iter().map(|pipe| async move {
+            let mut connection = self
+                .redis
+                .connection()
+                .await
+                .map_err(ResultStoreError::Unavailable)?;
+            pipe.query_async::<()>(&mut *connection)
+                .await
+                .map_err(failed("saving results"))
+        }))
+        .await
+        .map(drop)
     }
 
     async fn find(&self, request_id: &RequestId) -> Result<Option<Purchase>, ResultStoreError> {

@@ -12,6 +12,7 @@ use flashsale_domain::{
     Order, ProductId, Quantity, RatePolicy, Refusal, Release, RequestId, Reservation,
     ReservationRequest, Timestamp, UserId,
 };
+use futures_util::future::try_join_all;
 use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
@@ -371,9 +372,6 @@ impl StockGate for RedisStockGate {
                 .push(reservation);
         }
         let keys = self.redis.keys();
-        // Loaded in the same pipeline: a Redis that restarted has forgotten the script.
-        let mut pipe = redis::pipe();
-        pipe.load_script(&SETTLE).ignore();
         let mut invocations = Vec::with_capacity(by_product.len());
         for (product, batch) in by_product {
             let mut invocation = SETTLE.prepare_invoke();
@@ -390,13 +388,19 @@ impl StockGate for RedisStockGate {
             }
             invocations.push(invocation);
         }
-        for invocation in &invocations {
+        // One pipeline per product (a Redis Cluster refuses a pipeline across slots), each
+        // loading the script first: a Redis that restarted has forgotten it.
+        try_join_all(invocations.iter().map(|invocation| async move {
+            let mut pipe = redis::pipe();
+            pipe.load_script(&SETTLE).ignore();
             pipe.invoke_script(invocation).ignore();
-        }
-        let mut connection = self.connection().await?;
-        pipe.query_async::<()>(&mut *connection)
-            .await
-            .map_err(failed("running settle.lua"))
+            let mut connection = self.connection().await?;
+            pipe.query_async::<()>(&mut *connection)
+                .await
+                .map_err(failed("running settle.lua"))
+        }))
+        .await
+        .map(drop)
     }
 
     async fn load(&self, snapshot: &StockSnapshot) -> Result<LoadOutcome, StockGateError> {
@@ -477,16 +481,16 @@ impl StockGate for RedisStockGate {
         if products.is_empty() {
             return Ok(Vec::new());
         }
+        // One read per product, all at once: each product's sale is in its own slot.
         let keys = self.redis.keys();
-        let mut pipe = redis::pipe();
-        for product in products {
-            pipe.hget(keys.sale(product), "remaining");
-        }
-        let mut connection = self.connection().await?;
-        let counts: Vec<Option<u32>> = pipe
-            .query_async(&mut *connection)
-            .await
-            .map_err(failed("reading the units left"))?;
-        Ok(counts)
+        try_join_all(products.iter().map(|product| async move {
+            let mut connection = self.connection().await?;
+            let count: Option<u32> = connection
+                .hget(keys.sale(product), "remaining")
+                .await
+                .map_err(failed("reading the units left"))?;
+            Ok(count)
+        }))
+        .await
     }
 }

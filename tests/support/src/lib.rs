@@ -30,6 +30,7 @@ mod names;
 mod ports;
 mod probe;
 mod redis;
+mod redis_cluster;
 mod runtime;
 mod service;
 mod skip;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use tokio::sync::OnceCell;
 
 use crate::config::flag;
+use crate::redis_cluster::RedisCluster;
 use crate::runtime::on_support_runtime;
 use crate::{
     cleanup, kafka, mariadb, redis, FaultProxy, Images, Service, StackError, ENV_SKIP_CONTAINERS,
@@ -18,6 +19,9 @@ static STACK: OnceCell<Result<Stack, StackError>> = OnceCell::const_new();
 /// process ends and the watchdog removes them: dropping one would call Docker from the test's
 /// runtime, which ends with the test (see `runtime`).
 static EXTRA: Mutex<Vec<Arc<Service>>> = Mutex::new(Vec::new());
+
+/// Redis Clusters started for single tests, kept like [`EXTRA`].
+static CLUSTERS: Mutex<Vec<RedisCluster>> = Mutex::new(Vec::new());
 
 /// Redis, MariaDB and Kafka, each in its own container, started once per test binary.
 #[derive(Debug)]
@@ -182,6 +186,20 @@ impl Stack {
     /// Creates a topic with a fresh name (see [`crate::unique_topic`]) and returns the name.
     pub async fn fresh_topic(&self, partitions: i32) -> Result<String, StackError> {
         kafka::fresh_topic(&self.kafka_bootstrap_servers(), partitions).await
+    }
+
+    /// A Redis Cluster of its own (three masters, three replicas, from the stack's Redis
+    /// image), started on each call: the `redis://` URLs of its nodes, masters first. It lives
+    /// until the test process ends.
+    pub async fn redis_cluster(&self) -> Result<Vec<String>, StackError> {
+        let image = self.images.redis.clone();
+        let cluster = on_support_runtime(async move { RedisCluster::start(&image).await }).await?;
+        let urls = cluster.node_urls();
+        match CLUSTERS.lock() {
+            Ok(mut kept) => kept.push(cluster),
+            Err(poisoned) => poisoned.into_inner().push(cluster),
+        }
+        Ok(urls)
     }
 
     /// The label value that marks this process's containers (see [`crate::cleanup`]).

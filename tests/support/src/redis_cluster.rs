@@ -1,0 +1,163 @@
+//! A Redis Cluster of three masters and three replicas, from the same local Redis image as the
+//! single server (only the command differs). Clients reach every node at its container address
+//! on the Docker bridge (what the nodes announce), so `MOVED` and `ASK` redirections work from
+//! the host as they do inside a cluster network.
+
+use std::time::{Duration, Instant};
+
+use testcontainers::core::ExecCommand;
+use testcontainers::runners::AsyncRunner;
+use testcontainers::{ContainerAsync, GenericImage, ImageExt};
+
+use crate::cleanup::{session_id, SERVICE_LABEL, SESSION_LABEL};
+use crate::config::split_image;
+use crate::redis::PASSWORD;
+use crate::StackError;
+
+/// Masters, then as many replicas (one per master).
+const MASTERS: usize = 3;
+/// Port every node serves on inside its container.
+const NODE_PORT: u16 = 6379;
+/// How long the cluster may take to agree after it is created.
+const AGREE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A running cluster; its containers are removed when it is dropped (or by the session's
+/// cleanup, should the process die first).
+pub struct RedisCluster {
+    nodes: Vec<ContainerAsync<GenericImage>>,
+    addresses: Vec<String>,
+}
+
+impl std::fmt::Debug for RedisCluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisCluster")
+            .field("addresses", &self.addresses)
+            .finish()
+    }
+}
+
+fn failed(reason: impl std::fmt::Display) -> StackError {
+    StackError::Start {
+        service: "redis-cluster",
+        image: String::new(),
+        env_var: crate::ENV_REDIS_IMAGE,
+        reason: reason.to_string(),
+    }
+}
+
+impl RedisCluster {
+    /// Starts six nodes of `image`, joins them as three masters with a replica each, and waits
+    /// until every node reports `cluster_state:ok`.
+    pub(crate) async fn start(image: &str) -> Result<Self, StackError> {
+        let (name, tag) = split_image(image);
+        let mut nodes = Vec::with_capacity(MASTERS * 2);
+        let mut addresses = Vec::with_capacity(MASTERS * 2);
+        for _ in 0..MASTERS * 2 {
+            let node = GenericImage::new(name.clone(), tag.clone())
+                .with_label(SESSION_LABEL, session_id())
+                .with_label(SERVICE_LABEL, "redis-cluster")
+                .with_network("bridge")
+                .with_label("flashsale.test-pid", std::process::id().to_string())
+                .with_cmd([
+                    "redis-server",
+                    "--bind",
+                    "0.0.0.0",
+                    "--port",
+                    "6379",
+                    "--protected-mode",
+                    "no",
+                    "--requirepass",
+                    PASSWORD,
+                    "--masterauth",
+                    PASSWORD,
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    "2000",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .start()
+                .await
+                .map_err(failed)?;
+            let ip = node.get_bridge_ip_address().await.map_err(failed)?;
+            addresses.push(format!("{ip}:{NODE_PORT}"));
+            nodes.push(node);
+        }
+        let cluster = Self { nodes, addresses };
+        cluster.create().await?;
+        cluster.wait_until_agreed().await?;
+        Ok(cluster)
+    }
+
+    /// `redis-cli --cluster create` on the first node, over every node's address.
+    async fn create(&self) -> Result<(), StackError> {
+        let mut command = vec![
+            "redis-cli".to_owned(),
+            "-a".to_owned(),
+            PASSWORD.to_owned(),
+            "--no-auth-warning".to_owned(),
+            "--cluster".to_owned(),
+            "create".to_owned(),
+        ];
+        command.extend(self.addresses.iter().cloned());
+        command.extend(["--cluster-replicas", "1", "--cluster-yes"].map(str::to_owned));
+        let mut exec = self.nodes[0]
+            .exec(ExecCommand::new(command))
+            .await
+            .map_err(failed)?;
+        let out = exec.stdout_to_vec().await.map_err(failed)?;
+        let text = String::from_utf8_lossy(&out);
+        if text.contains("[OK] All 16384 slots covered") {
+            Ok(())
+        } else {
+            Err(failed(format!("cluster create said: {text}")))
+        }
+    }
+
+    async fn wait_until_agreed(&self) -> Result<(), StackError> {
+        let deadline = Instant::now() + AGREE_TIMEOUT;
+        loop {
+            let mut agreed = true;
+            for url in self.node_urls() {
+                if !cluster_state_ok(&url).await {
+                    agreed = false;
+                    break;
+                }
+            }
+            if agreed {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(failed("the nodes never all reported cluster_state:ok"));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// `redis://:password@ip:port` of every node, masters first as created.
+    pub fn node_urls(&self) -> Vec<String> {
+        self.addresses
+            .iter()
+            .map(|address| format!("redis://:{PASSWORD}@{address}"))
+            .collect()
+    }
+}
+
+async fn cluster_state_ok(url: &str) -> bool {
+    let Ok(client) = redis::Client::open(url) else {
+        return false;
+    };
+    let Ok(mut connection) = client.get_multiplexed_async_connection().await else {
+        return false;
+    };
+    let info: redis::RedisResult<String> = redis::cmd("CLUSTER")
+        .arg("INFO")
+        .query_async(&mut connection)
+        .await;
+    info.is_ok_and(|info| info.contains("cluster_state:ok"))
+}
