@@ -139,6 +139,70 @@ impl RedisCluster {
         }
     }
 
+    /// Kills (SIGKILL) the master that holds `key`'s slot, as a crashed machine would; its
+    /// replica takes over after the nodes' timeout (2 s). Returns the killed node's address.
+    pub(crate) async fn kill_master_of(&self, key: &str) -> Result<String, StackError> {
+        let master = self.master_of(key).await?;
+        let index = self
+            .addresses
+            .iter()
+            .position(|address| *address == master)
+            .ok_or_else(|| failed(format!("no node at {master}")))?;
+        let killed = std::process::Command::new("docker")
+            .args(["kill", "--signal", "KILL", self.nodes[index].id()])
+            .status()
+            .map_err(failed)?;
+        if killed.success() {
+            Ok(master)
+        } else {
+            Err(failed(format!("docker kill of {master}: {killed}")))
+        }
+    }
+
+    /// `ip:port` of the master that holds `key`'s slot, as the first live node sees it.
+    async fn master_of(&self, key: &str) -> Result<String, StackError> {
+        for url in self.node_urls() {
+            let Ok(client) = redis::Client::open(url.as_str()) else {
+                continue;
+            };
+            let Ok(mut connection) = client.get_multiplexed_async_connection().await else {
+                continue;
+            };
+            let slot: i64 = redis::cmd("CLUSTER")
+                .arg("KEYSLOT")
+                .arg(key)
+                .query_async(&mut connection)
+                .await
+                .map_err(failed)?;
+            let ranges: Vec<(i64, i64, (String, i64))> = redis::cmd("CLUSTER")
+                .arg("SLOTS")
+                .query_async::<Vec<redis::Value>>(&mut connection)
+                .await
+                .map_err(failed)?
+                .into_iter()
+                .filter_map(|range| {
+                    let redis::Value::Array(parts) = range else {
+                        return None;
+                    };
+                    let from = redis::from_redis_value::<i64>(parts.first()?.clone()).ok()?;
+                    let to = redis::from_redis_value::<i64>(parts.get(1)?.clone()).ok()?;
+                    let redis::Value::Array(node) = parts.get(2)? else {
+                        return None;
+                    };
+                    let ip = redis::from_redis_value::<String>(node.first()?.clone()).ok()?;
+                    let port = redis::from_redis_value::<i64>(node.get(1)?.clone()).ok()?;
+                    Some((from, to, (ip, port)))
+                })
+                .collect();
+            return ranges
+                .into_iter()
+                .find(|(from, to, _)| (*from..=*to).contains(&slot))
+                .map(|(_, _, (ip, port))| format!("{ip}:{port}"))
+                .ok_or_else(|| failed(format!("no master holds slot {slot}")));
+        }
+        Err(failed("no node answers"))
+    }
+
     /// `redis://:password@ip:port` of every node, masters first as created.
     pub fn node_urls(&self) -> Vec<String> {
         self.addresses

@@ -202,6 +202,40 @@ impl Stack {
         Ok(urls)
     }
 
+    /// Kills (SIGKILL) the master holding `key`'s slot in the cluster whose first node URL is
+    /// `first_node` (one started by [`Self::redis_cluster`]); returns its `ip:port`.
+    pub async fn kill_redis_cluster_master_of(
+        &self,
+        first_node: &str,
+        key: &str,
+    ) -> Result<String, StackError> {
+        let key = key.to_owned();
+        let first_node = first_node.to_owned();
+        on_support_runtime(async move {
+            let index = match CLUSTERS.lock() {
+                Ok(kept) => kept
+                    .iter()
+                    .position(|c| c.node_urls().first() == Some(&first_node)),
+                Err(poisoned) => poisoned
+                    .into_inner()
+                    .iter()
+                    .position(|c| c.node_urls().first() == Some(&first_node)),
+            };
+            let index = index.ok_or_else(|| StackError::Runtime("no such cluster".into()))?;
+            let cluster = match CLUSTERS.lock() {
+                Ok(mut kept) => kept.remove(index),
+                Err(poisoned) => poisoned.into_inner().remove(index),
+            };
+            let killed = cluster.kill_master_of(&key).await;
+            match CLUSTERS.lock() {
+                Ok(mut kept) => kept.push(cluster),
+                Err(poisoned) => poisoned.into_inner().push(cluster),
+            }
+            killed
+        })
+        .await
+    }
+
     /// The label value that marks this process's containers (see [`crate::cleanup`]).
     pub fn session_id(&self) -> &'static str {
         cleanup::session_id()
