@@ -18,12 +18,6 @@ use flashsale_test_support::require_stack;
 
 const STOCK: u32 = 200;
 
-// Ignored: it fails today. After the master is killed (its replica is promoted within about
-// 5 s, checked by hand with `CLUSTER NODES`), every buy of the sale keeps timing out for the
-// whole minute: redis-rs keeps sending the slot's commands to the dead master's address. A
-// fresh cluster connection after each connection error (tried) did not help either; the cause
-// is not found yet. Run with `--ignored`.
-#[ignore = "a Redis Cluster master failover is not survived yet; see the comment"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_sale_survives_the_failover_of_its_redis_master() {
     let stack = require_stack!();

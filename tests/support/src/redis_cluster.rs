@@ -47,7 +47,9 @@ fn failed(reason: impl std::fmt::Display) -> StackError {
 
 impl RedisCluster {
     /// Starts six nodes of `image`, joins them as three masters with a replica each, and waits
-    /// until every node reports `cluster_state:ok`.
+    /// until every node reports `cluster_state:ok` and every replica has synced. A replica
+    /// takes over from a master that fails for 2 s, however old its data
+    /// (`cluster-replica-validity-factor 0`).
     pub(crate) async fn start(image: &str) -> Result<Self, StackError> {
         let (name, tag) = split_image(image);
         let mut nodes = Vec::with_capacity(MASTERS * 2);
@@ -76,6 +78,8 @@ impl RedisCluster {
                     "nodes.conf",
                     "--cluster-node-timeout",
                     "2000",
+                    "--cluster-replica-validity-factor",
+                    "0",
                     "--save",
                     "",
                     "--appendonly",
@@ -212,6 +216,8 @@ impl RedisCluster {
     }
 }
 
+/// Whether the node at `url` sees the cluster as ok and, if it is a replica, has synced with
+/// its master (a replica that never synced cannot take over from it).
 async fn cluster_state_ok(url: &str) -> bool {
     let Ok(client) = redis::Client::open(url) else {
         return false;
@@ -219,9 +225,15 @@ async fn cluster_state_ok(url: &str) -> bool {
     let Ok(mut connection) = client.get_multiplexed_async_connection().await else {
         return false;
     };
-    let info: redis::RedisResult<String> = redis::cmd("CLUSTER")
+    let cluster: redis::RedisResult<String> = redis::cmd("CLUSTER")
         .arg("INFO")
         .query_async(&mut connection)
         .await;
-    info.is_ok_and(|info| info.contains("cluster_state:ok"))
+    let replication: redis::RedisResult<String> = redis::cmd("INFO")
+        .arg("replication")
+        .query_async(&mut connection)
+        .await;
+    let synced = replication
+        .is_ok_and(|info| info.contains("role:master") || info.contains("master_link_status:up"));
+    synced && cluster.is_ok_and(|info| info.contains("cluster_state:ok"))
 }

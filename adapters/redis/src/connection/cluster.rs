@@ -1,9 +1,9 @@
 //! The `Cluster` set-up: one redis-rs cluster connection, shared by every request. It learns the
 //! slot map from the seed nodes, sends each command to the master of its key's slot, follows
 //! `MOVED` and `ASK`, and multiplexes requests on one connection per node. Scripts are loaded on
-//! every master (`SCRIPT LOAD` is routed to all), and `NOSCRIPT` reloads them. A master killed
-//! without closing its sockets is not survived yet: see `tests/integration/tests/
-//! fault_redis_failover.rs`.
+//! every master (`SCRIPT LOAD` is routed to all), and `NOSCRIPT` reloads them. A killed master's
+//! slots are served again once its replica is promoted (`tests/integration/tests/
+//! fault_redis_failover.rs`).
 
 use redis::cluster::ClusterClientBuilder;
 use redis::cluster_async::ClusterConnection;
