@@ -21,7 +21,7 @@ static STACK: OnceCell<Result<Stack, StackError>> = OnceCell::const_new();
 static EXTRA: Mutex<Vec<Arc<Service>>> = Mutex::new(Vec::new());
 
 /// Redis Clusters started for single tests, kept like [`EXTRA`].
-static CLUSTERS: Mutex<Vec<RedisCluster>> = Mutex::new(Vec::new());
+static CLUSTERS: Mutex<Vec<Arc<RedisCluster>>> = Mutex::new(Vec::new());
 
 /// Redis, MariaDB and Kafka, each in its own container, started once per test binary.
 #[derive(Debug)]
@@ -195,10 +195,10 @@ impl Stack {
         let image = self.images.redis.clone();
         let cluster = on_support_runtime(async move { RedisCluster::start(&image).await }).await?;
         let urls = cluster.node_urls();
-        match CLUSTERS.lock() {
-            Ok(mut kept) => kept.push(cluster),
-            Err(poisoned) => poisoned.into_inner().push(cluster),
-        }
+        CLUSTERS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(Arc::new(cluster));
         Ok(urls)
     }
 
@@ -212,26 +212,14 @@ impl Stack {
         let key = key.to_owned();
         let first_node = first_node.to_owned();
         on_support_runtime(async move {
-            let index = match CLUSTERS.lock() {
-                Ok(kept) => kept
-                    .iter()
-                    .position(|c| c.node_urls().first() == Some(&first_node)),
-                Err(poisoned) => poisoned
-                    .into_inner()
-                    .iter()
-                    .position(|c| c.node_urls().first() == Some(&first_node)),
-            };
-            let index = index.ok_or_else(|| StackError::Runtime("no such cluster".into()))?;
-            let cluster = match CLUSTERS.lock() {
-                Ok(mut kept) => kept.remove(index),
-                Err(poisoned) => poisoned.into_inner().remove(index),
-            };
-            let killed = cluster.kill_master_of(&key).await;
-            match CLUSTERS.lock() {
-                Ok(mut kept) => kept.push(cluster),
-                Err(poisoned) => poisoned.into_inner().push(cluster),
-            }
-            killed
+            let cluster = CLUSTERS
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .iter()
+                .find(|c| c.node_urls().first() == Some(&first_node))
+                .cloned()
+                .ok_or_else(|| StackError::Runtime("no such cluster".into()))?;
+            cluster.kill_master_of(&key).await
         })
         .await
     }
