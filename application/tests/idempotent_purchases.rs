@@ -209,7 +209,7 @@ mod remembering {
     use std::sync::atomic::Ordering;
 
     use flashsale_application::ports::{
-        LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+        LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot, Withdrawal,
     };
     use flashsale_domain::{
         ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp, UserId,
@@ -259,11 +259,17 @@ mod remembering {
         async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
             self.inner.discard(reservation).await
         }
-        async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        async fn cancel(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
             self.inner.cancel(reservation).await
         }
-        async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+        async fn withdraw(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
             self.inner.withdraw(reservation).await
+        }
+        async fn claim_for_republish(
+            &self,
+            reservation: &Reservation,
+        ) -> Result<bool, StockGateError> {
+            self.inner.claim_for_republish(reservation).await
         }
         async fn repair(
             &self,

@@ -22,15 +22,21 @@ use flashsale_memory::{
 };
 
 /// A queue that delivers every message, then reports the publish as failed with `answer`:
-/// a broker whose acknowledgement was lost.
+/// a broker whose acknowledgement was lost. With `reconciler`, the message delivered is the
+/// reconciler's copy: while the publish is under way, reconciliation claims the reservation
+/// and re-publishes it, as it does once the reservation looks stale.
 #[derive(Clone)]
 struct LostAck {
     inner: MemoryOrderQueue,
     answer: QueueError,
+    reconciler: Option<MemoryStockGate>,
 }
 
 impl OrderQueue for LostAck {
     async fn publish(&self, reservation: &Reservation) -> Result<(), QueueError> {
+        if let Some(gate) = &self.reconciler {
+            assert!(gate.claim_for_republish(reservation).await.unwrap());
+        }
         self.inner.publish(reservation).await?;
         Err(self.answer.clone())
     }
@@ -60,11 +66,21 @@ fn idempotency() -> MemoryIdempotencyStore {
 }
 
 fn service(answer: QueueError) -> (Service, OrderReceiver) {
+    service_racing(answer, false)
+}
+
+/// With `reconciler_races`, reconciliation re-publishes every reservation during its publish.
+fn service_racing(answer: QueueError, reconciler_races: bool) -> (Service, OrderReceiver) {
     let database = MemoryDatabase::default();
     let (inner, receiver) = order_queue(100, Duration::from_millis(20));
+    let gate = MemoryStockGate::default();
     let adapters = Adapters::<LostAckPorts> {
-        gate: MemoryStockGate::default(),
-        queue: LostAck { inner, answer },
+        gate: gate.clone(),
+        queue: LostAck {
+            inner,
+            answer,
+            reconciler: reconciler_races.then_some(gate),
+        },
         store: database.clone(),
         catalog: database,
         results: MemoryResultStore::default(),
@@ -194,6 +210,34 @@ async fn a_queue_failure_whose_message_arrived_ends_succeeded_and_the_gate_takes
 }
 
 #[tokio::test]
+async fn a_failed_publish_racing_a_republish_is_outcome_unknown_never_nothing_taken() {
+    let (service, receiver) =
+        service_racing(QueueError::Unavailable(PortFailure::new("refused")), true);
+    service.create_sale(open_sale(3)).await.expect("created");
+    let answer = service
+        .place_purchase(&buyer(1), None, product(), Quantity::ONE)
+        .await;
+    let Err(PlacePurchaseError::OutcomeUnknown { request_id }) = answer else {
+        panic!("a re-published reservation is not 'nothing taken': {answer:?}")
+    };
+    let pending = service
+        .query_result(&buyer(1), &request_id)
+        .await
+        .expect("found");
+    assert_eq!(pending.state(), &PurchaseState::Pending, "never 'failed'");
+    assert_eq!(gate_remaining(&service).await, 2, "the unit stays taken");
+
+    drain(&service, receiver).await;
+    let done = service
+        .query_result(&buyer(1), &request_id)
+        .await
+        .expect("found");
+    assert!(matches!(done.state(), PurchaseState::Succeeded { .. }));
+    assert_eq!(database_remaining(&service).await, 2);
+    assert_eq!(gate_remaining(&service).await, 2, "gate = system of record");
+}
+
+#[tokio::test]
 async fn a_buyer_finds_by_product_an_order_the_gate_and_the_results_do_not_know() {
     let (service, receiver) = service(QueueError::OutcomeUnknown(PortFailure::new("no ack")));
     service.create_sale(open_sale(3)).await.expect("created");
@@ -209,6 +253,7 @@ async fn a_buyer_finds_by_product_an_order_the_gate_and_the_results_do_not_know(
         queue: LostAck {
             inner: queue,
             answer: QueueError::Unavailable(PortFailure::new("unused")),
+            reconciler: None,
         },
         store: service.ports().store.clone(),
         catalog: service.ports().catalog.clone(),

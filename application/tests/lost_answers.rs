@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use flashsale_application::ports::{
     Clock, KeyTimes, LoadOutcome, PortFailure, ReserveOutcome, StockGate, StockGateError,
-    StockSnapshot,
+    StockSnapshot, Withdrawal,
 };
 use flashsale_application::{Adapters, FlashSale, PlacePurchaseError, Ports, Republished};
 use flashsale_domain::{
@@ -100,7 +100,7 @@ impl StockGate for LossyGate {
         }
     }
 
-    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+    async fn cancel(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
         if self.faults.lock().unwrap().cancel_fails {
             return Err(lost());
         }
@@ -142,8 +142,12 @@ impl StockGate for LossyGate {
         self.inner.discard(reservation).await
     }
 
-    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
         self.inner.withdraw(reservation).await
+    }
+
+    async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {
+        self.inner.claim_for_republish(reservation).await
     }
 
     async fn repair(

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use flashsale_application::ports::{
     GateLimits, LoadOutcome, PortFailure, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    Withdrawal,
 };
 use flashsale_domain::{
     Inventory, Order, ProductId, RateDecision, Refusal, Release, RequestId, Reservation,
@@ -18,6 +19,8 @@ use crate::buckets::Buckets;
 struct LiveSale {
     inventory: Inventory,
     in_flight: HashMap<RequestId, Reservation>,
+    /// In-flight reservations reconciliation re-published (see `StockGate::claim_for_republish`).
+    republished: HashSet<RequestId>,
     /// Reservations released because their publish failed (see `StockGate::withdraw`).
     withdrawn: HashSet<RequestId>,
     /// Requests cancelled after a lost answer: they take nothing if they arrive later.
@@ -27,6 +30,30 @@ struct LiveSale {
 }
 
 impl LiveSale {
+    /// Takes a reservation out of flight, with its re-published mark.
+    fn end_in_flight(&mut self, request: &RequestId) -> Option<Reservation> {
+        self.republished.remove(request);
+        self.in_flight.remove(request)
+    }
+
+    /// Withdraws a reservation only while it is in flight and not re-published.
+    fn withdraw(&mut self, reservation: &Reservation) -> Withdrawal {
+        let request = &reservation.request_id;
+        if self.republished.contains(request) {
+            return Withdrawal::Republished;
+        }
+        if self.end_in_flight(request).is_none() {
+            return Withdrawal::NotHeld;
+        }
+        match self.inventory.release(reservation) {
+            Release::Released => {
+                self.withdrawn.insert(request.clone());
+                Withdrawal::Withdrawn
+            }
+            Release::NotHeld => Withdrawal::NotHeld,
+        }
+    }
+
     /// Takes a token from the client's, then the buyer's bucket for this product.
     fn admit(&mut self, client: Option<IpAddr>, buyer: &UserId, now: Timestamp) -> RateDecision {
         if let (Some(buckets), Some(client)) = (self.per_client.as_mut(), client) {
@@ -105,39 +132,38 @@ impl StockGate for MemoryStockGate {
             return Ok(Release::NotHeld);
         };
         let mut live = sale.lock().map_err(poisoned)?;
-        live.in_flight.remove(&reservation.request_id);
+        live.end_in_flight(&reservation.request_id);
         Ok(live.inventory.release(reservation))
     }
 
-    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
         let Some(sale) = self.sale(&reservation.product_id)? else {
-            return Ok(Release::NotHeld);
+            return Ok(Withdrawal::NotHeld);
         };
         let mut live = sale.lock().map_err(poisoned)?;
-        live.in_flight.remove(&reservation.request_id);
-        let release = live.inventory.release(reservation);
-        if release == Release::Released {
-            live.withdrawn.insert(reservation.request_id.clone());
-        }
-        Ok(release)
+        Ok(live.withdraw(reservation))
     }
 
-    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+    async fn cancel(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
         let Some(sale) = self.sale(&reservation.product_id)? else {
-            return Ok(Release::NotHeld);
+            return Ok(Withdrawal::NotHeld);
         };
         let mut live = sale.lock().map_err(poisoned)?;
         live.cancelled.insert(reservation.request_id.clone());
         // Only a reservation still in flight: a settled one is an order, which a cancel keeps.
-        if live.in_flight.remove(&reservation.request_id).is_none() {
-            return Ok(Release::NotHeld);
+        Ok(live.withdraw(reservation))
+    }
+
+    async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {
+        let Some(sale) = self.sale(&reservation.product_id)? else {
+            return Ok(false);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        if !live.in_flight.contains_key(&reservation.request_id) {
+            return Ok(false);
         }
-        // Withdrawn: a re-published copy stored after all takes the units back when settled.
-        let release = live.inventory.release(reservation);
-        if release == Release::Released {
-            live.withdrawn.insert(reservation.request_id.clone());
-        }
-        Ok(release)
+        live.republished.insert(reservation.request_id.clone());
+        Ok(true)
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
@@ -145,7 +171,7 @@ impl StockGate for MemoryStockGate {
             return Ok(Release::NotHeld);
         };
         let mut live = sale.lock().map_err(poisoned)?;
-        live.in_flight.remove(&reservation.request_id);
+        live.end_in_flight(&reservation.request_id);
         Ok(live.inventory.discard(reservation))
     }
 
@@ -159,7 +185,7 @@ impl StockGate for MemoryStockGate {
             .restock(&order.user_id, &order.request_id, may_buy_again);
         if release == Release::Released {
             // A settle not yet run: the order's reservation is no longer in flight either.
-            live.in_flight.remove(&order.request_id);
+            live.end_in_flight(&order.request_id);
         }
         Ok(release)
     }
@@ -168,7 +194,7 @@ impl StockGate for MemoryStockGate {
         for reservation in reservations {
             if let Some(sale) = self.sale(&reservation.product_id)? {
                 let mut live = sale.lock().map_err(poisoned)?;
-                live.in_flight.remove(&reservation.request_id);
+                live.end_in_flight(&reservation.request_id);
                 if live.withdrawn.remove(&reservation.request_id) {
                     live.inventory.reclaim(reservation);
                 }
@@ -195,6 +221,7 @@ impl StockGate for MemoryStockGate {
         let live = LiveSale {
             inventory,
             in_flight: HashMap::new(),
+            republished: HashSet::new(),
             withdrawn: HashSet::new(),
             cancelled: HashSet::new(),
             per_client: self.limits.per_client.map(Buckets::new),

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use flashsale_application::ports::{
-    LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot, Withdrawal,
 };
 use flashsale_domain::{
     Order, ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp,
@@ -57,6 +57,15 @@ fn release_label(result: &Result<Release, StockGateError>) -> &'static str {
     }
 }
 
+fn withdrawal_label(result: &Result<Withdrawal, StockGateError>) -> &'static str {
+    match result {
+        Ok(Withdrawal::Withdrawn) => "withdrawn",
+        Ok(Withdrawal::NotHeld) => "not_held",
+        Ok(Withdrawal::Republished) => "republished",
+        Err(error) => error_label(error),
+    }
+}
+
 impl<G: StockGate> StockGate for Measured<G> {
     async fn reserve(
         &self,
@@ -77,17 +86,29 @@ impl<G: StockGate> StockGate for Measured<G> {
         result
     }
 
-    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
         let start = Instant::now();
         let result = self.inner().withdraw(reservation).await;
-        record("withdraw", release_label(&result), start);
+        record("withdraw", withdrawal_label(&result), start);
         result
     }
 
-    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
+    async fn cancel(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
         let start = Instant::now();
         let result = self.inner().cancel(reservation).await;
-        record("cancel", release_label(&result), start);
+        record("cancel", withdrawal_label(&result), start);
+        result
+    }
+
+    async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().claim_for_republish(reservation).await;
+        let outcome = match &result {
+            Ok(true) => "claimed",
+            Ok(false) => "not_held",
+            Err(error) => error_label(error),
+        };
+        record("claim_for_republish", outcome, start);
         result
     }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 use flashsale_application::ports::{
     LoadOutcome, NewOrder, OrderQueue, OrderStore, OrderStoreError, Persisted, PortFailure,
     QueueError, RateLimitError, RateLimiter, ReserveOutcome, ResultStore, ResultStoreError,
-    StockGate, StockGateError, StockSnapshot,
+    StockGate, StockGateError, StockSnapshot, Withdrawal,
 };
 use flashsale_domain::{
     OrderId, ProductId, Purchase, Quantity, RateDecision, Refusal, Release, RequestId, Reservation,
@@ -166,16 +166,24 @@ impl StockGate for FakeGate {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }
 
-    async fn cancel(&self, _: &Reservation) -> Result<Release, StockGateError> {
-        self.0.map(|_| Release::Released).ok_or_else(unavailable)
+    async fn cancel(&self, _: &Reservation) -> Result<Withdrawal, StockGateError> {
+        self.0
+            .map(|_| Withdrawal::Withdrawn)
+            .ok_or_else(unavailable)
+    }
+
+    async fn claim_for_republish(&self, _: &Reservation) -> Result<bool, StockGateError> {
+        self.0.map(|_| true).ok_or_else(unavailable)
     }
 
     async fn discard(&self, _: &Reservation) -> Result<Release, StockGateError> {
         self.0.map(|_| Release::Released).ok_or_else(unavailable)
     }
 
-    async fn withdraw(&self, _: &Reservation) -> Result<Release, StockGateError> {
-        self.0.map(|_| Release::Released).ok_or_else(unavailable)
+    async fn withdraw(&self, _: &Reservation) -> Result<Withdrawal, StockGateError> {
+        self.0
+            .map(|_| Withdrawal::Withdrawn)
+            .ok_or_else(unavailable)
     }
 
     async fn repair(&self, _: &ProductId, _: u32, _: u32) -> Result<bool, StockGateError> {

@@ -11,6 +11,8 @@ pub static RESERVE: LazyLock<Script> =
 /// Exactly-once release: `lua/release.lua`.
 pub static RELEASE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/release.lua")));
+/// Claim an in-flight reservation for re-publishing: `lua/claim.lua`.
+pub static CLAIM: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/claim.lua")));
 /// Exactly-once return of a closed order's units: `lua/restock.lua`.
 pub static RESTOCK: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/restock.lua")));
@@ -42,6 +44,7 @@ pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
     for script in [
         &*RESERVE,
         &*RELEASE,
+        &*CLAIM,
         &*RESTOCK,
         &*LOAD,
         &*SETTLE,

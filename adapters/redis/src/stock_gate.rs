@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use flashsale_application::ports::{
-    GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot,
+    GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot, Withdrawal,
 };
 use flashsale_domain::{
     Order, ProductId, Quantity, RatePolicy, Refusal, Release, RequestId, Reservation,
@@ -17,7 +17,7 @@ use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
 use crate::error::{command_failed, unreadable};
-use crate::scripts::{LOAD, RELEASE, REPAIR, RESERVE, RESTOCK, SETTLE};
+use crate::scripts::{CLAIM, LOAD, RELEASE, REPAIR, RESERVE, RESTOCK, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
@@ -76,7 +76,7 @@ impl RedisStockGate {
         reservation: &Reservation,
         mode: End,
         cancel: bool,
-    ) -> Result<Release, StockGateError> {
+    ) -> Result<Ended, StockGateError> {
         let keys = self.redis.keys();
         let product = &reservation.product_id;
         let mut connection = self.connection().await?;
@@ -89,7 +89,7 @@ impl RedisStockGate {
         if cancel {
             invocation.key(keys.cancelled(product, &reservation.request_id));
         }
-        let released: i64 = invocation
+        let ended: i64 = invocation
             .arg(reservation.user_id.as_str())
             .arg(reservation.request_id.as_str())
             .arg(mode.code())
@@ -99,11 +99,37 @@ impl RedisStockGate {
             .invoke_async(&mut *connection)
             .await
             .map_err(lost_or_failed("running release.lua"))?;
-        Ok(if released == 1 {
-            Release::Released
-        } else {
-            Release::NotHeld
+        Ok(match ended {
+            1 => Ended::Released,
+            2 => Ended::Republished,
+            _ => Ended::NotHeld,
         })
+    }
+}
+
+/// What `lua/release.lua` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ended {
+    Released,
+    NotHeld,
+    /// A withdraw refused: reconciliation claimed the reservation for re-publishing.
+    Republished,
+}
+
+impl Ended {
+    fn release(self) -> Release {
+        match self {
+            Self::Released => Release::Released,
+            Self::NotHeld | Self::Republished => Release::NotHeld,
+        }
+    }
+
+    fn withdrawal(self) -> Withdrawal {
+        match self {
+            Self::Released => Withdrawal::Withdrawn,
+            Self::NotHeld => Withdrawal::NotHeld,
+            Self::Republished => Withdrawal::Republished,
+        }
     }
 }
 
@@ -320,20 +346,37 @@ impl StockGate for RedisStockGate {
     }
 
     async fn release(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, End::Release, false).await
+        Ok(self.end(reservation, End::Release, false).await?.release())
     }
 
-    async fn withdraw(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, End::Withdraw, false).await
+    async fn withdraw(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
+        Ok(self
+            .end(reservation, End::Withdraw, false)
+            .await?
+            .withdrawal())
     }
 
-    async fn cancel(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        // Withdrawn: a re-published copy stored after all takes the units back when settled.
-        self.end(reservation, End::Withdraw, true).await
+    async fn cancel(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
+        Ok(self
+            .end(reservation, End::Withdraw, true)
+            .await?
+            .withdrawal())
+    }
+
+    async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {
+        let mut connection = self.connection().await?;
+        let claimed: i64 = CLAIM
+            .prepare_invoke()
+            .key(self.redis.keys().in_flight(&reservation.product_id))
+            .arg(reservation.request_id.as_str())
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(lost_or_failed("running claim.lua"))?;
+        Ok(claimed == 1)
     }
 
     async fn discard(&self, reservation: &Reservation) -> Result<Release, StockGateError> {
-        self.end(reservation, End::Discard, false).await
+        Ok(self.end(reservation, End::Discard, false).await?.release())
     }
 
     async fn restock(&self, order: &Order, may_buy_again: bool) -> Result<Release, StockGateError> {

@@ -22,6 +22,19 @@ pub enum LoadOutcome {
     KeptLive,
 }
 
+/// What [withdrawing](StockGate::withdraw) or [cancelling](StockGate::cancel) an in-flight
+/// reservation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withdrawal {
+    /// Its units are back in stock, remembered as withdrawn.
+    Withdrawn,
+    /// Nothing: it was not in flight (never taken, already ended, or settled as an order).
+    NotHeld,
+    /// Nothing: reconciliation has [re-published](StockGate::claim_for_republish) it, so its
+    /// order may yet be stored; its outcome is the queue's, and the units stay taken.
+    Republished,
+}
+
 /// The rate limits a gate applies inside its atomic step, per product: a bucket per (client
 /// address, product) and one per (buyer, product). `None` turns one off.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -127,26 +140,25 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         reservation: &Reservation,
     ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
 
-    /// Releases a reservation whose publish failed, like [`StockGate::release`], and remembers
-    /// it as withdrawn: should its message reach the system of record after all, settling it
-    /// takes the units and the buyer's marker back. Exactly once.
+    /// Releases a reservation whose publish failed, like [`StockGate::release`], only while it is
+    /// in flight and reconciliation has not [claimed](StockGate::claim_for_republish) it, and
+    /// remembers it as withdrawn: should its message reach the system of record after all,
+    /// settling it takes the units and the buyer's marker back. Exactly once.
     ///
     /// # Errors
     /// [`StockGateError::Unavailable`] when the backing store fails; calling again is safe.
     fn withdraw(
         &self,
         reservation: &Reservation,
-    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
+    ) -> impl Future<Output = Result<Withdrawal, StockGateError>> + Send;
 
     /// Cancels a request whose [`reserve`](StockGate::reserve) answer was lost, in one atomic
     /// step: the request id is marked so that a reserve for it that reaches the gate later
     /// (held in the network) takes nothing, and if the request's reservation is in flight its
-    /// units are released as by [`release`](StockGate::release), exactly once (a settled
-    /// reservation is an order and is left alone). Either way, once this answers `Ok`
-    /// the request has taken nothing and never will: [`Release::Released`] when it had taken
-    /// units (now back in stock), [`Release::NotHeld`] when it had not. Released units are
-    /// [withdrawn](StockGate::withdraw): should a copy the reconciler re-published before the
-    /// cancel be stored after all, settling it takes them back.
+    /// units are [withdrawn](StockGate::withdraw). Once this answers [`Withdrawal::Withdrawn`]
+    /// or [`Withdrawal::NotHeld`], the request has taken nothing and never will (a settled
+    /// reservation is an order, which a cancel leaves alone, and whose request is not lost);
+    /// [`Withdrawal::Republished`] leaves it to the queue.
     ///
     /// # Errors
     /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
@@ -154,7 +166,22 @@ pub trait StockGate: Clone + Send + Sync + 'static {
     fn cancel(
         &self,
         reservation: &Reservation,
-    ) -> impl Future<Output = Result<Release, StockGateError>> + Send;
+    ) -> impl Future<Output = Result<Withdrawal, StockGateError>> + Send;
+
+    /// Marks an in-flight reservation as re-published by reconciliation, before it is queued
+    /// again: from then on it can no longer be [withdrawn](StockGate::withdraw) or
+    /// [cancelled](StockGate::cancel), so a process whose own publish failed cannot tell its
+    /// buyer "nothing was taken" while a copy is on its way to the system of record. Returns
+    /// `false`, marking nothing, when it is no longer in flight (then there is nothing to
+    /// re-publish). Idempotent.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
+    /// store fails: re-publish nothing then.
+    fn claim_for_republish(
+        &self,
+        reservation: &Reservation,
+    ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
 
     /// Drops a reservation the system of record refused for lack of stock: the buyer's marker
     /// and the in-flight record go, the units do not come back (the system of record does not

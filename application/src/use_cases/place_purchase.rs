@@ -11,7 +11,7 @@ use flashsale_domain::{
 
 use crate::ports::{
     Clock, IdGenerator, OrderQueue, Ports, QueueError, RateLimitError, RateLimiter, ResultStore,
-    StockGate, StockGateError,
+    StockGate, StockGateError, Withdrawal,
 };
 use crate::{ErrorChain, FlashSale};
 
@@ -51,14 +51,16 @@ pub enum PlacePurchaseError {
     },
     /// The purchase may or may not have taken units: the stock gate's answer was lost and
     /// cancelling the request could not be confirmed, or the order was sent to the queue but
-    /// not acknowledged (the units then stay taken, the purchase pending). Reconciliation
+    /// not acknowledged (the units then stay taken, the purchase pending), or its publish failed
+    /// but the reservation could not be withdrawn (reconciliation had re-published it, or the
+    /// gate could not be asked). Reconciliation
     /// settles it (units taken become an order); the buyer polls `request_id` to learn which.
     #[error("the outcome of request {request_id} is unknown")]
     OutcomeUnknown {
         /// The request to poll.
         request_id: RequestId,
     },
-    /// The order could not be queued; the reservation was released and the buyer may retry.
+    /// The order certainly was not queued; the reservation was withdrawn and the buyer may retry.
     #[error("the order queue is unavailable")]
     QueueUnavailable,
     /// The rate limiter's store failed.
@@ -153,9 +155,8 @@ impl<P: Ports> FlashSale<P> {
         match self.ports.queue.publish(&reservation).await {
             Ok(()) => {}
             Err(error @ QueueError::Unavailable(_)) => {
-                tracing::warn!(error = %ErrorChain(&error), request_id = %reservation.request_id, "publish failed; releasing");
-                self.undo(&reservation).await;
-                return Err(PlacePurchaseError::QueueUnavailable);
+                tracing::warn!(error = %ErrorChain(&error), request_id = %reservation.request_id, "publish failed; withdrawing");
+                return Err(self.undo(&reservation).await);
             }
             Err(error @ QueueError::OutcomeUnknown(_)) => {
                 tracing::warn!(error = %ErrorChain(&error), request_id = %reservation.request_id, "publish outcome unknown; the purchase stays pending");
@@ -197,8 +198,12 @@ impl<P: Ports> FlashSale<P> {
         };
         let request_id = reservation.request_id.clone();
         match self.ports.gate.cancel(&reservation).await {
-            Ok(release) => {
-                tracing::warn!(cause = %ErrorChain(&lost), %request_id, ?release, "reserve answer lost; request cancelled");
+            Ok(Withdrawal::Republished) => {
+                tracing::warn!(cause = %ErrorChain(&lost), %request_id, "reserve answer lost; reconciliation re-published the reservation: outcome unknown");
+                PlacePurchaseError::OutcomeUnknown { request_id }
+            }
+            Ok(withdrawal) => {
+                tracing::warn!(cause = %ErrorChain(&lost), %request_id, ?withdrawal, "reserve answer lost; request cancelled");
                 PlacePurchaseError::Gate(StockGateError::Cancelled(request_id))
             }
             Err(error) => {
@@ -208,19 +213,33 @@ impl<P: Ports> FlashSale<P> {
         }
     }
 
-    /// Records the purchase as failed, then gives the units back as withdrawn (in that order,
-    /// so a poll never finds the purchase neither pending nor ended; withdrawn, so that an
-    /// order stored after all takes them back). Failures here are logged: the reservation
-    /// stays in flight for reconciliation to settle.
-    async fn undo(&self, reservation: &Reservation) {
-        let mut purchase = Purchase::accepted(reservation);
-        if purchase.fail(FailureReason::QueueUnavailable).is_ok() {
-            if let Err(error) = self.ports.results.save(&[purchase]).await {
-                tracing::error!(error = %ErrorChain(&error), request_id = %reservation.request_id, "result not saved");
+    /// Withdraws a reservation whose order certainly was not queued, then records the purchase
+    /// as failed: [`PlacePurchaseError::QueueUnavailable`], nothing taken. When the gate did not
+    /// withdraw it (reconciliation re-published it meanwhile, or it is no longer in flight) or
+    /// could not be asked, an order may yet be stored: the outcome is unknown, the buyer polls.
+    /// Withdrawn first, so a purchase is never recorded failed while its units may still become
+    /// an order; the buyer learns its request id only from this answer, so nobody polls between
+    /// the two steps. A failed result save is logged: a poll then answers not found.
+    async fn undo(&self, reservation: &Reservation) -> PlacePurchaseError {
+        let request_id = reservation.request_id.clone();
+        match self.ports.gate.withdraw(reservation).await {
+            Ok(Withdrawal::Withdrawn) => {
+                let mut purchase = Purchase::accepted(reservation);
+                if purchase.fail(FailureReason::QueueUnavailable).is_ok() {
+                    if let Err(error) = self.ports.results.save(&[purchase]).await {
+                        tracing::error!(error = %ErrorChain(&error), %request_id, "result not saved");
+                    }
+                }
+                PlacePurchaseError::QueueUnavailable
             }
-        }
-        if let Err(error) = self.ports.gate.withdraw(reservation).await {
-            tracing::error!(error = %ErrorChain(&error), request_id = %reservation.request_id, "release failed");
+            Ok(withdrawal) => {
+                tracing::warn!(%request_id, ?withdrawal, "publish failed but the reservation was not withdrawn; outcome unknown");
+                PlacePurchaseError::OutcomeUnknown { request_id }
+            }
+            Err(error) => {
+                tracing::error!(error = %ErrorChain(&error), %request_id, "withdraw failed; outcome unknown");
+                PlacePurchaseError::OutcomeUnknown { request_id }
+            }
         }
     }
 }

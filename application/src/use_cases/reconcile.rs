@@ -6,7 +6,8 @@
 //! whose count drifted from the system of record's for a settled sale (units given back for
 //! an order that was stored after all, before settling took them again, or any other slip).
 //! Reconciling re-publishes stale in-flight reservations (processing is idempotent, so a
-//! message that did arrive is harmless), each at most once per `stale_after` (see
+//! message that did arrive is harmless), each [claimed](StockGate::claim_for_republish) first
+//! so that it can no longer be withdrawn, and each at most once per `stale_after` (see
 //! [`Republished`]), reloads every sale the gate no longer holds from the system of record, and
 //! sets the count of a sale with nothing in flight to the system of record's when they differ.
 
@@ -102,6 +103,11 @@ impl<P: Ports> FlashSale<P> {
                 stale.insert(reservation.request_id.clone());
                 if !republished.due(&reservation.request_id, now, stale_after) {
                     report.recently_republished += 1;
+                    continue;
+                }
+                // Claimed first: a process whose own publish failed can then no longer
+                // withdraw it and tell its buyer nothing was taken.
+                if !self.ports.gate.claim_for_republish(&reservation).await? {
                     continue;
                 }
                 match self.ports.queue.publish(&reservation).await {

@@ -13,6 +13,7 @@ mod lease;
 mod order_closing;
 mod order_store;
 mod rate_limiter;
+mod republish_claim;
 mod restock;
 mod result_store;
 mod stock_gate;

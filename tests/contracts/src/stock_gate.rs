@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use flashsale_application::ports::{LoadOutcome, StockGate, StockGateError, StockSnapshot};
+use flashsale_application::ports::{
+    LoadOutcome, StockGate, StockGateError, StockSnapshot, Withdrawal,
+};
 use flashsale_domain::{Quantity, Refusal, Release};
 
 use crate::fixtures::{now, Fixtures};
@@ -21,6 +23,7 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     a_withdrawn_reservation_resold_meanwhile_never_goes_below_zero(&gate, &f).await;
     a_repair_sets_a_settled_count_and_never_races_a_purchase(&gate, &f).await;
     a_cancel_releases_once_and_a_late_reserve_takes_nothing(&gate, &f).await;
+    crate::republish_claim::a_claimed_reservation_is_never_withdrawn(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
     the_in_flight_record_is_the_pending_state(&gate, &f).await;
     a_retried_request_id_gets_its_reservation_again(&gate, &f).await;
@@ -333,9 +336,12 @@ async fn a_withdrawn_reservation_settled_takes_its_units_back_once<G: StockGate>
         .unwrap();
     assert_eq!(
         gate.withdraw(&reservation).await.unwrap(),
-        Release::Released
+        Withdrawal::Withdrawn
     );
-    assert_eq!(gate.withdraw(&reservation).await.unwrap(), Release::NotHeld);
+    assert_eq!(
+        gate.withdraw(&reservation).await.unwrap(),
+        Withdrawal::NotHeld
+    );
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(2)]);
     assert_eq!(gate.holder(p, &f.user(1)).await.unwrap(), None);
     assert!(gate.in_flight(p).await.unwrap().is_empty());
@@ -376,7 +382,10 @@ async fn a_withdrawn_reservation_settled_takes_its_units_back_once<G: StockGate>
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(gate.cancel(&cancelled).await.unwrap(), Release::Released);
+    assert_eq!(
+        gate.cancel(&cancelled).await.unwrap(),
+        Withdrawal::Withdrawn
+    );
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
     gate.settle(std::slice::from_ref(&cancelled)).await.unwrap();
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
@@ -463,8 +472,8 @@ async fn a_cancel_releases_once_and_a_late_reserve_takes_nothing<G: StockGate>(
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(gate.cancel(&ran).await.unwrap(), Release::Released);
-    assert_eq!(gate.cancel(&ran).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.cancel(&ran).await.unwrap(), Withdrawal::Withdrawn);
+    assert_eq!(gate.cancel(&ran).await.unwrap(), Withdrawal::NotHeld);
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(2)]);
     assert!(gate.in_flight(p).await.unwrap().is_empty());
     let replayed = gate.reserve(f.ask(p, 1, "can-1", 1), None, now()).await;
@@ -482,7 +491,7 @@ async fn a_cancel_releases_once_and_a_late_reserve_takes_nothing<G: StockGate>(
         quantity: late.quantity,
         reserved_at: now(),
     };
-    assert_eq!(gate.cancel(&never_ran).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.cancel(&never_ran).await.unwrap(), Withdrawal::NotHeld);
     let arrived = gate.reserve(late, None, now()).await;
     assert!(
         matches!(arrived, Err(StockGateError::Cancelled(_))),
@@ -499,7 +508,7 @@ async fn a_cancel_releases_once_and_a_late_reserve_takes_nothing<G: StockGate>(
 
     // A settled reservation is an order: a (very late) cancel leaves it alone.
     gate.settle(std::slice::from_ref(&bought)).await.unwrap();
-    assert_eq!(gate.cancel(&bought).await.unwrap(), Release::NotHeld);
+    assert_eq!(gate.cancel(&bought).await.unwrap(), Withdrawal::NotHeld);
     assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(1)]);
     assert_eq!(
         gate.holder(p, &f.user(2)).await.unwrap(),

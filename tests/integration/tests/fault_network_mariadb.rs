@@ -18,6 +18,9 @@ use flashsale::settings::Secret;
 use flashsale_test_support::{require_stack, Direction, Fault, FaultHandle};
 use tokio::time::Instant;
 
+/// Units on sale.
+const STOCK: u32 = 2_000;
+
 /// Arms "cut the answers once a `COMMIT` went through" and waits until it fired.
 async fn cut_answers_after_a_commit(proxy: &FaultHandle) {
     proxy.arm(
@@ -40,7 +43,9 @@ async fn mariadb_blackholed_mid_commit_loses_and_duplicates_no_order() {
     let mut settings = settings(stack).await;
     settings.mysql.url = Secret::new(proxied.url);
     let app = Arc::new(start(settings).await);
-    app.create_sale("commit", 200, -60, 3_600).await;
+    // Enough stock that the two faults happen before the sale sells out (about 100 buys a
+    // second: some 20 s of selling).
+    app.create_sale("commit", STOCK, -60, 3_600).await;
 
     let load = Stampede::start(app.clone(), "commit", 2, Duration::from_millis(20));
     let minute = Duration::from_secs(60);
@@ -80,7 +85,7 @@ async fn mariadb_blackholed_mid_commit_loses_and_duplicates_no_order() {
     );
 
     let summary = assert_invariants(&app, "commit", &buys, Limits::default()).await;
-    assert_eq!(summary.orders, 200, "sold out: {summary}");
-    assert_eq!(summary.succeeded, 200, "{summary}");
+    assert_eq!(summary.orders, i64::from(STOCK), "sold out: {summary}");
+    assert_eq!(summary.succeeded, STOCK as usize, "{summary}");
     Arc::into_inner(app).expect("no other owner").stop().await;
 }

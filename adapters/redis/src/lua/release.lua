@@ -3,7 +3,9 @@
 -- discards them) and the product is announced on the stock-returned channel, so API processes
 -- that answer "sold out" from memory ask the gate again. 'w' (withdraw) also remembers the
 -- reservation in the withdrawn hash, so that lua/settle.lua takes the units back should its
--- order be stored after all. The in-flight record goes either way.
+-- order be stored after all; a withdraw ends only a reservation still in flight, and none that
+-- reconciliation claimed for re-publishing (lua/claim.lua marked its record ':r'): a copy of
+-- its order is on its way, so its units stay taken. The in-flight record goes otherwise.
 -- A cancel (the request's reserve answer was lost) also passes KEYS[5], the request's cancel
 -- marker, set first for ARGV[6] ms: reserve.lua refuses a marked request, so a reserve that
 -- arrives after the cancel takes nothing, and one that ran before is released here while it is
@@ -12,10 +14,14 @@
 -- KEYS[5] optional cancel marker
 -- ARGV[1] user, ARGV[2] request id, ARGV[3] '1' to restock, '0' to discard, 'w' to withdraw,
 -- ARGV[4] stock-returned channel, ARGV[5] product id, ARGV[6] cancel marker lifetime (ms)
--- Returns 1 released, 0 not held.
+-- Returns 1 released, 0 not held, 2 re-published (a withdraw that ended nothing).
 if KEYS[5] then
   redis.call('SET', KEYS[5], '1', 'PX', ARGV[6])
-  if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 0 then return 0 end
+end
+if ARGV[3] == 'w' then
+  local record = redis.call('HGET', KEYS[3], ARGV[2])
+  if not record then return 0 end
+  if string.sub(record, -2) == ':r' then return 2 end
 end
 redis.call('HDEL', KEYS[3], ARGV[2])
 local held = redis.call('HGET', KEYS[2], ARGV[1])

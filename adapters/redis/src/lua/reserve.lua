@@ -18,14 +18,14 @@ local now = tonumber(ARGV[1])
 
 -- A retried request id (its first answer lost) gets its reservation again, before any bucket
 -- or rule, and nothing more is taken: the buyer's marker `request:quantity` names the request
--- holding their units; its in-flight record `user:quantity:reserved_at_ms`, if still there,
--- keeps the instant.
+-- holding their units; its in-flight record `user:quantity:reserved_at_ms` (':r' appended once
+-- lua/claim.lua claimed it), if still there, keeps the instant.
 local marker = redis.call('HGET', KEYS[2], ARGV[2])
 if marker then
   local holder, held = string.match(marker, '^(.*):(%d+)$')
   if holder == ARGV[3] then
     local record = redis.call('HGET', KEYS[3], ARGV[3])
-    if record then return {2, tonumber(held), tonumber(string.match(record, ':(%-?%d+)$'))} end
+    if record then return {2, tonumber(held), tonumber(string.match(record, '^[^:]*:[^:]*:(%-?%d+)'))} end
     return {2, tonumber(held)}
   end
 end

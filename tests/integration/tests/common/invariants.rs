@@ -179,8 +179,14 @@ pub async fn assert_invariants(app: &App, product: &str, buys: &[Buy], limits: L
     for order in &orders {
         assert!(
             may_own.contains(order.user_id.as_str()),
-            "{} owns an order though their request was refused",
-            order.user_id
+            "{} owns order {} (request {}) though their request was refused: {:?}",
+            order.user_id,
+            order.order_id,
+            order.request_id,
+            buys.iter()
+                .filter(|buy| buy.user == order.user_id)
+                .map(|buy| &buy.outcome)
+                .collect::<Vec<_>>()
         );
     }
 
