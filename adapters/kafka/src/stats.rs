@@ -86,6 +86,12 @@ impl ConsumerContext for StatsContext {
                     "order consumer joined its group"
                 );
             }
+            let assigned: Vec<i32> = partitions
+                .elements()
+                .iter()
+                .map(|element| element.partition())
+                .collect();
+            tracing::info!(partitions = ?assigned, "order consumer assigned partitions");
             self.ready.set(true);
         }
     }
