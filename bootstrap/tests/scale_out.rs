@@ -7,6 +7,7 @@
 
 #[path = "../../tests/integration/tests/common/mod.rs"]
 mod common;
+#[allow(dead_code)] // this binary never stops a process gently
 mod process;
 
 use std::sync::atomic::Ordering::SeqCst;

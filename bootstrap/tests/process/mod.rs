@@ -1,6 +1,5 @@
 //! The `flashsale` binary run as a child process in the production profile, configured through
 //! `FLASHSALE__…` variables from a [`Settings`] value, with its log lines at hand.
-#![allow(dead_code)] // each test binary uses a different part
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitStatus, Stdio};
