@@ -13,11 +13,13 @@
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
 
 mod error_chain;
+mod gate_retention;
 pub mod ports;
 mod service;
 mod use_cases;
 
 pub use error_chain::ErrorChain;
+pub use gate_retention::GateRetention;
 pub use ports::{Adapters, Ports};
 pub use service::FlashSale;
 pub use use_cases::{

@@ -3,6 +3,7 @@
 use flashsale_domain::PaymentWindow;
 
 use crate::ports::{Adapters, Ports};
+use crate::GateRetention;
 
 /// The flash-sale service, generic over one deployment's adapters.
 ///
@@ -10,6 +11,7 @@ use crate::ports::{Adapters, Ports};
 pub struct FlashSale<P: Ports> {
     pub(crate) ports: Adapters<P>,
     payment_window: PaymentWindow,
+    gate_retention: GateRetention,
 }
 
 impl<P: Ports> FlashSale<P> {
@@ -18,6 +20,7 @@ impl<P: Ports> FlashSale<P> {
         Self {
             ports,
             payment_window: PaymentWindow::default(),
+            gate_retention: GateRetention::default(),
         }
     }
 
@@ -26,6 +29,17 @@ impl<P: Ports> FlashSale<P> {
     pub fn with_payment_window(mut self, window: PaymentWindow) -> Self {
         self.payment_window = window;
         self
+    }
+
+    /// The same service letting the stock gate forget sales `retention` after their end.
+    pub fn with_gate_retention(mut self, retention: GateRetention) -> Self {
+        self.gate_retention = retention;
+        self
+    }
+
+    /// How long after its end a sale stays in the stock gate.
+    pub fn gate_retention(&self) -> GateRetention {
+        self.gate_retention
     }
 
     /// The payment window of a sale created without one.

@@ -265,6 +265,15 @@ mod remembering {
         async fn withdraw(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
             self.inner.withdraw(reservation).await
         }
+        async fn retire(
+            &self,
+            product: &ProductId,
+            until: Timestamp,
+            now: Timestamp,
+        ) -> Result<(), StockGateError> {
+            self.inner.retire(product, until, now).await
+        }
+
         async fn claim_for_republish(
             &self,
             reservation: &Reservation,

@@ -146,6 +146,15 @@ impl StockGate for LossyGate {
         self.inner.withdraw(reservation).await
     }
 
+    async fn retire(
+        &self,
+        product: &ProductId,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StockGateError> {
+        self.inner.retire(product, until, now).await
+    }
+
     async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {
         self.inner.claim_for_republish(reservation).await
     }

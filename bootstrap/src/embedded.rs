@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use flashsale_application::ports::{Clock, KeyTimes};
-use flashsale_application::{Adapters, FlashSale, Ports};
+use flashsale_application::{Adapters, FlashSale, GateRetention, Ports};
 use flashsale_domain::{PaymentWindow, RatePolicy};
 use flashsale_http::{HttpSettings, Readiness, TokenSecret};
 use flashsale_memory::{
@@ -76,7 +76,9 @@ pub fn build_with_clock<C: Clock>(
         idempotency: key_times(&settings.idempotency),
     };
     let (adapters, receiver) = embedded_with_clock(&embedded_settings, clock);
-    let service = FlashSale::new(measure(adapters)).with_payment_window(payment_window(settings)?);
+    let service = FlashSale::new(measure(adapters))
+        .with_payment_window(payment_window(settings)?)
+        .with_gate_retention(gate_retention(settings));
     Ok((Arc::new(service), receiver))
 }
 
@@ -132,6 +134,11 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
         watched: gauges.into_iter().collect(),
     })
     .await
+}
+
+/// How long after its end a sale stays in the stock gate (`reconciler.gate_retention_secs`).
+pub fn gate_retention(settings: &Settings) -> GateRetention {
+    GateRetention::new(Duration::from_secs(settings.reconciler.gate_retention_secs))
 }
 
 /// The payment window of sales created without one (`orders.payment_window_secs`).

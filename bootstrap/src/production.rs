@@ -176,7 +176,8 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
     Ok(Built {
         service: Arc::new(
             FlashSale::new(adapters)
-                .with_payment_window(crate::embedded::payment_window(settings)?),
+                .with_payment_window(crate::embedded::payment_window(settings)?)
+                .with_gate_retention(crate::embedded::gate_retention(settings)),
         ),
         producer_ready,
         lease: RedisLease::new(redis),

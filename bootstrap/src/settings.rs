@@ -270,6 +270,8 @@ pub struct ReconcilerSection {
     pub interval_ms: u64,
     /// Age after which an in-flight reservation is re-published.
     pub stale_after_ms: u64,
+    /// How long after its end a sale stays in the stock gate, in seconds.
+    pub gate_retention_secs: u64,
 }
 
 /// `[orders]`

@@ -154,6 +154,18 @@ impl StockGate for MemoryStockGate {
         Ok(live.withdraw(reservation))
     }
 
+    async fn retire(
+        &self,
+        product: &ProductId,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StockGateError> {
+        if now >= until {
+            self.sales.write().map_err(poisoned)?.remove(product);
+        }
+        Ok(())
+    }
+
     async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {
         let Some(sale) = self.sale(&reservation.product_id)? else {
             return Ok(false);

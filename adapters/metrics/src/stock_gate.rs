@@ -100,6 +100,22 @@ impl<G: StockGate> StockGate for Measured<G> {
         result
     }
 
+    async fn retire(
+        &self,
+        product: &ProductId,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().retire(product, until, now).await;
+        let outcome = match &result {
+            Ok(()) => "retired",
+            Err(error) => error_label(error),
+        };
+        record("retire", outcome, start);
+        result
+    }
+
     async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {
         let start = Instant::now();
         let result = self.inner().claim_for_republish(reservation).await;

@@ -172,6 +172,15 @@ impl StockGate for FakeGate {
             .ok_or_else(unavailable)
     }
 
+    async fn retire(
+        &self,
+        _: &ProductId,
+        _: Timestamp,
+        _: Timestamp,
+    ) -> Result<(), StockGateError> {
+        self.0.map(|_| ()).ok_or_else(unavailable)
+    }
+
     async fn claim_for_republish(&self, _: &Reservation) -> Result<bool, StockGateError> {
         self.0.map(|_| true).ok_or_else(unavailable)
     }

@@ -13,6 +13,8 @@ pub static RELEASE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/release.lua")));
 /// Claim an in-flight reservation for re-publishing: `lua/claim.lua`.
 pub static CLAIM: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/claim.lua")));
+/// Let an old sale's keys expire: `lua/retire.lua`.
+pub static RETIRE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/retire.lua")));
 /// Exactly-once return of a closed order's units: `lua/restock.lua`.
 pub static RESTOCK: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/restock.lua")));
@@ -45,6 +47,7 @@ pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
         &*RESERVE,
         &*RELEASE,
         &*CLAIM,
+        &*RETIRE,
         &*RESTOCK,
         &*LOAD,
         &*SETTLE,

@@ -17,7 +17,7 @@ use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
 use crate::error::{command_failed, unreadable};
-use crate::scripts::{CLAIM, LOAD, RELEASE, REPAIR, RESERVE, RESTOCK, SETTLE};
+use crate::scripts::{CLAIM, LOAD, RELEASE, REPAIR, RESERVE, RESTOCK, RETIRE, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
@@ -361,6 +361,27 @@ impl StockGate for RedisStockGate {
             .end(reservation, End::Withdraw, true)
             .await?
             .withdrawal())
+    }
+
+    async fn retire(
+        &self,
+        product: &ProductId,
+        until: Timestamp,
+        _now: Timestamp,
+    ) -> Result<(), StockGateError> {
+        let keys = self.redis.keys();
+        let mut connection = self.connection().await?;
+        let _: i64 = RETIRE
+            .prepare_invoke()
+            .key(keys.sale(product))
+            .key(keys.buyers(product))
+            .key(keys.in_flight(product))
+            .key(keys.withdrawn(product))
+            .arg(until.as_millis())
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(lost_or_failed("running retire.lua"))?;
+        Ok(())
     }
 
     async fn claim_for_republish(&self, reservation: &Reservation) -> Result<bool, StockGateError> {

@@ -254,6 +254,21 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         remaining: u32,
     ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
 
+    /// Lets the gate forget a sale that ended long ago from `until` on (its state and its
+    /// buyers; the system of record keeps everything), so that a gate does not fill up with old
+    /// sales: a store with expiry sets it on the sale's keys, a gate without one forgets the
+    /// sale once `now` reaches `until`. Idempotent; nothing for a sale the gate does not hold.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
+    /// store fails; calling again is safe.
+    fn retire(
+        &self,
+        product: &ProductId,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), StockGateError>> + Send;
+
     /// Units left per product, in the order asked; `None` for a product the gate does not hold.
     ///
     /// # Errors

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use flashsale_domain::{
     FailureReason, ProductId, Purchase, Quantity, RateDecision, Refusal, RequestId, Reservation,
-    ReservationRequest, Timestamp, UserId,
+    ReservationRequest, SalePhase, Timestamp, UserId,
 };
 
 use crate::ports::{
     Clock, IdGenerator, OrderQueue, Ports, QueueError, RateLimitError, RateLimiter, ResultStore,
-    StockGate, StockGateError, Withdrawal,
+    SaleCatalog, StockGate, StockGateError, Withdrawal,
 };
 use crate::{ErrorChain, FlashSale};
 
@@ -133,7 +133,7 @@ impl<P: Ports> FlashSale<P> {
             }
             Ok(Err(refusal)) => return Err(PlacePurchaseError::Refused(refusal)),
             Err(StockGateError::UnknownProduct(product)) => {
-                return Err(PlacePurchaseError::UnknownProduct(product))
+                return Err(self.unknown_to_gate(product, now).await)
             }
             Err(lost @ StockGateError::OutcomeUnknown(_)) => {
                 return Err(self.cancel_lost(request, now, lost).await)
@@ -169,6 +169,22 @@ impl<P: Ports> FlashSale<P> {
             request_id: reservation.request_id.clone(),
             reservation,
         })
+    }
+
+    /// The gate holds no sale for `product`: a sale that ended (and was
+    /// [retired](crate::GateRetention) from the gate) is refused as ended, as the gate would
+    /// have; anything else is an unknown product. Asks the catalog, on this answer only.
+    async fn unknown_to_gate(&self, product: ProductId, now: Timestamp) -> PlacePurchaseError {
+        match self.ports.catalog.sale(&product).await {
+            Ok(Some(record)) if record.sale.window().phase(now) == SalePhase::Ended => {
+                PlacePurchaseError::Refused(Refusal::Ended)
+            }
+            Ok(_) => PlacePurchaseError::UnknownProduct(product),
+            Err(error) => {
+                tracing::warn!(error = %ErrorChain(&error), %product, "catalog unavailable; answering unknown product");
+                PlacePurchaseError::UnknownProduct(product)
+            }
+        }
     }
 
     pub(crate) async fn admit(&self, client: IpAddr) -> Result<(), PlacePurchaseError> {

@@ -10,9 +10,13 @@
 //! so that it can no longer be withdrawn, and each at most once per `stale_after` (see
 //! [`Republished`]), reloads every sale the gate no longer holds from the system of record, and
 //! sets the count of a sale with nothing in flight to the system of record's when they differ.
+//! A sale that ended is [retired](crate::GateRetention) from the gate once its retention
+//! passed: reconciling sets that deadline in the gate, and never reloads a retired sale.
 
 use std::collections::HashSet;
 use std::time::Duration;
+
+use flashsale_domain::SalePhase;
 
 use crate::ports::{
     CatalogError, Clock, LoadOutcome, OrderQueue, Ports, SaleCatalog, SaleRecord, StockGate,
@@ -77,8 +81,16 @@ impl<P: Ports> FlashSale<P> {
     ) -> Result<ReconcileReport, ReconcileError> {
         let mut report = ReconcileReport::default();
         let sales = self.sales_with_live_stock::<ReconcileError>().await?;
-        if sales.iter().any(|(_, live)| live.is_none()) {
+        let retention = self.gate_retention();
+        let now = self.ports.clock.now();
+        if sales
+            .iter()
+            .any(|(record, live)| live.is_none() && !retention.is_retired(&record.sale, now))
+        {
             for snapshot in self.ports.catalog.snapshots().await? {
+                if retention.is_retired(&snapshot.sale, now) {
+                    continue;
+                }
                 if self.ports.gate.load(&snapshot).await? == LoadOutcome::Loaded {
                     tracing::warn!(product = %snapshot.sale.product_id(), "sale reloaded into the stock gate");
                     report.reloaded_sales += 1;
@@ -90,9 +102,13 @@ impl<P: Ports> FlashSale<P> {
                 if self.repair_drift(record, *seen).await? {
                     report.repaired_sales += 1;
                 }
+                if record.sale.window().phase(now) == SalePhase::Ended {
+                    let product = record.sale.product_id();
+                    let until = retention.until(&record.sale);
+                    self.ports.gate.retire(product, until, now).await?;
+                }
             }
         }
-        let now = self.ports.clock.now();
         let mut stale = HashSet::new();
         for (record, _) in &sales {
             let product = record.sale.product_id();

@@ -16,6 +16,7 @@ mod rate_limiter;
 mod republish_claim;
 mod restock;
 mod result_store;
+mod retire;
 mod stock_gate;
 
 pub use fixtures::Fixtures;

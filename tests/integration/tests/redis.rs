@@ -196,6 +196,48 @@ async fn rate_limit_buckets_expire_once_they_would_be_full() {
     );
 }
 
+#[tokio::test]
+async fn a_retired_sale_s_keys_expire_at_its_deadline() {
+    let stack = require_stack!();
+    let pool = pool(stack).await;
+    let gate = RedisStockGate::new(pool.clone(), GateLimits::default(), Duration::ZERO);
+    let sale = open_sale("retire-ttl", 5);
+    gate.load(&StockSnapshot {
+        remaining: 5,
+        sale: sale.clone(),
+        buyers: Vec::new(),
+        barred: Vec::new(),
+    })
+    .await
+    .unwrap();
+    let product = sale.product_id();
+    gate.reserve(ask(product, "keeper"), None, SystemClock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    let now = SystemClock.now();
+    gate.retire(product, now.plus(Duration::from_secs(600)), now)
+        .await
+        .unwrap();
+    let mut direct = direct(stack).await;
+    let keys = pool.keys();
+    for key in [
+        keys.sale(product),
+        keys.buyers(product),
+        keys.in_flight(product),
+    ] {
+        let ttl: i64 = redis::cmd("PTTL")
+            .arg(&key)
+            .query_async(&mut direct)
+            .await
+            .unwrap();
+        assert!(
+            ttl > 590_000 && ttl <= 600_000,
+            "{key} expires with the sale: {ttl} ms"
+        );
+    }
+}
+
 fn ask(product: &ProductId, user: &str) -> ReservationRequest {
     ReservationRequest {
         request_id: RequestId::parse(format!("{product}-{user}")).unwrap(),
