@@ -106,7 +106,11 @@ impl Order {
     /// # Errors
     /// [`OrderTransitionError`] unless the order is [payable](Self::is_payable) at `now`:
     /// pending payment and before its deadline.
-    pub fn pay(&mut self, payment_id: PaymentId, now: Timestamp) -> Result<(), OrderTransitionError> {
+    pub fn pay(
+        &mut self,
+        payment_id: PaymentId,
+        now: Timestamp,
+    ) -> Result<(), OrderTransitionError> {
         if self.status == OrderStatus::PendingPayment && !self.is_payable(now) {
             return Err(OrderTransitionError {
                 from: self.status,
