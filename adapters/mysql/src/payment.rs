@@ -28,7 +28,7 @@ pub(crate) async fn pay(
         return Ok(Paid::Unchanged(seen));
     }
     if let Some(holder) = order_paid_by(store.pool(), payment_id).await? {
-        return Ok(Paid::PaymentUsed(holder));
+        return answer_paid(store, order_id, holder).await;
     }
     let result = sqlx::query(
         "UPDATE orders SET status = 'paid', payment_id = ? \
@@ -44,7 +44,7 @@ pub(crate) async fn pay(
         // Another confirmation stored this payment for another order since it was looked up.
         Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
             if let Some(holder) = order_paid_by(store.pool(), payment_id).await? {
-                return Ok(Paid::PaymentUsed(holder));
+                return answer_paid(store, order_id, holder).await;
             }
             return Err(during("paying an order")(sqlx::Error::Database(error)));
         }
@@ -58,6 +58,22 @@ pub(crate) async fn pay(
         Paid::Paid(current)
     } else {
         Paid::Unchanged(current)
+    })
+}
+
+/// The answer when the payment already paid `holder`: this very order (a concurrent delivery
+/// of the same payment paid it since it was read: the order as it stands), or another one.
+async fn answer_paid(
+    store: &MySqlStore,
+    order_id: &OrderId,
+    holder: OrderId,
+) -> Result<Paid, StoreFailure> {
+    if &holder != order_id {
+        return Ok(Paid::PaymentUsed(holder));
+    }
+    Ok(match order(store.pool(), order_id).await? {
+        Some(paid) => Paid::Unchanged(paid),
+        None => Paid::Unknown,
     })
 }
 

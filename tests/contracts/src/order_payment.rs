@@ -121,9 +121,10 @@ pub async fn order_payment_contract<S: OrderStore + SaleCatalog>(store: S, scope
 
     payments_and_expiries_racing_for_one_order(&store, &f, &o[3], before, due).await;
     one_payment_racing_for_two_orders(&store, &f, &o[4], &o[5]).await;
+    one_payment_delivered_ten_times_at_once(&store, &f, &o[6]).await;
 
     let audit = store.audit(&f.product(PRODUCT)).await.unwrap().unwrap();
-    assert!(audit.units_paid >= 2, "{audit:?}");
+    assert!(audit.units_paid >= 3, "{audit:?}");
     assert_eq!(
         audit.units_paid + audit.units_pending_payment + u64::from(audit.remaining),
         7,
@@ -211,4 +212,32 @@ async fn one_payment_racing_for_two_orders<S: OrderStore + SaleCatalog>(
     let unpaid = store.order(&loser.id).await.unwrap().unwrap();
     assert_eq!(unpaid.status(), OrderStatus::PendingPayment);
     assert_eq!(unpaid.payment_id(), None);
+}
+
+/// One payment of one order delivered ten times at once: one delivery pays it, every other
+/// sees it paid by this payment (never "used by another order").
+async fn one_payment_delivered_ten_times_at_once<S: OrderStore>(
+    store: &S,
+    f: &Fixtures,
+    order: &Order,
+) {
+    let once = payment(f, "once");
+    let deliveries: Vec<_> = (0..10)
+        .map(|_| {
+            let (store, id, pay) = (store.clone(), order.id.clone(), once.clone());
+            tokio::spawn(async move { store.pay(&id, &pay, now()).await.unwrap() })
+        })
+        .collect();
+    let mut paid = 0;
+    for delivery in deliveries {
+        match delivery.await.unwrap() {
+            Paid::Paid(order) => {
+                paid += 1;
+                assert_eq!(order.payment_id(), Some(&once));
+            }
+            Paid::Unchanged(order) => assert_eq!(order.payment_id(), Some(&once), "{order:?}"),
+            other => panic!("a redelivery of the payment that paid the order: {other:?}"),
+        }
+    }
+    assert_eq!(paid, 1, "one delivery paid the order");
 }
