@@ -65,6 +65,7 @@ async fn a_signed_confirmation_pays_the_order_and_its_redelivery_answers_the_sam
     let paid = json(paid).await;
     assert_eq!(paid["status"], "paid", "{paid}");
     assert_eq!(paid["orderId"], order_id.as_str());
+    assert_eq!(paid["paymentId"], "pi_alice_1");
     assert_eq!(order_status(&app, "alice", &order_id).await, "paid");
 
     // The provider delivers again, even the very same request (signed earlier, in tolerance).
