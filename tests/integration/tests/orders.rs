@@ -342,3 +342,48 @@ async fn the_payment_webhook_pays_an_order_once_and_refuses_what_it_cannot_take(
     );
     Arc::into_inner(app).expect("no other owner").stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_payment_after_the_deadline_is_refused_for_a_refund_and_the_unit_stays_back_on_sale() {
+    let stack = require_stack!();
+    let mut settings = settings(stack).await;
+    settings.orders.expiry_interval_ms = 200;
+    let app = start(settings).await;
+    let now = chrono::Utc::now();
+    let response = app
+        .client
+        .post(format!("{}/api/v1/admin/sales", app.base))
+        .bearer_auth(admin_token())
+        .json(&json!({
+            "productId": "expiring", "name": "expiring", "stock": 1,
+            "startsAt": (now - chrono::Duration::seconds(60)).to_rfc3339(),
+            "endsAt": (now + chrono::Duration::seconds(3_600)).to_rfc3339(),
+            "paymentWindowSecs": 1,
+        }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let late = order_of(&app, "expiring", "late", 1).await;
+    await_expired(&app, &[("late".to_owned(), late.clone())]).await;
+
+    let (status, refused) = confirm_payment(&app, &late, "pi_late", 0).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["type"], "urn:flashsale:problem:order-not-payable");
+    assert_eq!(refused["orderStatus"], "expired", "{refused}");
+    let db = app.database().await;
+    assert_eq!(
+        count(&db, DB_REMAINING, "expiring").await,
+        1,
+        "the unit stays back"
+    );
+    let stored: i64 = sqlx::query_scalar(PAYMENT_OF)
+        .bind("pi_late")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "the refused payment is not recorded");
+    order_of(&app, "expiring", "next", 2).await;
+    assert_conserved(&app, "expiring", 1).await;
+    app.stop().await;
+}
