@@ -165,6 +165,7 @@ service_env() { # service_env <database> <role>
     export FLASHSALE_PROFILE=production
     export FLASHSALE__ROLE=$2
     export FLASHSALE__AUTH__TOKEN_SECRET=$SECRET
+    export FLASHSALE__PAYMENTS__WEBHOOK_SECRET="whsec-$SECRET"
     export FLASHSALE__HTTP__BIND=127.0.0.1:$API_PORT
     export FLASHSALE__HTTP__CLIENT_IP_HEADER=x-forwarded-for
     export FLASHSALE__REDIS__URL="redis://:$REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/"

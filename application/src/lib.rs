@@ -7,7 +7,7 @@
 //!   own error type: place a purchase (with or without an idempotency key), process orders,
 //!   query a result, preload stock, create and list sales, reconcile (one process at a time:
 //!   [`Reconciliation`]), audit a sale; read, list and cancel a buyer's orders, expire unpaid
-//!   ones.
+//!   ones, confirm a payment (the payment provider's webhook).
 //! - [`ErrorChain`]: how errors are logged, with every cause.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
@@ -25,6 +25,7 @@ pub use service::FlashSale;
 pub use use_cases::{
     audit_sale::{AuditSaleError, SaleAudit},
     cancel_order::CancelOrderError,
+    confirm_payment::{ConfirmPaymentError, PaymentConfirmed},
     create_sale::CreateSaleError,
     exclusive::Exclusive,
     expire_orders::{ExpireOrdersError, ExpiryReport, EXPIRY_LEASE},

@@ -1,5 +1,6 @@
 //! The production profile's rule on credentials: it never runs with one of the examples shipped
-//! in `config/default.toml` (the token secret, the Redis password, the MySQL password), so a
+//! in `config/default.toml` (the token secret, the payment webhook secret, the Redis password,
+//! the MySQL password), so a
 //! deployment that forgot to set one fails at start, naming the setting to change.
 
 use crate::settings::Settings;
@@ -37,6 +38,14 @@ pub fn refuse_examples(settings: &Settings) -> Result<(), CredentialsError> {
             what: "token secret",
             key: "auth.token_secret",
             env: "FLASHSALE__AUTH__TOKEN_SECRET",
+        });
+    }
+    let webhook = settings.payments.webhook_secret.expose();
+    if webhook.trim().is_empty() || webhook == shipped.payments.webhook_secret.expose() {
+        return Err(CredentialsError::Example {
+            what: "payment webhook secret",
+            key: "payments.webhook_secret",
+            env: "FLASHSALE__PAYMENTS__WEBHOOK_SECRET",
         });
     }
     let clustered = !settings.redis.cluster_nodes.expose().trim().is_empty();
@@ -88,6 +97,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut settings = Settings::load(Profile::Production, dir.path()).expect("loads");
         settings.auth.token_secret = Secret::new("a-long-random-production-secret");
+        settings.payments.webhook_secret = Secret::new("whsec_a-long-random-provider-secret");
         settings.redis.url = Secret::new("redis://:own-redis-pw@cache:6379/");
         settings.mysql.url = Secret::new("mysql://shop:own-db-pw@db:3306/shop");
         settings
@@ -112,6 +122,16 @@ mod tests {
         assert_eq!(refused_key(&settings), "auth.token_secret");
         settings.auth.token_secret = Secret::new("  ");
         assert_eq!(refused_key(&settings), "auth.token_secret");
+    }
+
+    #[test]
+    fn the_shipped_webhook_secret_or_none_is_refused() {
+        let mut settings = own_credentials();
+        settings.payments.webhook_secret =
+            Settings::shipped().expect("loads").payments.webhook_secret;
+        assert_eq!(refused_key(&settings), "payments.webhook_secret");
+        settings.payments.webhook_secret = Secret::new("");
+        assert_eq!(refused_key(&settings), "payments.webhook_secret");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use anyhow::Context;
 use flashsale_application::ports::{Clock, KeyTimes};
 use flashsale_application::{Adapters, FlashSale, GateRetention, Ports};
 use flashsale_domain::{PaymentWindow, RatePolicy};
-use flashsale_http::{HttpSettings, Readiness, TokenSecret};
+use flashsale_http::{HttpSettings, Readiness, TokenSecret, WebhookSecret, WebhookSettings};
 use flashsale_memory::{
     embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, MemoryLease, OrderReceiver,
     RateLimits, SystemClock, WorkerSettings,
@@ -104,7 +104,7 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
         crate::demo::seed(&service, &settings.demo).await?;
     }
     let gauges = monitoring::start_gauges(&service, &settings.metrics, metrics.as_ref());
-    let mut http = http_settings(settings);
+    let mut http = http_settings(settings)?;
     monitoring::serve_metrics(&mut http, metrics.as_ref(), &settings.metrics);
     let worker_service = service.clone();
     let worker_settings = worker_settings(settings);
@@ -188,17 +188,26 @@ pub fn key_times(section: &IdempotencySection) -> KeyTimes {
 }
 
 /// The HTTP adapter's settings.
-pub fn http_settings(settings: &Settings) -> HttpSettings {
+///
+/// # Errors
+/// When `payments.webhook_secret` is blank.
+pub fn http_settings(settings: &Settings) -> anyhow::Result<HttpSettings> {
     let header = settings.http.client_ip_header.trim();
-    HttpSettings {
+    let webhook = WebhookSettings {
+        secret: WebhookSecret::new(settings.payments.webhook_secret.expose())
+            .context("payments.webhook_secret")?,
+        tolerance: Duration::from_secs(settings.payments.tolerance_secs),
+    };
+    Ok(HttpSettings {
         token_secret: TokenSecret::new(settings.auth.token_secret.expose()),
+        webhook,
         client_ip_header: (!header.is_empty()).then(|| header.to_ascii_lowercase()),
         body_limit_bytes: settings.http.body_limit_bytes,
         max_in_flight_requests: settings.http.max_in_flight_requests,
         catalog_refresh: Duration::from_millis(settings.http.catalog_refresh_ms.get()),
         readiness: Readiness::new(),
         metrics: None,
-    }
+    })
 }
 
 /// The worker's settings.

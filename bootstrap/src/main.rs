@@ -33,7 +33,7 @@ fn main() -> anyhow::Result<()> {
             ttl_secs,
         } => {
             let ttl = Duration::from_secs(ttl_secs.unwrap_or(settings.auth.token_ttl_secs));
-            let secret = embedded::http_settings(&settings).token_secret;
+            let secret = embedded::http_settings(&settings)?.token_secret;
             let token = flashsale_http::mint_token(&secret, &sub, admin, ttl)?;
             println!("{token}");
             Ok(())
@@ -47,7 +47,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => {
             let (service, _receiver) = embedded::build(&settings)?;
-            let http = embedded::http_settings(&settings);
+            let http = embedded::http_settings(&settings)?;
             // Never refreshed: the document does not depend on the sales.
             let catalog = flashsale_http::SalesSnapshot::new(service.clone(), http.catalog_refresh);
             let api = flashsale_http::openapi_service(service, catalog, &http);

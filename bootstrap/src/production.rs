@@ -213,7 +213,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
             crate::demo::seed(&service, &settings.demo).await?;
         }
     }
-    let mut http = http_settings(settings);
+    let mut http = http_settings(settings)?;
     monitoring::serve_metrics(&mut http, metrics.as_ref(), &settings.metrics);
     // Purchases wait for the producer id; a worker consumes nothing before its assignment.
     require(

@@ -79,6 +79,8 @@ pub struct Settings {
     pub reconciler: ReconcilerSection,
     /// Orders: the payment window and the expiry of unpaid orders.
     pub orders: OrdersSection,
+    /// Payment confirmations: the webhook's secret and replay window.
+    pub payments: PaymentsSection,
     /// The demo sale.
     pub demo: DemoSection,
     /// Logging.
@@ -287,6 +289,15 @@ pub struct OrdersSection {
     pub expiry_batch: u32,
 }
 
+/// `[payments]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaymentsSection {
+    /// The secret shared with the payment provider: the webhook's HMAC-SHA256 key.
+    pub webhook_secret: Secret,
+    /// Most a webhook signature's timestamp may differ from now, either way, in seconds.
+    pub tolerance_secs: u64,
+}
+
 /// `[demo]`
 #[derive(Debug, Clone, Deserialize)]
 pub struct DemoSection {
@@ -435,6 +446,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
         assert!(!format!("{settings:?}").contains("development-secret"));
+        assert!(!format!("{settings:?}").contains("development-webhook-secret"));
         let mut settings = settings;
         settings.redis.url = Secret::new("redis://:redis-pw-123@cache:6379/");
         settings.mysql.url = Secret::new("mysql://shop:db-pw-456@db:3306/shop");

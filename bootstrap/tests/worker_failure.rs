@@ -36,7 +36,7 @@ where
         bind: settings.http.bind.clone(),
         http: HttpSettings {
             readiness,
-            ..embedded::http_settings(&settings)
+            ..embedded::http_settings(&settings).expect("valid")
         },
         grace: Duration::from_secs(1),
         worker,

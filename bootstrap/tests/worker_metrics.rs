@@ -13,7 +13,7 @@ async fn a_worker_only_process_serves_metrics_alone() {
     let mut settings = Settings::load(Profile::Embedded, dir.path()).expect("loads");
     settings.http.bind = "127.0.0.1:0".into();
     let (service, _receiver) = embedded::build(&settings).expect("builds");
-    let mut http = embedded::http_settings(&settings);
+    let mut http = embedded::http_settings(&settings).expect("valid");
     http.metrics = Some(RenderMetrics::new(|| "flashsale_probe 1\n".to_owned()));
     let running = launch(Launch {
         service,

@@ -1,4 +1,5 @@
-//! Validated identifiers: users, products, purchase requests, orders and idempotency keys.
+//! Validated identifiers: users, products, purchase requests, orders, payments and idempotency
+//! keys.
 //!
 //! Every identifier is 1 to 64 characters of ASCII letters, digits, `-`, `_` or `.` (a request
 //! id up to 128: it carries its product's id, see [`RequestId::for_product`]). That keeps them
@@ -154,6 +155,13 @@ identifier!(
     /// An order persisted in the system of record.
     OrderId,
     "order id",
+    MAX_ID_LEN
+);
+identifier!(
+    /// A payment provider's id of one payment (e.g. `pi_3Mtw...`), named by its payment
+    /// confirmation; it pays at most one order.
+    PaymentId,
+    "payment id",
     MAX_ID_LEN
 );
 identifier!(

@@ -1,6 +1,6 @@
 //! An order and its payment life cycle: pending payment, then paid, cancelled or expired.
 
-use crate::{OrderId, ProductId, Quantity, RequestId, Timestamp, UserId};
+use crate::{OrderId, PaymentId, ProductId, Quantity, RequestId, Timestamp, UserId};
 
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +51,8 @@ pub struct Order {
     /// plus the sale's [`crate::PaymentWindow`]).
     pub payment_deadline: Timestamp,
     status: OrderStatus,
+    /// The payment that paid it, once paid.
+    payment_id: Option<PaymentId>,
 }
 
 impl Order {
@@ -73,6 +75,7 @@ impl Order {
             created_at,
             payment_deadline,
             status: OrderStatus::PendingPayment,
+            payment_id: None,
         }
     }
 
@@ -82,17 +85,41 @@ impl Order {
         self
     }
 
+    /// An order as stored, with the payment that paid it.
+    pub fn with_payment(mut self, payment_id: Option<PaymentId>) -> Self {
+        self.payment_id = payment_id;
+        self
+    }
+
     /// The order's status.
     pub fn status(&self) -> OrderStatus {
         self.status
     }
 
-    /// Marks the order paid.
+    /// The payment that paid the order; `None` unless it is paid.
+    pub fn payment_id(&self) -> Option<&PaymentId> {
+        self.payment_id.as_ref()
+    }
+
+    /// Marks the order paid by `payment_id` at `now`.
     ///
     /// # Errors
-    /// [`OrderTransitionError`] unless the order is pending payment.
-    pub fn pay(&mut self) -> Result<(), OrderTransitionError> {
-        self.move_to(OrderStatus::Paid)
+    /// [`OrderTransitionError`] unless the order is [payable](Self::is_payable) at `now`:
+    /// pending payment and before its deadline.
+    pub fn pay(
+        &mut self,
+        payment_id: PaymentId,
+        now: Timestamp,
+    ) -> Result<(), OrderTransitionError> {
+        if self.status == OrderStatus::PendingPayment && !self.is_payable(now) {
+            return Err(OrderTransitionError {
+                from: self.status,
+                to: OrderStatus::Paid,
+            });
+        }
+        self.move_to(OrderStatus::Paid)?;
+        self.payment_id = Some(payment_id);
+        Ok(())
     }
 
     /// Cancels the order.
@@ -155,17 +182,38 @@ mod tests {
         )
     }
 
+    fn payment() -> PaymentId {
+        PaymentId::parse("pay_1").expect("valid")
+    }
+
     #[test]
     fn a_new_order_waits_for_payment() {
         assert_eq!(order().status(), OrderStatus::PendingPayment);
         assert!(!order().status().is_final());
+        assert_eq!(order().payment_id(), None);
+    }
+
+    #[test]
+    fn an_order_is_paid_only_before_its_deadline() {
+        let mut late = order();
+        assert_eq!(
+            late.pay(payment(), Timestamp::from_millis(100)),
+            Err(OrderTransitionError {
+                from: OrderStatus::PendingPayment,
+                to: OrderStatus::Paid
+            })
+        );
+        assert_eq!(late.status(), OrderStatus::PendingPayment);
+        assert_eq!(late.payment_id(), None, "a refused payment is not kept");
     }
 
     #[test]
     fn a_pending_order_can_be_paid_cancelled_or_expired() {
         let mut paid = order();
-        paid.pay().expect("legal");
+        paid.pay(payment(), Timestamp::from_millis(99))
+            .expect("legal");
         assert_eq!(paid.status(), OrderStatus::Paid);
+        assert_eq!(paid.payment_id(), Some(&payment()));
         let mut cancelled = order();
         cancelled.cancel().expect("legal");
         assert_eq!(cancelled.status(), OrderStatus::Cancelled);
@@ -197,7 +245,7 @@ mod tests {
             let mut done = order().with_status(status);
             assert!(status.is_final());
             assert_eq!(
-                done.pay(),
+                done.pay(payment(), Timestamp::from_millis(2)),
                 Err(OrderTransitionError {
                     from: status,
                     to: OrderStatus::Paid

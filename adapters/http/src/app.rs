@@ -12,7 +12,8 @@ use poem::{get, Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
 use crate::api::{
-    admin::AdminApi, health::HealthApi, orders::OrdersApi, purchases::PurchasesApi, sales::SalesApi,
+    admin::AdminApi, health::HealthApi, orders::OrdersApi, payments::PaymentsApi,
+    purchases::PurchasesApi, sales::SalesApi,
 };
 use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
@@ -23,12 +24,15 @@ use crate::instrument::measure;
 use crate::readiness::Readiness;
 use crate::routes::RouteTable;
 use crate::scrape::{RenderMetrics, Scrape};
+use crate::webhook_signature::WebhookSettings;
 
 /// What the HTTP adapter needs to know.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
     /// Signs and checks bearer tokens.
     pub token_secret: TokenSecret,
+    /// Checks the payment provider's webhook signatures.
+    pub webhook: WebhookSettings,
     /// A proxy header trusted for the client address (e.g. `x-forwarded-for`); `None` trusts no
     /// header and uses the socket peer.
     pub client_ip_header: Option<String>,
@@ -52,6 +56,7 @@ pub type ApiService<P> = OpenApiService<
     (
         PurchasesApi<P>,
         OrdersApi<P>,
+        PaymentsApi<P>,
         SalesApi<P>,
         AdminApi<P>,
         HealthApi<P>,
@@ -73,6 +78,10 @@ pub fn openapi_service<P: Ports>(
         },
         OrdersApi {
             service: service.clone(),
+        },
+        PaymentsApi {
+            service: service.clone(),
+            webhook: settings.webhook.clone(),
         },
         SalesApi {
             service: service.clone(),
@@ -97,8 +106,12 @@ pub fn openapi_service<P: Ports>(
              done, retry after `Retry-After` seconds. Every response carries `X-Request-Id`: \
              the request's own when it is 1 to 128 of `A-Z a-z 0-9 . _ : -`, else one the \
              server made; a problem's `instance` is `urn:flashsale:request:<that id>`. Every \
-             `401` carries `WWW-Authenticate: Bearer`, every `405` an `Allow` header. Bodies \
-             must be `application/json` (optionally `; charset=utf-8`).",
+             `401` carries `WWW-Authenticate` (`Bearer`, or `Flashsale-Signature` for the \
+             payment webhook), every `405` an `Allow` header. Bodies must be \
+             `application/json` (optionally `; charset=utf-8`). The payment provider confirms \
+             payments at `POST /api/v1/payments/webhook`, signed with HMAC-SHA256 over the \
+             timestamp and the raw body (`Flashsale-Signature: t=<unix seconds>,v1=<hex>`) \
+             instead of a bearer token.",
         )
         .license("MIT OR Apache-2.0")
 }

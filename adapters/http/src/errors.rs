@@ -5,18 +5,19 @@ use std::time::Duration;
 
 use flashsale_application::ports::OrderStoreError;
 use flashsale_application::{
-    AuditSaleError, CancelOrderError, CreateSaleError, ErrorChain, IdempotentPurchaseError,
-    PlacePurchaseError, QueryResultError,
+    AuditSaleError, CancelOrderError, ConfirmPaymentError, CreateSaleError, ErrorChain,
+    IdempotentPurchaseError, PlacePurchaseError, QueryResultError,
 };
-use flashsale_domain::{Refusal, RequestId};
+use flashsale_domain::{OrderStatus, Refusal, RequestId};
 use validator::{ValidationError, ValidationErrors};
 
 use crate::catalog::Unready;
 use crate::problem::{FieldError, Problem, ProblemType};
 use crate::schemas::FIELD_PARAM;
+use crate::webhook_signature::SignatureError;
 
 /// Seconds a client should wait after a dependency failure before retrying.
-const RETRY_AFTER_UNAVAILABLE: u64 = 1;
+pub(crate) const RETRY_AFTER_UNAVAILABLE: u64 = 1;
 
 /// An error response before it is shaped into an operation's response enum.
 #[derive(Debug, Clone)]
@@ -263,6 +264,71 @@ impl From<CancelOrderError> for Failure {
             CancelOrderError::Catalog(error) => Self::unavailable(&error),
             CancelOrderError::Gate(error) => Self::unavailable(&error),
         }
+    }
+}
+
+impl From<ConfirmPaymentError> for Failure {
+    fn from(error: ConfirmPaymentError) -> Self {
+        match error {
+            ConfirmPaymentError::UnknownOrder(order_id) => {
+                Self::new(ProblemType::NotFound, format!("No order {order_id}."))
+            }
+            ConfirmPaymentError::NotPayable {
+                order_id,
+                status,
+                deadline,
+            } => {
+                let why = match status {
+                    OrderStatus::Paid => "is paid by another payment".to_owned(),
+                    OrderStatus::Cancelled => "is cancelled: its unit went back on sale".to_owned(),
+                    OrderStatus::Expired => "expired unpaid: its unit went back on sale".to_owned(),
+                    OrderStatus::PendingPayment => format!(
+                        "is past its payment deadline ({}) and is expiring",
+                        crate::time::to_wire(deadline).to_rfc3339()
+                    ),
+                };
+                let mut failure = Self::new(
+                    ProblemType::OrderNotPayable,
+                    format!("Order {order_id} {why}. The payment was not taken: refund it."),
+                );
+                failure.problem.order_id = Some(order_id.to_string());
+                failure.problem.order_status = Some(status.into());
+                failure
+            }
+            ConfirmPaymentError::PaymentUsed {
+                payment_id,
+                paid_order,
+            } => {
+                let mut failure = Self::new(
+                    ProblemType::PaymentIdUsed,
+                    format!(
+                        "Payment {payment_id} already paid order {paid_order}; nothing changed."
+                    ),
+                );
+                failure.problem.order_id = Some(paid_order.to_string());
+                failure
+            }
+            ConfirmPaymentError::Store(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<SignatureError> for Failure {
+    /// Why the signature is refused is told: it helps the provider's operators, and tells a
+    /// forger nothing the header format does not.
+    fn from(error: SignatureError) -> Self {
+        let kind = match error {
+            SignatureError::OutsideTolerance { .. } => {
+                ProblemType::WebhookTimestampOutsideTolerance
+            }
+            SignatureError::Missing | SignatureError::Malformed(_) | SignatureError::Mismatch => {
+                ProblemType::WebhookSignatureInvalid
+            }
+        };
+        Self::new(
+            kind,
+            format!("Not taken as the payment provider's: {error}."),
+        )
     }
 }
 

@@ -18,6 +18,9 @@
 //! - `idempotency_key`: the `Idempotency-Key` header of a buy.
 //! - `schemas`: request and response bodies, converted into domain types at the edge;
 //!   `order_schemas`: the bodies of a buyer's orders.
+//! - `webhook_signature`: the payment webhook's HMAC-SHA256 signature and replay window;
+//!   `raw_json`: a JSON body kept as its raw bytes, for the signature; `payment_schemas`: the
+//!   payment confirmation's body.
 //! - `wire`: request field types whose schema and validation carry the domain's limits.
 
 mod api;
@@ -32,7 +35,9 @@ mod errors;
 mod idempotency_key;
 mod instrument;
 mod order_schemas;
+mod payment_schemas;
 mod problem;
+mod raw_json;
 pub mod readiness;
 mod request_id;
 mod routes;
@@ -40,6 +45,7 @@ mod schemas;
 pub mod scrape;
 mod time;
 mod unparsable;
+mod webhook_signature;
 mod wire;
 
 pub use app::{app, openapi_service, HttpSettings};
@@ -48,3 +54,7 @@ pub use catalog::{RefresherEnded, SalesSnapshot, Unready};
 pub use readiness::Readiness;
 pub use scrape::{metrics_app, RenderMetrics};
 pub use unparsable::ProblemsForUnparsable;
+pub use webhook_signature::{
+    sign_webhook, SignatureError, WebhookSecret, WebhookSecretError, WebhookSettings,
+    DEFAULT_TOLERANCE, SIGNATURE_HEADER,
+};

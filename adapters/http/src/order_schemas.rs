@@ -59,12 +59,16 @@ pub struct OrderView {
     pub created_at: DateTime<Utc>,
     /// Until when it may be paid; unpaid then, it expires and its units go back on sale.
     pub payment_deadline: DateTime<Utc>,
+    /// The payment provider's id of the payment that paid it, once `paid`.
+    #[oai(skip_serializing_if_is_none)]
+    pub payment_id: Option<String>,
 }
 
 impl From<Order> for OrderView {
     fn from(order: Order) -> Self {
         Self {
             status: order.status().into(),
+            payment_id: order.payment_id().map(ToString::to_string),
             order_id: order.id.to_string(),
             request_id: order.request_id.to_string(),
             product_id: order.product_id.to_string(),
@@ -86,6 +90,7 @@ impl poem_openapi::types::Example for OrderView {
             status: OrderState::PendingPayment,
             created_at,
             payment_deadline: created_at + chrono::Duration::minutes(15),
+            payment_id: None,
         }
     }
 }

@@ -3,6 +3,8 @@
 use poem::http::StatusCode;
 use poem_openapi::{Enum, Object};
 
+use crate::order_schemas::OrderState;
+
 /// The media type of problem details.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -45,6 +47,21 @@ pub enum ProblemType {
     /// The order is paid or expired: it cannot be cancelled.
     #[oai(rename = "urn:flashsale:problem:order-not-cancellable")]
     OrderNotCancellable,
+    /// The payment webhook's `Flashsale-Signature` is missing, malformed, or matches neither
+    /// the body nor the timestamp with the configured secret: not taken as the provider's.
+    #[oai(rename = "urn:flashsale:problem:webhook-signature-invalid")]
+    WebhookSignatureInvalid,
+    /// The payment webhook's signature is genuine but its timestamp is outside the replay
+    /// window (`tolerance_secs` either side of the server's clock).
+    #[oai(rename = "urn:flashsale:problem:webhook-timestamp-outside-tolerance")]
+    WebhookTimestampOutsideTolerance,
+    /// The order cannot take this payment: it is cancelled, expired, paid by another payment,
+    /// or past its payment deadline (see `orderStatus`). Nothing changed; refund the payment.
+    #[oai(rename = "urn:flashsale:problem:order-not-payable")]
+    OrderNotPayable,
+    /// This payment id already paid another order (`orderId`). Nothing changed.
+    #[oai(rename = "urn:flashsale:problem:payment-id-used")]
+    PaymentIdUsed,
     /// A sale for this product exists already.
     #[oai(rename = "urn:flashsale:problem:sale-exists")]
     SaleExists,
@@ -128,6 +145,14 @@ pub struct Problem {
     /// For `already-purchased` and `outcome-unknown`: where to poll that request.
     #[oai(skip_serializing_if_is_none)]
     pub result_url: Option<String>,
+    /// For `order-not-payable`: the order; for `payment-id-used`: the order the payment paid.
+    #[oai(skip_serializing_if_is_none)]
+    pub order_id: Option<String>,
+    // For `order-not-payable`: where the order stands (see `OrderState`; no doc comment on
+    // enum-typed fields: see `kind`).
+    #[allow(missing_docs)]
+    #[oai(skip_serializing_if_is_none)]
+    pub order_status: Option<OrderState>,
     /// The HTTP request that met the problem: `urn:flashsale:request:<X-Request-Id>`.
     #[oai(skip_serializing_if_is_none)]
     pub instance: Option<String>,
@@ -145,6 +170,8 @@ impl Problem {
             errors: Vec::new(),
             request_id: None,
             result_url: None,
+            order_id: None,
+            order_status: None,
             instance: None,
         }
     }
@@ -176,6 +203,15 @@ impl ProblemType {
             Self::AboveLimit => (StatusCode::UNPROCESSABLE_ENTITY, "Above the per-user limit"),
             Self::SaleExists => (StatusCode::CONFLICT, "Sale exists"),
             Self::OrderNotCancellable => (StatusCode::CONFLICT, "Order not cancellable"),
+            Self::WebhookSignatureInvalid => {
+                (StatusCode::UNAUTHORIZED, "Invalid webhook signature")
+            }
+            Self::WebhookTimestampOutsideTolerance => (
+                StatusCode::UNAUTHORIZED,
+                "Webhook timestamp outside the tolerance",
+            ),
+            Self::OrderNotPayable => (StatusCode::CONFLICT, "Order not payable"),
+            Self::PaymentIdUsed => (StatusCode::CONFLICT, "Payment id used"),
             Self::IdempotencyKeyReused => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "Idempotency key reused")
             }

@@ -225,6 +225,16 @@ wire_text!(
 );
 
 wire_text!(
+    /// A payment provider's payment id: `PaymentId`'s rules ([`MAX_ID_LEN`], [`ID_PATTERN`]).
+    PaymentIdText,
+    TextRule {
+        min_length: 1,
+        max_length: MAX_ID_LEN,
+        pattern: Some(ID_PATTERN),
+    }
+);
+
+wire_text!(
     /// A product's name: 1 to [`MAX_NAME_LEN`] characters.
     NameText,
     TextRule {

@@ -1,15 +1,17 @@
 //! The in-memory system of record: sales with their stock, and orders unique per (user, product)
-//! whose unpaid ones can be closed, giving their units back.
+//! whose unpaid ones can be paid (each payment id paying one order at most) or closed, giving
+//! their units back.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use flashsale_application::ports::{
     plan_batch, CatalogError, Closed, Closing, KnownOrders, NewOrder, OrderAudit, OrderPage,
-    OrderStore, OrderStoreError, Persisted, SaleCatalog, SaleRecord, SaleStock, StockSnapshot,
+    OrderStore, OrderStoreError, Paid, Persisted, SaleCatalog, SaleRecord, SaleStock,
+    StockSnapshot,
 };
 use flashsale_domain::{
-    Order, OrderId, OrderStatus, ProductId, RequestId, Sale, Timestamp, UserId,
+    Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, Sale, Timestamp, UserId,
 };
 
 #[derive(Default)]
@@ -20,6 +22,8 @@ struct Tables {
     /// sale does not let its buyer buy again (the unique (user, product) key of the database).
     by_buyer: HashMap<(UserId, ProductId), OrderId>,
     by_request: HashMap<RequestId, OrderId>,
+    /// The order each payment paid (the unique payment id of the database).
+    by_payment: HashMap<PaymentId, OrderId>,
 }
 
 struct SaleRow {
@@ -124,6 +128,27 @@ impl Tables {
         Closed::Closed(order.clone())
     }
 
+    /// Pays an order pending payment before its deadline, under the one lock.
+    fn pay(&mut self, id: &OrderId, payment: &PaymentId, now: Timestamp) -> Paid {
+        let Some(order) = self.orders.get(id) else {
+            return Paid::Unknown;
+        };
+        if order.payment_id() == Some(payment) {
+            return Paid::Unchanged(order.clone());
+        }
+        if let Some(other) = self.by_payment.get(payment) {
+            return Paid::PaymentUsed(other.clone());
+        }
+        let Some(order) = self.orders.get_mut(id) else {
+            return Paid::Unknown;
+        };
+        if order.pay(payment.clone(), now).is_err() {
+            return Paid::Unchanged(order.clone());
+        }
+        self.by_payment.insert(payment.clone(), id.clone());
+        Paid::Paid(order.clone())
+    }
+
     /// Orders of a product, live (pending payment or paid) or closed.
     fn of_product<'a>(&'a self, product: &'a ProductId) -> impl Iterator<Item = &'a Order> {
         self.orders
@@ -185,6 +210,15 @@ impl OrderStore for MemoryDatabase {
         now: Timestamp,
     ) -> Result<Closed, OrderStoreError> {
         Ok(self.tables().close(order_id, closing, now))
+    }
+
+    async fn pay(
+        &self,
+        order_id: &OrderId,
+        payment_id: &PaymentId,
+        now: Timestamp,
+    ) -> Result<Paid, OrderStoreError> {
+        Ok(self.tables().pay(order_id, payment_id, now))
     }
 
     async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {

@@ -4,9 +4,11 @@
 use std::time::Instant;
 
 use flashsale_application::ports::{
-    Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Persisted,
+    Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Paid, Persisted,
 };
-use flashsale_domain::{FailureReason, Order, OrderId, ProductId, RequestId, Timestamp, UserId};
+use flashsale_domain::{
+    FailureReason, Order, OrderId, PaymentId, ProductId, RequestId, Timestamp, UserId,
+};
 
 use crate::measured::{seconds_since, Measured};
 use crate::names::{ORDER_STORE_BATCH_SIZE, ORDER_STORE_ORDERS, ORDER_STORE_TRANSACTION_DURATION};
@@ -97,6 +99,15 @@ impl<S: OrderStore> OrderStore for Measured<S> {
         now: Timestamp,
     ) -> Result<Closed, OrderStoreError> {
         self.inner().close(order_id, closing, now).await
+    }
+
+    async fn pay(
+        &self,
+        order_id: &OrderId,
+        payment_id: &PaymentId,
+        now: Timestamp,
+    ) -> Result<Paid, OrderStoreError> {
+        self.inner().pay(order_id, payment_id, now).await
     }
 
     async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {

@@ -314,6 +314,15 @@ impl OrderStore for FakeStore {
         Ok(flashsale_application::ports::Closed::Unknown)
     }
 
+    async fn pay(
+        &self,
+        _: &flashsale_domain::OrderId,
+        _: &flashsale_domain::PaymentId,
+        _: Timestamp,
+    ) -> Result<flashsale_application::ports::Paid, OrderStoreError> {
+        Ok(flashsale_application::ports::Paid::Unknown)
+    }
+
     async fn overdue(
         &self,
         _: Timestamp,

@@ -8,6 +8,8 @@
 //!   between the reads and the writes.
 //! - `closing`: a buyer's orders, overdue orders, and closing an unpaid order (cancel, expire)
 //!   with a compare-and-set that returns its units in the same transaction.
+//! - `payment`: paying an order pending payment, a compare-and-set that stores the payment id
+//!   (unique: a payment pays one order).
 //! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read.
 //! - `rows`: rows as read, converted into domain values without ever panicking.
 //! - `sql`: placeholders for IN-lists and multi-row inserts, chunked.
@@ -25,6 +27,7 @@ mod catalog;
 mod closing;
 mod error;
 mod order_store;
+mod payment;
 mod rows;
 mod settings;
 mod sql;

@@ -14,10 +14,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use flashsale_application::ports::{
     plan_batch, Closed, Closing, KnownOrders, NewOrder, OrderPage, OrderStore, OrderStoreError,
-    Persisted, SaleStock,
+    Paid, Persisted, SaleStock,
 };
 use flashsale_application::ErrorChain;
-use flashsale_domain::{Order, OrderId, ProductId, RequestId, Timestamp, UserId};
+use flashsale_domain::{Order, OrderId, PaymentId, ProductId, RequestId, Timestamp, UserId};
 use sqlx::MySqlConnection;
 
 use crate::error::{during, StoreFailure};
@@ -68,6 +68,15 @@ impl OrderStore for MySqlStore {
         now: Timestamp,
     ) -> Result<Closed, OrderStoreError> {
         Ok(crate::closing::close(self, order_id, closing, now).await?)
+    }
+
+    async fn pay(
+        &self,
+        order_id: &OrderId,
+        payment_id: &PaymentId,
+        now: Timestamp,
+    ) -> Result<Paid, OrderStoreError> {
+        Ok(crate::payment::pay(self, order_id, payment_id, now).await?)
     }
 
     async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {
@@ -254,7 +263,7 @@ async fn take_stock(
 
 /// Inserts `orders`, at most [`CHUNK`] rows per statement.
 async fn insert_orders(conn: &mut MySqlConnection, orders: &[Order]) -> Result<(), StoreFailure> {
-    const COLUMNS: usize = 9;
+    const COLUMNS: usize = 10;
     for chunk in orders.chunks(CHUNK) {
         let statement = format!(
             "INSERT INTO orders ({ORDER_COLUMNS}, active_user_id) VALUES {}",
@@ -271,6 +280,7 @@ async fn insert_orders(conn: &mut MySqlConnection, orders: &[Order]) -> Result<(
                 .bind(status_name(order.status()))
                 .bind(order.created_at.as_millis())
                 .bind(order.payment_deadline.as_millis())
+                .bind(order.payment_id().map(PaymentId::as_str))
                 .bind(order.user_id.as_str());
         }
         query

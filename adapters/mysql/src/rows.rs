@@ -12,8 +12,8 @@ use std::fmt::Display;
 
 use flashsale_application::ports::{SaleRecord, SaleStock};
 use flashsale_domain::{
-    Order, OrderId, OrderStatus, PaymentWindow, ProductId, Quantity, RequestId, Sale, SaleWindow,
-    Timestamp, UserId,
+    Order, OrderId, OrderStatus, PaymentId, PaymentWindow, ProductId, Quantity, RequestId, Sale,
+    SaleWindow, Timestamp, UserId,
 };
 
 use crate::error::InvalidRow;
@@ -24,7 +24,7 @@ pub(crate) const SALE_COLUMNS: &str = "product_id, name, stock, remaining, start
 
 /// The columns of `orders` the store reads.
 pub(crate) const ORDER_COLUMNS: &str = "order_id, request_id, user_id, product_id, quantity, \
-     status, created_at_ms, payment_deadline_ms";
+     status, created_at_ms, payment_deadline_ms, payment_id";
 
 /// One row of `sales`.
 #[derive(Debug, sqlx::FromRow)]
@@ -59,6 +59,8 @@ pub(crate) struct OrderRow {
     pub status: String,
     pub created_at_ms: i64,
     pub payment_deadline_ms: i64,
+    /// The payment that paid it; NULL until paid.
+    pub payment_id: Option<Vec<u8>>,
 }
 
 /// One buyer of a sale, as snapshots read it from `orders`.
@@ -116,14 +118,16 @@ fn parse_status(raw: &str) -> Result<OrderStatus, String> {
 }
 
 /// Which row is being converted, to say so when the domain refuses a value.
-struct RowKey<'a> {
-    table: &'static str,
-    key: &'a str,
+pub(crate) struct RowKey<'a> {
+    /// The table.
+    pub table: &'static str,
+    /// The row's key, for the error.
+    pub key: &'a str,
 }
 
 impl RowKey<'_> {
     /// Parses an id column's bytes with the domain's `parse`.
-    fn id<T, E: Display>(
+    pub(crate) fn id<T, E: Display>(
         &self,
         bytes: &[u8],
         parse: impl FnOnce(String) -> Result<T, E>,
@@ -212,7 +216,11 @@ impl OrderRow {
             Timestamp::from_millis(self.payment_deadline_ms),
         );
         let status = parse_status(&self.status).map_err(row.bad())?;
-        Ok(order.with_status(status))
+        let payment = self
+            .payment_id
+            .map(|bytes| row.id(&bytes, PaymentId::parse))
+            .transpose()?;
+        Ok(order.with_status(status).with_payment(payment))
     }
 }
 
@@ -280,6 +288,7 @@ mod tests {
             status: "paid".to_owned(),
             created_at_ms: 150,
             payment_deadline_ms: 60_150,
+            payment_id: Some(b"pay_1".to_vec()),
         }
     }
 
@@ -318,6 +327,7 @@ mod tests {
         assert_eq!(order.status(), OrderStatus::Paid);
         assert_eq!(order.created_at, Timestamp::from_millis(150));
         assert_eq!(order.payment_deadline, Timestamp::from_millis(60_150));
+        assert_eq!(order.payment_id().map(PaymentId::as_str), Some("pay_1"));
     }
 
     #[test]
@@ -341,5 +351,8 @@ mod tests {
         let mut row = order_row();
         row.quantity = 0;
         assert!(row.into_order().is_err());
+        let mut row = order_row();
+        row.payment_id = Some(b"pay 1".to_vec());
+        assert!(row.into_order().is_err(), "a payment id the domain refuses");
     }
 }

@@ -29,7 +29,7 @@ pub use lease::{Lease, LeaseError};
 pub use order_batch::{plan_batch, BatchPlan, KnownOrders, SaleStock};
 pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{
-    Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Persisted,
+    Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Paid, Persisted,
 };
 pub use rate_limiter::{RateLimitError, RateLimiter};
 pub use result_store::{ResultStore, ResultStoreError};

@@ -3,8 +3,8 @@
 use std::future::Future;
 
 use flashsale_domain::{
-    FailureReason, Order, OrderId, OrderStatus, ProductId, RequestId, Reservation, Timestamp,
-    UserId,
+    FailureReason, Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, Reservation,
+    Timestamp, UserId,
 };
 
 use super::PortFailure;
@@ -60,6 +60,21 @@ pub enum Closed {
     /// Nothing changed: the order is no longer pending payment (paid, or closed before), or,
     /// for an expiry, its deadline has not come. The order as it stands.
     Unchanged(Order),
+    /// No such order.
+    Unknown,
+}
+
+/// What recording a payment of an order did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paid {
+    /// The order moved from pending payment to paid, recording this payment: this call, and no
+    /// other, paid it.
+    Paid(Order),
+    /// Nothing changed: the order as it stands. Paid before (by this payment, a redelivery, or
+    /// by another), cancelled, expired, or still pending payment past its deadline.
+    Unchanged(Order),
+    /// Nothing changed: this payment already pays another order, the one named.
+    PaymentUsed(OrderId),
     /// No such order.
     Unknown,
 }
@@ -155,6 +170,24 @@ pub trait OrderStore: Clone + Send + Sync + 'static {
         closing: Closing,
         now: Timestamp,
     ) -> impl Future<Output = Result<Closed, OrderStoreError>> + Send;
+
+    /// Records that `payment_id` pays the order: a compare-and-set of its status from
+    /// `pending_payment` to `paid`, only while `now` is before its payment deadline, storing
+    /// the payment id with it. A payment id pays at most one order (unique in the store); an
+    /// order is paid at most once. Of any number of concurrent calls for one order, at most
+    /// one answers [`Paid::Paid`]; an order already paid by `payment_id` answers
+    /// [`Paid::Unchanged`] with it, so a redelivered payment sees the same order. Nothing
+    /// else changes: the units of a paid order stay taken.
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the database fails (nothing changed; retrying is
+    /// safe), [`OrderStoreError::Refused`] when it refuses the write for good.
+    fn pay(
+        &self,
+        order_id: &OrderId,
+        payment_id: &PaymentId,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Paid, OrderStoreError>> + Send;
 
     /// Up to `limit` orders pending payment whose deadline is at or before `now`, oldest
     /// deadline first: what the expiry worker closes (served by an index on (status,

@@ -3,6 +3,7 @@
 pub mod audit_sale;
 pub mod buyer_orders;
 pub mod cancel_order;
+pub mod confirm_payment;
 pub mod create_sale;
 pub mod exclusive;
 pub mod expire_orders;

@@ -32,6 +32,10 @@ fn environment(settings: &Settings, role: &str) -> Vec<(&'static str, String)> {
             "FLASHSALE__AUTH__TOKEN_SECRET",
             settings.auth.token_secret.expose().into(),
         ),
+        (
+            "FLASHSALE__PAYMENTS__WEBHOOK_SECRET",
+            settings.payments.webhook_secret.expose().into(),
+        ),
         ("FLASHSALE__REDIS__URL", settings.redis.url.expose().into()),
         (
             "FLASHSALE__REDIS__KEY_PREFIX",

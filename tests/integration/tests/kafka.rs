@@ -111,6 +111,15 @@ impl OrderStore for SwitchableStore {
         self.database.close(order_id, closing, now).await
     }
 
+    async fn pay(
+        &self,
+        order_id: &flashsale_domain::OrderId,
+        payment_id: &flashsale_domain::PaymentId,
+        now: flashsale_domain::Timestamp,
+    ) -> Result<flashsale_application::ports::Paid, OrderStoreError> {
+        self.database.pay(order_id, payment_id, now).await
+    }
+
     async fn overdue(
         &self,
         now: flashsale_domain::Timestamp,

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod health;
 pub mod orders;
+pub mod payments;
 pub mod purchases;
 pub mod sales;
 
@@ -15,6 +16,8 @@ pub enum ApiTags {
     Purchases,
     /// The caller's orders: read, list, cancel.
     Orders,
+    /// Payment confirmations from the payment provider, signed with the shared webhook secret.
+    Payments,
     /// Sales and their remaining stock.
     Sales,
     /// Operations for operators; the token needs the `admin` claim.

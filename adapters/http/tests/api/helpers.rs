@@ -6,7 +6,10 @@ use std::time::Duration;
 use flashsale_application::ports::{Clock, KeyTimes};
 use flashsale_application::FlashSale;
 use flashsale_domain::{ProductId, Sale, SaleWindow, Timestamp};
-use flashsale_http::{app, mint_token, HttpSettings, Readiness, SalesSnapshot, TokenSecret};
+use flashsale_http::{
+    app, mint_token, sign_webhook, HttpSettings, Readiness, SalesSnapshot, TokenSecret,
+    WebhookSecret, WebhookSettings, DEFAULT_TOLERANCE,
+};
 use flashsale_memory::{
     embedded, run_order_worker, Embedded, EmbeddedSettings, RateLimits, SystemClock, WorkerSettings,
 };
@@ -16,6 +19,9 @@ use poem::EndpointExt;
 use serde_json::Value;
 
 pub const SECRET: &str = "http-test-secret";
+
+/// The payment webhook's secret in the test apps.
+pub const WEBHOOK_SECRET: &str = "whsec_http_test";
 
 /// So long that within a test the snapshot of the sales changes only when a test refreshes it
 /// (or creates a sale): the listing is deterministic.
@@ -30,6 +36,10 @@ pub struct TestApp {
 pub fn settings(client_ip_header: Option<&str>) -> HttpSettings {
     HttpSettings {
         token_secret: TokenSecret::new(SECRET),
+        webhook: WebhookSettings {
+            secret: webhook_secret(),
+            tolerance: DEFAULT_TOLERANCE,
+        },
         client_ip_header: client_ip_header.map(str::to_owned),
         body_limit_bytes: 1024,
         max_in_flight_requests: 0,
@@ -119,6 +129,16 @@ pub fn new_sale(product: &str) -> Value {
         "startsAt": "2026-01-01T00:00:00Z",
         "endsAt": "2099-01-01T00:00:00Z",
     })
+}
+
+pub fn webhook_secret() -> WebhookSecret {
+    WebhookSecret::new(WEBHOOK_SECRET).expect("a usable secret")
+}
+
+/// The `Flashsale-Signature` of `body` sent `age_secs` ago (negative: in the future).
+pub fn signature(body: &str, age_secs: i64) -> String {
+    let now = SystemClock.now().as_millis() / 1_000;
+    sign_webhook(&webhook_secret(), now - age_secs, body.as_bytes())
 }
 
 pub fn bearer(token: &str) -> String {

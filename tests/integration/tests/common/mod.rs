@@ -19,6 +19,9 @@ pub mod stampede;
 
 pub const SECRET: &str = "integration-test-secret-not-for-production";
 
+/// The payment webhook's secret of the services under test.
+pub const WEBHOOK_SECRET: &str = "whsec_integration-test-not-for-production";
+
 /// Production settings pointing at the stack, isolated: own key prefix, database and topics.
 pub async fn settings(stack: &Stack) -> Settings {
     let mut settings = Settings::load(Profile::Production, Path::new("/nonexistent"))
@@ -27,6 +30,7 @@ pub async fn settings(stack: &Stack) -> Settings {
     settings.http.bind = "127.0.0.1:0".into();
     settings.http.client_ip_header = "x-forwarded-for".into();
     settings.auth.token_secret = flashsale::settings::Secret::new(SECRET);
+    settings.payments.webhook_secret = flashsale::settings::Secret::new(WEBHOOK_SECRET);
     settings.redis.url = flashsale::settings::Secret::new(stack.redis_url());
     settings.redis.key_prefix = key_prefix();
     settings.mysql.url =
