@@ -1,5 +1,6 @@
 """Runs the real `flashsale` binary (embedded profile) on a free port for the test module, with
-its own token secret, a demo sale of 2 units and a small per-buyer rate limit."""
+its own token secret and payment webhook secret, a demo sale of 3 units and a small per-buyer
+rate limit."""
 
 from __future__ import annotations
 
@@ -18,23 +19,27 @@ ROOT = Path(__file__).resolve().parents[3]
 BIN = os.environ.get("FLASHSALE_BIN", str(ROOT / "target" / "debug" / "flashsale"))
 
 DEMO_PRODUCT = "demo-phone"
-DEMO_STOCK = 2
+DEMO_STOCK = 3
 PER_USER_BURST = 3
 
 
 @dataclass
 class Service:
     base_url: str
+    # The secret the payment provider signs its webhook requests with (random per service).
+    webhook_secret: str
     mint: Callable[[str], str]
 
 
 @pytest.fixture(scope="module")
 def service() -> Iterator[Service]:
+    webhook_secret = secrets.token_hex(32)
     env = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
     env.update(
         FLASHSALE_PROFILE="embedded",
         FLASHSALE__HTTP__BIND="127.0.0.1:0",
         FLASHSALE__AUTH__TOKEN_SECRET=secrets.token_hex(32),
+        FLASHSALE__PAYMENTS__WEBHOOK_SECRET=webhook_secret,
         FLASHSALE__DEMO__STOCK=str(DEMO_STOCK),
         FLASHSALE__RATE_LIMIT__PER_USER_BURST=str(PER_USER_BURST),
         FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND="0.01",
@@ -78,7 +83,7 @@ def service() -> Iterator[Service]:
                 text=True,
             ).stdout.strip()
 
-        yield Service(base_url=found[0], mint=mint)
+        yield Service(base_url=found[0], webhook_secret=webhook_secret, mint=mint)
     finally:
         process.terminate()
         try:

@@ -5,6 +5,7 @@ import type { components, operations, paths } from "./schema.ts";
 
 export type { components, operations, paths };
 export {
+  orderStateValues,
   problemTypeValues,
   purchaseFailureValues,
   purchaseStatusValues,
@@ -22,6 +23,11 @@ export type PurchaseStatus = Schemas["PurchaseStatus"];
 export type PurchaseFailure = Schemas["PurchaseFailure"];
 export type SaleSummary = Schemas["SaleSummary"];
 export type NewSale = Schemas["NewSale"];
+export type OrderView = Schemas["OrderView"];
+export type OrderState = Schemas["OrderState"];
+export type OrderPageView = Schemas["OrderPageView"];
+/** The body of the payment provider's webhook (`POST /api/v1/payments/webhook`). */
+export type PaymentNotification = Schemas["PaymentNotification"];
 
 /** The client: `client.GET("/api/v1/sales")`, `client.POST("/api/v1/sales/{productId}/purchases", ...)`. */
 export type FlashsaleClient = Client<paths>;

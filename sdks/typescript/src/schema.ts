@@ -143,6 +143,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a payment (payment provider's webhook)
+         * @description The payment provider tells that a payment paid an order: `pending_payment -> paid`, if
+         *     the order is still pending payment and before its payment deadline. No bearer token: the
+         *     request is signed. `Flashsale-Signature: t=<unix seconds>,v1=<hex>`, where `v1` is the
+         *     HMAC-SHA256, keyed with the webhook secret shared with the provider, of `<t>.<body>`:
+         *     the timestamp, a dot and the body's raw bytes exactly as sent. `t` must be within the
+         *     server's tolerance (5 minutes by default) of its clock, so a captured request cannot be
+         *     replayed later; several `v1` may be sent (secret rotation). Idempotent by `paymentId`:
+         *     the same payment delivered again is answered `200` with the same order. Any other
+         *     answer means the payment was not taken: `409` and `404` call for a refund, `503` for a
+         *     later delivery.
+         */
+        post: operations["confirmPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sales": {
         parameters: {
             query?: never;
@@ -403,6 +432,24 @@ export interface components {
              * @description Until when it may be paid; unpaid then, it expires and its units go back on sale.
              */
             paymentDeadline: string;
+            /** @description The payment provider's id of the payment that paid it, once `paid`. */
+            paymentId?: string;
+        };
+        /**
+         * PaymentNotification
+         * @description A payment the provider confirms: the order it pays and the provider's payment id. Fields
+         *     this service does not know are ignored (providers add fields over time); the signature
+         *     covers the whole body either way.
+         * @example {
+         *       "orderId": "b1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6",
+         *       "paymentId": "pi_3QxFlashsale0001"
+         *     }
+         */
+        PaymentNotification: {
+            /** @description The order paid (`orderId` of a succeeded purchase). */
+            orderId: string;
+            /** @description The provider's id of the payment: the same payment confirmed again is answered the same. */
+            paymentId: string;
         };
         /**
          * Problem
@@ -442,6 +489,9 @@ export interface components {
             requestId?: string;
             /** @description For `already-purchased` and `outcome-unknown`: where to poll that request. */
             resultUrl?: string;
+            /** @description For `order-not-payable`: the order; for `payment-id-used`: the order the payment paid. */
+            orderId?: string;
+            orderStatus?: components["schemas"]["OrderState"];
             /** @description The HTTP request that met the problem: `urn:flashsale:request:<X-Request-Id>`. */
             instance?: string;
         };
@@ -449,7 +499,7 @@ export interface components {
          * @description What went wrong, as a stable URI that clients branch on.
          * @enum {string}
          */
-        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:order-not-cancellable" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:idempotency-key-reused" | "urn:flashsale:problem:idempotency-key-in-use" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:uri-too-long" | "urn:flashsale:problem:headers-too-large" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:outcome-unknown" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
+        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:order-not-cancellable" | "urn:flashsale:problem:webhook-signature-invalid" | "urn:flashsale:problem:webhook-timestamp-outside-tolerance" | "urn:flashsale:problem:order-not-payable" | "urn:flashsale:problem:payment-id-used" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:idempotency-key-reused" | "urn:flashsale:problem:idempotency-key-in-use" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:uri-too-long" | "urn:flashsale:problem:headers-too-large" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:outcome-unknown" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
         /**
          * PurchaseAccepted
          * @description A purchase that took stock and is queued.
@@ -1196,6 +1246,130 @@ export interface operations {
             };
         };
     };
+    confirmPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. Absent, the request
+                 *     is refused with `401` `webhook-signature-invalid`.
+                 */
+                "Flashsale-Signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PaymentNotification"];
+            };
+        };
+        responses: {
+            /**
+             * @description The order is paid by this payment: now, or before by this same payment (a redelivery is
+             *     answered the same, changing nothing). The order as it stands.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description The body, whose signature is genuine, is not JSON of the documented shape. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description `webhook-signature-invalid`: the `Flashsale-Signature` header is missing, malformed or
+             *     does not match; `webhook-timestamp-outside-tolerance`: its timestamp is too far from
+             *     now (a replay, or a clock far off). Nothing was read or changed.
+             */
+            401: {
+                headers: {
+                    "WWW-AUTHENTICATE": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order (`not-found`); nothing changed: refund the payment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description `order-not-payable`: the order is cancelled, expired, past its payment deadline or paid
+             *     by another payment (`orderStatus` says which); `payment-id-used`: this payment paid
+             *     another order (`orderId`). Nothing changed: refund the payment.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `orderId` or `paymentId` breaks the id rules. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down and nothing changed; deliver again after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listSales: {
         parameters: {
             query?: never;
@@ -1491,7 +1665,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const orderStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderState"]> = ["pending_payment", "paid", "cancelled", "expired"];
-export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:order-not-cancellable", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:idempotency-key-reused", "urn:flashsale:problem:idempotency-key-in-use", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:uri-too-long", "urn:flashsale:problem:headers-too-large", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:outcome-unknown", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
+export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:order-not-cancellable", "urn:flashsale:problem:webhook-signature-invalid", "urn:flashsale:problem:webhook-timestamp-outside-tolerance", "urn:flashsale:problem:order-not-payable", "urn:flashsale:problem:payment-id-used", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:idempotency-key-reused", "urn:flashsale:problem:idempotency-key-in-use", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:uri-too-long", "urn:flashsale:problem:headers-too-large", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:outcome-unknown", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
 export const purchaseFailureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseFailure"]> = ["sold_out", "already_purchased", "unknown_sale", "queue_unavailable", "abandoned", "rejected"];
 export const purchaseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseStatus"]> = ["pending", "succeeded", "failed"];
 export const saleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SaleStatus"]> = ["upcoming", "open", "ended"];

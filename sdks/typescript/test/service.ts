@@ -1,5 +1,6 @@
 // Runs the real `flashsale` binary (embedded profile) on a free port for one test file, with its
-// own token secret, a demo sale of 2 units and a small per-buyer rate limit.
+// own token secret and payment webhook secret, a demo sale of 3 units and a small per-buyer rate
+// limit.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
@@ -10,22 +11,26 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 const BIN = process.env.FLASHSALE_BIN ?? path.join(ROOT, "target/debug/flashsale");
 
 export const DEMO_PRODUCT = "demo-phone";
-export const DEMO_STOCK = 2;
+export const DEMO_STOCK = 3;
 export const PER_USER_BURST = 3;
 
 export interface Service {
   baseUrl: string;
+  /** The secret the payment provider signs its webhook requests with (random per service). */
+  webhookSecret: string;
   /** A bearer token for `sub`, minted by `flashsale mint-token` with the service's secret. */
   mint(sub: string): string;
   stop(): Promise<void>;
 }
 
 export async function startService(): Promise<Service> {
+  const webhookSecret = randomBytes(32).toString("hex");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     FLASHSALE_PROFILE: "embedded",
     FLASHSALE__HTTP__BIND: "127.0.0.1:0",
     FLASHSALE__AUTH__TOKEN_SECRET: randomBytes(32).toString("hex"),
+    FLASHSALE__PAYMENTS__WEBHOOK_SECRET: webhookSecret,
     FLASHSALE__DEMO__STOCK: String(DEMO_STOCK),
     FLASHSALE__RATE_LIMIT__PER_USER_BURST: String(PER_USER_BURST),
     FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND: "0.01",
@@ -52,6 +57,7 @@ export async function startService(): Promise<Service> {
   });
   return {
     baseUrl,
+    webhookSecret,
     mint: (sub) => execFileSync(BIN, ["mint-token", "--sub", sub], { cwd: ROOT, env }).toString().trim(),
     stop: () =>
       new Promise<void>((resolve) => {

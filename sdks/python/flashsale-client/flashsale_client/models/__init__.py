@@ -5,6 +5,7 @@ from .new_sale import NewSale
 from .order_page_view import OrderPageView
 from .order_state import OrderState
 from .order_view import OrderView
+from .payment_notification import PaymentNotification
 from .problem import Problem
 from .problem_type import ProblemType
 from .purchase_accepted import PurchaseAccepted
@@ -22,6 +23,7 @@ __all__ = (
     "OrderPageView",
     "OrderState",
     "OrderView",
+    "PaymentNotification",
     "Problem",
     "ProblemType",
     "PurchaseAccepted",

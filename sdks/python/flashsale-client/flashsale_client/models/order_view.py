@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.order_state import OrderState, check_order_state
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OrderView")
 
@@ -32,6 +33,7 @@ class OrderView:
         created_at (datetime.datetime): When it was created.
         payment_deadline (datetime.datetime): Until when it may be paid; unpaid then, it expires and its units go back
             on sale.
+        payment_id (str | Unset): The payment provider's id of the payment that paid it, once `paid`.
     """
 
     order_id: str
@@ -41,6 +43,7 @@ class OrderView:
     status: OrderState
     created_at: datetime.datetime
     payment_deadline: datetime.datetime
+    payment_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,6 +61,8 @@ class OrderView:
 
         payment_deadline = self.payment_deadline.isoformat()
 
+        payment_id = self.payment_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -71,6 +76,8 @@ class OrderView:
                 "paymentDeadline": payment_deadline,
             }
         )
+        if payment_id is not UNSET:
+            field_dict["paymentId"] = payment_id
 
         return field_dict
 
@@ -91,6 +98,8 @@ class OrderView:
 
         payment_deadline = datetime.datetime.fromisoformat(d.pop("paymentDeadline"))
 
+        payment_id = d.pop("paymentId", UNSET)
+
         order_view = cls(
             order_id=order_id,
             request_id=request_id,
@@ -99,6 +108,7 @@ class OrderView:
             status=status,
             created_at=created_at,
             payment_deadline=payment_deadline,
+            payment_id=payment_id,
         )
 
         order_view.additional_properties = d

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.order_state import OrderState, check_order_state
 from ..models.problem_type import ProblemType, check_problem_type
 from ..types import UNSET, Unset
 
@@ -37,6 +38,11 @@ class Problem:
                 (e.g. when the `202` of that request was lost); for `outcome-unknown`: your request,
                 whose outcome `resultUrl` tells; absent otherwise.
             result_url (str | Unset): For `already-purchased` and `outcome-unknown`: where to poll that request.
+            order_id (str | Unset): For `order-not-payable`: the order; for `payment-id-used`: the order the payment paid.
+            order_status (OrderState | Unset): Where an order stands. `pending_payment` turns into `paid`, `cancelled` (by
+                the buyer) or
+                `expired` (unpaid at its deadline), never back; a cancelled or expired order's units went
+                back on sale.
             instance (str | Unset): The HTTP request that met the problem: `urn:flashsale:request:<X-Request-Id>`.
     """
 
@@ -47,6 +53,8 @@ class Problem:
     errors: list[FieldError] | Unset = UNSET
     request_id: str | Unset = UNSET
     result_url: str | Unset = UNSET
+    order_id: str | Unset = UNSET
+    order_status: OrderState | Unset = UNSET
     instance: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -70,6 +78,12 @@ class Problem:
 
         result_url = self.result_url
 
+        order_id = self.order_id
+
+        order_status: str | Unset = UNSET
+        if not isinstance(self.order_status, Unset):
+            order_status = self.order_status
+
         instance = self.instance
 
         field_dict: dict[str, Any] = {}
@@ -88,6 +102,10 @@ class Problem:
             field_dict["requestId"] = request_id
         if result_url is not UNSET:
             field_dict["resultUrl"] = result_url
+        if order_id is not UNSET:
+            field_dict["orderId"] = order_id
+        if order_status is not UNSET:
+            field_dict["orderStatus"] = order_status
         if instance is not UNSET:
             field_dict["instance"] = instance
 
@@ -119,6 +137,15 @@ class Problem:
 
         result_url = d.pop("resultUrl", UNSET)
 
+        order_id = d.pop("orderId", UNSET)
+
+        _order_status = d.pop("orderStatus", UNSET)
+        order_status: OrderState | Unset
+        if isinstance(_order_status, Unset):
+            order_status = UNSET
+        else:
+            order_status = check_order_state(_order_status)
+
         instance = d.pop("instance", UNSET)
 
         problem = cls(
@@ -129,6 +156,8 @@ class Problem:
             errors=errors,
             request_id=request_id,
             result_url=result_url,
+            order_id=order_id,
+            order_status=order_status,
             instance=instance,
         )
 

@@ -12,9 +12,11 @@ ProblemType = Literal[
     "urn:flashsale:problem:method-not-allowed",
     "urn:flashsale:problem:not-found",
     "urn:flashsale:problem:order-not-cancellable",
+    "urn:flashsale:problem:order-not-payable",
     "urn:flashsale:problem:outcome-unknown",
     "urn:flashsale:problem:overloaded",
     "urn:flashsale:problem:payload-too-large",
+    "urn:flashsale:problem:payment-id-used",
     "urn:flashsale:problem:rate-limited",
     "urn:flashsale:problem:sale-ended",
     "urn:flashsale:problem:sale-exists",
@@ -25,6 +27,8 @@ ProblemType = Literal[
     "urn:flashsale:problem:unsupported-media-type",
     "urn:flashsale:problem:uri-too-long",
     "urn:flashsale:problem:validation-failed",
+    "urn:flashsale:problem:webhook-signature-invalid",
+    "urn:flashsale:problem:webhook-timestamp-outside-tolerance",
 ]
 
 PROBLEM_TYPE_VALUES: set[ProblemType] = {
@@ -39,9 +43,11 @@ PROBLEM_TYPE_VALUES: set[ProblemType] = {
     "urn:flashsale:problem:method-not-allowed",
     "urn:flashsale:problem:not-found",
     "urn:flashsale:problem:order-not-cancellable",
+    "urn:flashsale:problem:order-not-payable",
     "urn:flashsale:problem:outcome-unknown",
     "urn:flashsale:problem:overloaded",
     "urn:flashsale:problem:payload-too-large",
+    "urn:flashsale:problem:payment-id-used",
     "urn:flashsale:problem:rate-limited",
     "urn:flashsale:problem:sale-ended",
     "urn:flashsale:problem:sale-exists",
@@ -52,6 +58,8 @@ PROBLEM_TYPE_VALUES: set[ProblemType] = {
     "urn:flashsale:problem:unsupported-media-type",
     "urn:flashsale:problem:uri-too-long",
     "urn:flashsale:problem:validation-failed",
+    "urn:flashsale:problem:webhook-signature-invalid",
+    "urn:flashsale:problem:webhook-timestamp-outside-tolerance",
 }
 
 
