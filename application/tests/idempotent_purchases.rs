@@ -265,6 +265,14 @@ mod remembering {
         async fn withdraw(&self, reservation: &Reservation) -> Result<Withdrawal, StockGateError> {
             self.inner.withdraw(reservation).await
         }
+        async fn set_paused(
+            &self,
+            product: &ProductId,
+            paused: bool,
+        ) -> Result<bool, StockGateError> {
+            self.inner.set_paused(product, paused).await
+        }
+
         async fn retire(
             &self,
             product: &ProductId,

@@ -146,6 +146,10 @@ impl StockGate for LossyGate {
         self.inner.withdraw(reservation).await
     }
 
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, StockGateError> {
+        self.inner.set_paused(product, paused).await
+    }
+
     async fn retire(
         &self,
         product: &ProductId,

@@ -43,6 +43,8 @@ pub enum Refusal {
     NotStarted,
     /// The sale has closed.
     Ended,
+    /// An operator paused the sale; buys are refused until it is resumed.
+    Paused,
     /// This buyer already holds a reservation or an order for this product.
     AlreadyPurchased,
     /// More units than the sale's per-user limit.
@@ -209,6 +211,9 @@ impl Inventory {
             SalePhase::Ended => return Err(Refusal::Ended),
             SalePhase::Open => {}
         }
+        if self.sale.is_paused() {
+            return Err(Refusal::Paused);
+        }
         if self.holders.contains_key(&request.user_id) || self.barred.contains(&request.user_id) {
             return Err(Refusal::AlreadyPurchased);
         }
@@ -234,6 +239,11 @@ impl Inventory {
             quantity: request.quantity,
             reserved_at: now,
         })
+    }
+
+    /// Pauses (`true`) or resumes the sale: while paused, every reserve is refused.
+    pub fn set_paused(&mut self, paused: bool) {
+        self.sale = self.sale.clone().with_paused(paused);
     }
 
     /// Gives a reservation's units back, exactly once however often it is called.
@@ -348,6 +358,31 @@ mod tests {
             product_id: ProductId::parse("p").expect("valid"),
             quantity: Quantity::new(quantity).expect("valid"),
         }
+    }
+
+    #[test]
+    fn a_paused_sale_refuses_every_new_buy_until_resumed_and_keeps_replays() {
+        let mut inventory = Inventory::open(sale(2));
+        let held = inventory.reserve(request("a", 1), at(150)).expect("won");
+        inventory.set_paused(true);
+        assert!(inventory.sale().is_paused());
+        assert_eq!(
+            inventory.reserve(request("b", 1), at(150)),
+            Err(Refusal::Paused)
+        );
+        assert_eq!(
+            inventory.reserve(request("a", 1), at(150)),
+            Ok(held),
+            "a retried request id still gets its reservation"
+        );
+        assert_eq!(
+            inventory.reserve(request("b", 1), at(250)),
+            Err(Refusal::Ended),
+            "the window is told first"
+        );
+        inventory.set_paused(false);
+        assert!(inventory.reserve(request("b", 1), at(150)).is_ok());
+        assert_eq!(inventory.remaining(), 0);
     }
 
     #[test]

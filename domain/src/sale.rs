@@ -86,6 +86,7 @@ pub struct Sale {
     per_user_limit: Quantity,
     payment_window: PaymentWindow,
     rebuy_after_cancel: bool,
+    paused: bool,
 }
 
 impl Sale {
@@ -119,6 +120,7 @@ impl Sale {
             per_user_limit: Quantity::ONE,
             payment_window: PaymentWindow::default(),
             rebuy_after_cancel: false,
+            paused: false,
         })
     }
 
@@ -150,6 +152,17 @@ impl Sale {
     /// not: one order per buyer, live or closed).
     pub fn rebuy_after_cancel(&self) -> bool {
         self.rebuy_after_cancel
+    }
+
+    /// The same sale paused (`true`: buys are refused while its window is open) or running.
+    pub fn with_paused(mut self, paused: bool) -> Self {
+        self.paused = paused;
+        self
+    }
+
+    /// Whether an operator paused the sale: buys are refused until it is resumed.
+    pub fn is_paused(&self) -> bool {
+        self.paused
     }
 
     /// The product on sale.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use flashsale_application::ports::OrderStoreError;
 use flashsale_application::{
     AuditSaleError, CancelOrderError, ConfirmPaymentError, CreateSaleError, ErrorChain,
-    IdempotentPurchaseError, PlacePurchaseError, QueryResultError,
+    IdempotentPurchaseError, PauseSaleError, PlacePurchaseError, QueryResultError,
 };
 use flashsale_domain::{OrderStatus, Refusal, RequestId};
 use validator::{ValidationError, ValidationErrors};
@@ -196,6 +196,10 @@ fn refused(refusal: Refusal) -> Failure {
             Failure::new(ProblemType::SaleNotStarted, "The sale has not started.")
         }
         Refusal::Ended => Failure::new(ProblemType::SaleEnded, "The sale has ended."),
+        Refusal::Paused => Failure::new(
+            ProblemType::SalePaused,
+            "The sale is paused by its operators; try again once it resumes.",
+        ),
         Refusal::AboveLimit { limit } => Failure::new(
             ProblemType::AboveLimit,
             format!("One buyer may take at most {limit} unit(s) of this product."),
@@ -354,6 +358,19 @@ impl From<AuditSaleError> for Failure {
             ),
             AuditSaleError::Catalog(error) => Self::unavailable(&error),
             AuditSaleError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<PauseSaleError> for Failure {
+    fn from(error: PauseSaleError) -> Self {
+        match error {
+            PauseSaleError::UnknownProduct(product) => Self::new(
+                ProblemType::NotFound,
+                format!("No sale for product {product}."),
+            ),
+            PauseSaleError::Catalog(error) => Self::unavailable(&error),
+            PauseSaleError::Gate(error) => Self::unavailable(&error),
         }
     }
 }

@@ -41,6 +41,9 @@ pub enum ProblemType {
     /// The sale has closed.
     #[oai(rename = "urn:flashsale:problem:sale-ended")]
     SaleEnded,
+    /// An operator paused the sale; buys are refused until it resumes.
+    #[oai(rename = "urn:flashsale:problem:sale-paused")]
+    SalePaused,
     /// More units than the sale allows one buyer.
     #[oai(rename = "urn:flashsale:problem:above-limit")]
     AboveLimit,
@@ -200,6 +203,7 @@ impl ProblemType {
             Self::AlreadyPurchased => (StatusCode::CONFLICT, "Already purchased"),
             Self::SaleNotStarted => (StatusCode::CONFLICT, "Sale not started"),
             Self::SaleEnded => (StatusCode::CONFLICT, "Sale ended"),
+            Self::SalePaused => (StatusCode::CONFLICT, "Sale paused"),
             Self::AboveLimit => (StatusCode::UNPROCESSABLE_ENTITY, "Above the per-user limit"),
             Self::SaleExists => (StatusCode::CONFLICT, "Sale exists"),
             Self::OrderNotCancellable => (StatusCode::CONFLICT, "Order not cancellable"),

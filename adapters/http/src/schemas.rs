@@ -223,6 +223,9 @@ pub enum SaleStatus {
     Upcoming,
     /// Open: buying is allowed.
     Open,
+    /// Within its window, but paused by its operators: buys are refused (`sale-paused`) until
+    /// it resumes.
+    Paused,
     /// Closed.
     Ended,
 }
@@ -260,6 +263,7 @@ impl SaleSummary {
         let sale = &view.sale;
         let status = match sale.window().phase(now) {
             SalePhase::NotStarted => SaleStatus::Upcoming,
+            SalePhase::Open if sale.is_paused() => SaleStatus::Paused,
             SalePhase::Open => SaleStatus::Open,
             SalePhase::Ended => SaleStatus::Ended,
         };

@@ -281,6 +281,15 @@ impl SaleCatalog for MemoryDatabase {
         }))
     }
 
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, CatalogError> {
+        let mut tables = self.tables();
+        let Some(row) = tables.sales.get_mut(product) else {
+            return Ok(false);
+        };
+        row.sale = row.sale.clone().with_paused(paused);
+        Ok(true)
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         let tables = self.tables();
         Ok(tables

@@ -154,6 +154,14 @@ impl StockGate for MemoryStockGate {
         Ok(live.withdraw(reservation))
     }
 
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(false);
+        };
+        sale.lock().map_err(poisoned)?.inventory.set_paused(paused);
+        Ok(true)
+    }
+
     async fn retire(
         &self,
         product: &ProductId,

@@ -30,6 +30,11 @@ async fn the_memory_database_honours_the_order_payment_contract() {
 }
 
 #[tokio::test]
+async fn the_memory_catalog_remembers_a_paused_sale() {
+    flashsale_contracts::catalog_pause_contract(MemoryDatabase::default(), "mem").await;
+}
+
+#[tokio::test]
 async fn the_memory_result_store_honours_the_contract() {
     flashsale_contracts::result_store_contract(MemoryResultStore::default(), "mem").await;
 }

@@ -41,6 +41,7 @@ fn reserve_label(result: &Result<ReserveOutcome, StockGateError>) -> &'static st
         Ok(Ok(_)) => "reserved",
         Ok(Err(Refusal::NotStarted)) => "not_started",
         Ok(Err(Refusal::Ended)) => "ended",
+        Ok(Err(Refusal::Paused)) => "paused",
         Ok(Err(Refusal::AlreadyPurchased)) => "already_purchased",
         Ok(Err(Refusal::AboveLimit { .. })) => "above_limit",
         Ok(Err(Refusal::SoldOut)) => "sold_out",
@@ -97,6 +98,18 @@ impl<G: StockGate> StockGate for Measured<G> {
         let start = Instant::now();
         let result = self.inner().cancel(reservation).await;
         record("cancel", withdrawal_label(&result), start);
+        result
+    }
+
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().set_paused(product, paused).await;
+        let outcome = match &result {
+            Ok(true) => "set",
+            Ok(false) => "unknown_product",
+            Err(error) => error_label(error),
+        };
+        record("set_paused", outcome, start);
         result
     }
 

@@ -172,6 +172,10 @@ impl StockGate for FakeGate {
             .ok_or_else(unavailable)
     }
 
+    async fn set_paused(&self, _: &ProductId, _: bool) -> Result<bool, StockGateError> {
+        self.0.map(|_| true).ok_or_else(unavailable)
+    }
+
     async fn retire(
         &self,
         _: &ProductId,

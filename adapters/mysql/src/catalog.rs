@@ -68,6 +68,22 @@ impl SaleCatalog for MySqlStore {
             .map_err(StoreFailure::from)?)
     }
 
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, CatalogError> {
+        // MySQL counts changed rows, not matched ones: when nothing changed, the sale may be in
+        // that state already, so whether it exists is read apart.
+        let changed = sqlx::query("UPDATE sales SET paused = ? WHERE product_id = ?")
+            .bind(paused)
+            .bind(product.as_str())
+            .execute(self.pool())
+            .await
+            .map_err(during("pausing a sale"))?
+            .rows_affected();
+        if changed > 0 {
+            return Ok(true);
+        }
+        Ok(self.sale(product).await?.is_some())
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         Ok(read_snapshots(self).await?)
     }

@@ -20,7 +20,7 @@ use crate::error::InvalidRow;
 
 /// The columns of `sales` the store reads.
 pub(crate) const SALE_COLUMNS: &str = "product_id, name, stock, remaining, starts_at_ms, \
-     ends_at_ms, per_user_limit, payment_window_secs, rebuy_after_cancel";
+     ends_at_ms, per_user_limit, payment_window_secs, rebuy_after_cancel, paused";
 
 /// The columns of `orders` the store reads.
 pub(crate) const ORDER_COLUMNS: &str = "order_id, request_id, user_id, product_id, quantity, \
@@ -38,6 +38,7 @@ pub(crate) struct SaleRow {
     pub per_user_limit: u32,
     pub payment_window_secs: u32,
     pub rebuy_after_cancel: bool,
+    pub paused: bool,
 }
 
 /// A sales row locked by a batch: its product, remaining stock and payment window.
@@ -167,7 +168,8 @@ impl SaleRow {
             .map_err(row.bad())?
             .with_per_user_limit(limit)
             .with_payment_window(payment_window)
-            .with_rebuy_after_cancel(self.rebuy_after_cancel);
+            .with_rebuy_after_cancel(self.rebuy_after_cancel)
+            .with_paused(self.paused);
         if self.remaining > self.stock {
             return Err(row.bad()(format!(
                 "remaining {} exceeds the stock of {}",
@@ -275,6 +277,7 @@ mod tests {
             per_user_limit: 2,
             payment_window_secs: 60,
             rebuy_after_cancel: true,
+            paused: false,
         }
     }
 

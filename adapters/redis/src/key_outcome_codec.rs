@@ -18,8 +18,9 @@ pub fn encode(outcome: &KeyOutcome) -> String {
             Refusal::Ended => "refused:ended".into(),
             Refusal::AboveLimit { limit } => format!("refused:above-limit:{limit}"),
             Refusal::AlreadyPurchased => "already-purchased".into(),
-            // Never kept (see `KeyOutcome::Refused`); stored, it reads back as unreadable.
+            // Never kept (see `KeyOutcome::Refused`); stored, they read back as unreadable.
             Refusal::RateLimited { .. } => "refused:rate-limited".into(),
+            Refusal::Paused => "refused:paused".into(),
         },
         KeyOutcome::AlreadyPurchased { holder: None } => "already-purchased".into(),
         KeyOutcome::AlreadyPurchased {

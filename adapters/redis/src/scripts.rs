@@ -13,6 +13,8 @@ pub static RELEASE: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/release.lua")));
 /// Claim an in-flight reservation for re-publishing: `lua/claim.lua`.
 pub static CLAIM: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/claim.lua")));
+/// Pause or resume a sale: `lua/pause.lua`.
+pub static PAUSE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/pause.lua")));
 /// Let an old sale's keys expire: `lua/retire.lua`.
 pub static RETIRE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/retire.lua")));
 /// Exactly-once return of a closed order's units: `lua/restock.lua`.
@@ -48,6 +50,7 @@ pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
         &*RELEASE,
         &*CLAIM,
         &*RETIRE,
+        &*PAUSE,
         &*RESTOCK,
         &*LOAD,
         &*SETTLE,

@@ -17,7 +17,7 @@ use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
 use crate::error::{command_failed, unreadable};
-use crate::scripts::{CLAIM, LOAD, RELEASE, REPAIR, RESERVE, RESTOCK, RETIRE, SETTLE};
+use crate::scripts::{CLAIM, LOAD, PAUSE, RELEASE, REPAIR, RESERVE, RESTOCK, RETIRE, SETTLE};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
@@ -183,6 +183,7 @@ fn refusal_of(code: &[i64]) -> Result<Option<Refusal>, StockGateError> {
         [-1] => Some(Refusal::AlreadyPurchased),
         [-2] => Some(Refusal::NotStarted),
         [-3] => Some(Refusal::Ended),
+        [-8] => Some(Refusal::Paused),
         [-4, limit] => {
             let limit = u32::try_from(*limit)
                 .ok()
@@ -363,6 +364,18 @@ impl StockGate for RedisStockGate {
             .withdrawal())
     }
 
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, StockGateError> {
+        let mut connection = self.connection().await?;
+        let held: i64 = PAUSE
+            .prepare_invoke()
+            .key(self.redis.keys().sale(product))
+            .arg(if paused { "1" } else { "0" })
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(lost_or_failed("running pause.lua"))?;
+        Ok(held == 1)
+    }
+
     async fn retire(
         &self,
         product: &ProductId,
@@ -481,7 +494,8 @@ impl StockGate for RedisStockGate {
             .arg(sale.window().ends_at().as_millis())
             .arg(sale.per_user_limit().get())
             .arg(keys.stock_returned_channel())
-            .arg(product.as_str());
+            .arg(product.as_str())
+            .arg(if sale.is_paused() { "1" } else { "0" });
         for (user, request, quantity) in &snapshot.buyers {
             invocation
                 .arg(user.as_str())

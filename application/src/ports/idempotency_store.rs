@@ -49,7 +49,8 @@ pub enum KeyOutcome {
         /// When the units were taken.
         reserved_at: Timestamp,
     },
-    /// The sale's rules refused it (never [`Refusal::RateLimited`]).
+    /// The sale's rules refused it (never [`Refusal::RateLimited`] nor [`Refusal::Paused`],
+    /// which pass).
     Refused(Refusal),
     /// The buyer already held units of the product, under `holder` when it was known.
     AlreadyPurchased {

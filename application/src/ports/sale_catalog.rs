@@ -88,6 +88,17 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
         product: &ProductId,
     ) -> impl Future<Output = Result<Option<SaleRecord>, CatalogError>> + Send;
 
+    /// Records that a sale is paused (`true`) or running, so that a gate loaded from the
+    /// catalog pauses it too. Returns whether the sale exists. Idempotent.
+    ///
+    /// # Errors
+    /// [`CatalogError::Unavailable`] when the database fails.
+    fn set_paused(
+        &self,
+        product: &ProductId,
+        paused: bool,
+    ) -> impl Future<Output = Result<bool, CatalogError>> + Send;
+
     /// Every sale with its remaining stock and its buyers, to preload a stock gate.
     ///
     /// # Errors

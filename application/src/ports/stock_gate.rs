@@ -254,6 +254,19 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         remaining: u32,
     ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
 
+    /// Pauses (`true`) or resumes a sale: while paused, every reserve that is not a replay of a
+    /// request holding units is refused with [`Refusal::Paused`], in the same atomic step as
+    /// the other rules. Returns whether the gate holds the sale. Idempotent.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
+    /// store fails; calling again is safe.
+    fn set_paused(
+        &self,
+        product: &ProductId,
+        paused: bool,
+    ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
+
     /// Lets the gate forget a sale that ended long ago from `until` on (its state and its
     /// buyers; the system of record keeps everything), so that a gate does not fill up with old
     /// sales: a store with expiry sets it on the sale's keys, a gate without one forgets the

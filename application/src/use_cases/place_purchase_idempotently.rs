@@ -185,6 +185,8 @@ fn finish_of(result: &Result<Accepted, PlacePurchaseError>) -> Finish {
             request_id: accepted.request_id.clone(),
             reserved_at: accepted.reservation.reserved_at,
         },
+        // A pause passes: a retry under the same key asks again once the sale resumes.
+        Err(PlacePurchaseError::Refused(Refusal::Paused)) => return Finish::Nothing,
         Err(PlacePurchaseError::Refused(refusal)) => KeyOutcome::Refused(*refusal),
         Err(PlacePurchaseError::AlreadyPurchased { holder }) => KeyOutcome::AlreadyPurchased {
             holder: holder.clone(),

@@ -1,4 +1,4 @@
-//! Operator operations: creating sales and auditing them.
+//! Operator operations: creating, auditing, pausing and resuming sales.
 
 use std::sync::Arc;
 
@@ -91,6 +91,36 @@ pub enum AuditSaleResponse {
 }
 
 failure_into!(AuditSaleResponse {
+    400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
+} retry { 503 => Unavailable });
+
+/// Outcome of pausing or resuming a sale.
+#[derive(ApiResponse)]
+pub enum PauseSaleResponse {
+    /// The sale as buyers now see it (`status` `paused`, or `open` again while its window is).
+    #[oai(status = 200)]
+    Ok(Json<SaleSummary>),
+    /// The product id is malformed.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// The bearer token is missing or invalid.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The token lacks the `admin` claim.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// No sale for this product.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// A dependency is down; retry after `Retry-After` seconds (calling again is safe).
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected error.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+failure_into!(PauseSaleResponse {
     400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
 } retry { 503 => Unavailable });
 
@@ -194,6 +224,77 @@ impl<P: Ports> AdminApi<P> {
         };
         match self.service.audit_sale(&product_id).await {
             Ok(audit) => AuditSaleResponse::Ok(Json(SaleAudit::of(product_id.as_str(), &audit))),
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+
+    /// Pause a sale
+    ///
+    /// Every new buy of the sale is refused with `409 sale-paused` until it is resumed, in the
+    /// same atomic step of the stock gate as the other rules (a buyer retrying a request that
+    /// already holds units still gets it). Reservations already taken go on to become orders.
+    /// Idempotent. Needs a token with the `admin` claim.
+    #[oai(
+        path = "/sales/:productId/pause",
+        method = "post",
+        operation_id = "pauseSale"
+    )]
+    async fn pause_sale(
+        &self,
+        auth: BearerAuth,
+        /// The product whose sale to pause.
+        #[oai(name = "productId")]
+        product_id: Path<ProductIdText>,
+    ) -> PauseSaleResponse {
+        self.set_paused(auth, product_id.0, true).await
+    }
+
+    /// Resume a sale
+    ///
+    /// Buying is allowed again (within the sale's window). Idempotent. Needs a token with the
+    /// `admin` claim.
+    #[oai(
+        path = "/sales/:productId/resume",
+        method = "post",
+        operation_id = "resumeSale"
+    )]
+    async fn resume_sale(
+        &self,
+        auth: BearerAuth,
+        /// The product whose sale to resume.
+        #[oai(name = "productId")]
+        product_id: Path<ProductIdText>,
+    ) -> PauseSaleResponse {
+        self.set_paused(auth, product_id.0, false).await
+    }
+}
+
+impl<P: Ports> AdminApi<P> {
+    async fn set_paused(
+        &self,
+        auth: BearerAuth,
+        product_id: ProductIdText,
+        paused: bool,
+    ) -> PauseSaleResponse {
+        if !auth.0.admin {
+            return admin_only().into();
+        }
+        let product_id = match ProductId::parse(product_id) {
+            Ok(id) => id,
+            Err(error) => {
+                return Failure::new(
+                    ProblemType::BadRequest,
+                    format!("Invalid product id: {error}."),
+                )
+                .into()
+            }
+        };
+        match self.service.set_sale_paused(&product_id, paused).await {
+            Ok(view) => {
+                self.catalog.refresh().await;
+                let now = self.service.ports().clock.now();
+                PauseSaleResponse::Ok(Json(SaleSummary::at(view, now)))
+            }
             Err(error) => Failure::from(error).into(),
         }
     }

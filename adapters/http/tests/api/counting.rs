@@ -46,6 +46,10 @@ impl SaleCatalog for CountingCatalog {
         self.inner.sale(product).await
     }
 
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, CatalogError> {
+        self.inner.set_paused(product, paused).await
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         self.inner.snapshots().await
     }

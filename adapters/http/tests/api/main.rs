@@ -12,6 +12,7 @@ mod idempotency;
 mod openapi;
 mod orders;
 mod overload;
+mod pause;
 mod payments;
 mod purchases;
 mod readiness;

@@ -10,9 +10,10 @@
 -- holds the buyer's units (settled, or in flight), {0, ends_ms, remaining} sold out, {-1} already purchased,
 -- {-2} not started, {-3} ended, {-4, limit} above the per-user limit, {-5} unknown product,
 -- {-6, milliseconds until a token is there} rate limited, {-7} the request was cancelled (its
--- answer had been given up for lost; see release.lua): it takes nothing, ever.
+-- answer had been given up for lost; see release.lua): it takes nothing, ever, {-8} paused
+-- by an operator (the sale hash's `paused` is '1').
 if redis.call('EXISTS', KEYS[6]) == 1 then return {-7} end
-local sale = redis.call('HMGET', KEYS[1], 'remaining', 'starts', 'ends', 'limit')
+local sale = redis.call('HMGET', KEYS[1], 'remaining', 'starts', 'ends', 'limit', 'paused')
 if not sale[1] then return {-5} end
 local now = tonumber(ARGV[1])
 
@@ -63,6 +64,7 @@ end
 
 if now < tonumber(sale[2]) then return {-2} end
 if now >= tonumber(sale[3]) then return {-3} end
+if sale[5] == '1' then return {-8} end
 if marker then return {-1} end
 local quantity = tonumber(ARGV[4])
 local limit = tonumber(sale[4])

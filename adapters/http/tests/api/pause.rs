@@ -1,0 +1,83 @@
+//! Pausing a sale through HTTP: buys are refused as `sale-paused` until it resumes, the public
+//! listing shows it paused, and only admins may do it.
+
+use serde_json::Value;
+
+use crate::helpers::{admin_token, assert_problem, bearer, json, spawn_app, token, TestApp};
+
+async fn control(
+    app: &TestApp,
+    product: &str,
+    action: &str,
+    token: &str,
+) -> poem::test::TestResponse {
+    app.client
+        .post(format!("/api/v1/admin/sales/{product}/{action}"))
+        .header("authorization", bearer(token))
+        .send()
+        .await
+}
+
+async fn listed_status(app: &TestApp, product: &str) -> Value {
+    let sales = json(app.client.get("/api/v1/sales").send().await).await;
+    sales
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|s| s["productId"] == product)
+        .expect("listed")["status"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_paused_sale_refuses_buys_until_it_resumes() {
+    let app = spawn_app();
+    app.open_sale("phone", 5).await;
+    let admin = admin_token("ops");
+
+    let paused = control(&app, "phone", "pause", &admin).await;
+    paused.assert_status_is_ok();
+    let paused = json(paused).await;
+    assert_eq!(paused["status"], "paused", "{paused}");
+    assert_eq!(paused["remaining"], 5);
+    assert_eq!(listed_status(&app, "phone").await, "paused");
+    let refused = assert_problem(app.buy("phone", "alice").await, 409, "sale-paused").await;
+    assert!(refused["detail"].as_str().unwrap().contains("paused"));
+    control(&app, "phone", "pause", &admin)
+        .await
+        .assert_status_is_ok();
+
+    let resumed = json(control(&app, "phone", "resume", &admin).await).await;
+    assert_eq!(resumed["status"], "open", "{resumed}");
+    assert_eq!(listed_status(&app, "phone").await, "open");
+    app.buy("phone", "alice")
+        .await
+        .assert_status(poem::http::StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn only_an_admin_pauses_an_existing_sale() {
+    let app = spawn_app();
+    app.open_sale("phone", 1).await;
+    assert_problem(
+        control(&app, "phone", "pause", &token("alice")).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        control(&app, "nothing", "pause", &admin_token("ops")).await,
+        404,
+        "not-found",
+    )
+    .await;
+    assert_problem(
+        control(&app, "bad%20id", "resume", &admin_token("ops")).await,
+        400,
+        "bad-request",
+    )
+    .await;
+    app.buy("phone", "alice")
+        .await
+        .assert_status(poem::http::StatusCode::ACCEPTED);
+}
