@@ -36,9 +36,10 @@ async fn a_sale_sells_out_exactly_while_the_broker_leading_its_partition_is_kill
     settings.kafka.replication_factor = 3;
     settings.reconciler.interval_ms = 500;
     settings.reconciler.stale_after_ms = 3_000;
-    let (topic, dead_letter_topic) = (
+    let (topic, dead_letter_topic, partitions) = (
         settings.kafka.topic.clone(),
         settings.kafka.dead_letter_topic.clone(),
+        settings.kafka.partitions,
     );
     let app = Arc::new(start(settings).await);
 
@@ -46,7 +47,8 @@ async fn a_sale_sells_out_exactly_while_the_broker_leading_its_partition_is_kill
     let bootstrap = cluster.bootstrap_servers();
     for name in [&topic, &dead_letter_topic] {
         let (replicas, min_insync) = describe(&bootstrap, name).await;
-        assert_eq!(replicas, vec![3; 4], "{name}: replicas of each partition");
+        let wanted = vec![3; usize::try_from(partitions).unwrap()];
+        assert_eq!(replicas, wanted, "{name}: replicas of each partition");
         assert_eq!(min_insync, "2", "{name}: min.insync.replicas");
     }
 
@@ -57,17 +59,26 @@ async fn a_sale_sells_out_exactly_while_the_broker_leading_its_partition_is_kill
         .await;
 
     // All messages of one product go to one partition: the one that holds messages.
-    let partition = partition_in_use(&bootstrap, &topic).await;
+    let partition = partition_in_use(&bootstrap, &topic, partitions).await;
     let leader = cluster
         .leader_of(&topic, partition)
         .await
         .expect("a leader");
     cluster.kill(leader).await.expect("the broker is killed");
-    let killed_at = load.counts().accepted.load(SeqCst);
+    let (killed_at, killed) = (load.counts().accepted.load(SeqCst), Instant::now());
     eprintln!(
         "killed broker {leader}, leader of {topic}/{partition}, after {killed_at} accepted, \
          {:.1}s into the test",
         started.elapsed().as_secs_f64()
+    );
+    // One more acceptance per buyer than at the kill: none of them was in flight then.
+    load.wait_until("acceptances again", minute, |c| {
+        c.accepted.load(SeqCst) > killed_at + 4
+    })
+    .await;
+    eprintln!(
+        "accepting again {:.1}s after the kill",
+        killed.elapsed().as_secs_f64()
     );
 
     load.wait_until(
@@ -127,14 +138,14 @@ async fn describe(bootstrap: &str, topic: &str) -> (Vec<usize>, String) {
 }
 
 /// The one partition of `topic` that has messages (a single product is on sale).
-async fn partition_in_use(bootstrap: &str, topic: &str) -> i32 {
+async fn partition_in_use(bootstrap: &str, topic: &str, partitions: i32) -> i32 {
     let (bootstrap, topic) = (bootstrap.to_owned(), topic.to_owned());
     tokio::task::spawn_blocking(move || {
         let consumer: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", &bootstrap)
             .create()
             .unwrap();
-        let used: Vec<i32> = (0..4)
+        let used: Vec<i32> = (0..partitions)
             .filter(|&partition| {
                 let (low, high) = consumer
                     .fetch_watermarks(&topic, partition, Duration::from_secs(10))
