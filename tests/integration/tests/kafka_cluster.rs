@@ -78,7 +78,7 @@ async fn a_sale_sells_out_exactly_while_the_broker_leading_its_partition_is_kill
          {:.1}s into the test",
         started.elapsed().as_secs_f64()
     );
-    // One more acceptance per buyer than at the kill: none of them was in flight then.
+    // More acceptances than buyers since the kill: not only requests already under way then.
     load.wait_until("acceptances again", minute, |c| {
         c.accepted.load(SeqCst) > killed_at + 4
     })

@@ -137,12 +137,7 @@ impl KafkaCluster {
             .join(",")
     }
 
-    /// The node ids, 1 to 3.
-    pub fn node_ids(&self) -> Vec<i32> {
-        (1..).take(self.brokers.len()).collect()
-    }
-
-    /// The container of node `node_id` (for its log, stop, start).
+    /// The container of node `node_id`, 1 to 3 (for its id, `stop`, `start`).
     pub fn broker(&self, node_id: i32) -> Result<&Service, StackError> {
         usize::try_from(node_id - 1)
             .ok()
