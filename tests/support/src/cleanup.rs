@@ -7,11 +7,13 @@
 //! small watchdog process is started: `sh` blocked reading a pipe whose only writer is
 //! this process. The kernel closes that pipe however the process ends (normal exit,
 //! panic, Ctrl-C, `SIGKILL`), the watchdog's read returns, and it removes every container
-//! with the session label (`docker rm -f -v`). The watchdog runs in its own process group
+//! with the session label (`docker rm -f -v`), then every network with it (those the Kafka
+//! cluster's nodes share). The watchdog runs in its own process group
 //! so Ctrl-C in the terminal does not kill it first. It needs the `docker` CLI on `PATH`.
 //!
 //! `FLASHSALE_KEEP_CONTAINERS=1` leaves the containers running for inspection; remove
-//! them later with `docker rm -f $(docker ps -aq --filter label=flashsale.test-session)`.
+//! them later with `docker rm -f $(docker ps -aq --filter label=flashsale.test-session)` and
+//! `docker network rm $(docker network ls -q --filter label=flashsale.test-session)`.
 
 use std::os::unix::process::CommandExt;
 use std::process::{ChildStdin, Command, Stdio};
@@ -33,6 +35,8 @@ cat >/dev/null
 sweep() {
     ids=$(docker ps -aq --filter "label=$1")
     [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1
+    nets=$(docker network ls -q --filter "label=$1")
+    [ -z "$nets" ] || docker network rm $nets >/dev/null 2>&1
 }
 sweep "$1"
 sleep 3

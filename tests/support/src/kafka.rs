@@ -1,4 +1,5 @@
-//! The Kafka container (single KRaft node) and per-test topics.
+//! The Kafka container (single KRaft node), the configuration of any KRaft node, and per-test
+//! topics.
 //!
 //! The broker advertises the published host port: the port is chosen before the
 //! container starts (see `ports`) and handed to it as `KAFKA_ADVERTISED_LISTENERS`, so
@@ -19,33 +20,70 @@ use crate::service::{Service, ServiceKind};
 use crate::StackError;
 
 /// Port of the listener that is published to the host.
-const KAFKA_PORT: u16 = 9092;
+pub(crate) const KAFKA_PORT: u16 = 9092;
 const TOPIC_READY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The `KAFKA_*` configuration, understood by our image and by `apache/kafka` alike.
-fn environment(host: &str, port: u16) -> Vec<(String, String)> {
+/// What sets one KRaft node (broker and controller in one process) apart from the others.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Node<'a> {
+    /// `node.id`.
+    pub(crate) id: u32,
+    /// The host name the other nodes reach this one at (its inter-broker listener).
+    pub(crate) internal_host: &'a str,
+    /// `controller.quorum.voters`: `id@host:port` of every controller.
+    pub(crate) voters: &'a str,
+    /// Replicas of Kafka's own topics (consumer offsets, transaction state): the brokers.
+    pub(crate) brokers: u32,
+}
+
+/// The single node of the shared stack: everything on `localhost`.
+pub(crate) const SINGLE: Node<'static> = Node {
+    id: 1,
+    internal_host: "localhost",
+    voters: "1@localhost:9093",
+    brokers: 1,
+};
+
+/// Port of every node's controller listener inside its container.
+pub(crate) const CONTROLLER_PORT: u16 = 9093;
+
+/// The `KAFKA_*` configuration, understood by our image and by `apache/kafka` alike. Clients
+/// outside the containers are sent to `PLAINTEXT` at `host:port` (the published port); the
+/// nodes talk to each other on `INTERNAL` and `CONTROLLER`.
+pub(crate) fn environment(node: &Node<'_>, host: &str, port: u16) -> Vec<(String, String)> {
+    let internal = node.internal_host;
+    let min_isr = node.brokers.min(2);
     [
-        ("KAFKA_NODE_ID", "1".to_owned()),
+        ("KAFKA_NODE_ID", node.id.to_string()),
         ("KAFKA_PROCESS_ROLES", "broker,controller".to_owned()),
         (
             "KAFKA_LISTENERS",
-            format!("PLAINTEXT://0.0.0.0:{KAFKA_PORT},INTERNAL://0.0.0.0:19092,CONTROLLER://0.0.0.0:9093"),
+            format!(
+                "PLAINTEXT://0.0.0.0:{KAFKA_PORT},INTERNAL://0.0.0.0:19092,\
+                 CONTROLLER://0.0.0.0:{CONTROLLER_PORT}"
+            ),
         ),
         (
             "KAFKA_ADVERTISED_LISTENERS",
-            format!("PLAINTEXT://{host}:{port},INTERNAL://localhost:19092"),
+            format!("PLAINTEXT://{host}:{port},INTERNAL://{internal}:19092"),
         ),
         (
             "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
             "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT".to_owned(),
         ),
         ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER".to_owned()),
-        ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093".to_owned()),
+        ("KAFKA_CONTROLLER_QUORUM_VOTERS", node.voters.to_owned()),
         ("KAFKA_INTER_BROKER_LISTENER_NAME", "INTERNAL".to_owned()),
-        ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1".to_owned()),
+        (
+            "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+            node.brokers.to_string(),
+        ),
         ("KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS", "1".to_owned()),
-        ("KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", "1".to_owned()),
-        ("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "1".to_owned()),
+        (
+            "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+            node.brokers.to_string(),
+        ),
+        ("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", min_isr.to_string()),
         ("KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS", "1".to_owned()),
         ("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0".to_owned()),
         ("KAFKA_LOG_DIRS", "/tmp/kraft-combined-logs".to_owned()),
@@ -61,7 +99,7 @@ pub(crate) async fn start(image: &str) -> Result<Service, StackError> {
         ServiceKind::Kafka,
         image,
         KAFKA_PORT,
-        environment,
+        |host, port| environment(&SINGLE, host, port),
         |host, port| Probe::Kafka {
             bootstrap_servers: format!("{host}:{port}"),
         },
@@ -81,7 +119,7 @@ pub(crate) async fn start_advertising(
         ServiceKind::Kafka,
         image,
         KAFKA_PORT,
-        |host, _published| environment(host, advertised_port),
+        |host, _published| environment(&SINGLE, host, advertised_port),
         |host, port| Probe::Kafka {
             bootstrap_servers: format!("{host}:{port}"),
         },

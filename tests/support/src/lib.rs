@@ -14,6 +14,10 @@
 //! # }
 //! ```
 //!
+//! Clusters of their own, for the tests of scaling out and of node failures:
+//! [`Stack::redis_cluster`] (three masters, three replicas) and [`Stack::kafka_cluster`] (three
+//! KRaft brokers), from the same images.
+//!
 //! To inject network faults between the service and a server, reach it through a
 //! [`FaultProxy`] ([`Stack::redis_through_proxy`], [`Stack::fresh_database_through_proxy`], [`Stack::kafka_through_proxy`]).
 //!
@@ -25,6 +29,7 @@ mod config;
 mod error;
 mod fault_proxy;
 mod kafka;
+mod kafka_cluster;
 mod mariadb;
 mod names;
 mod ports;
@@ -42,6 +47,7 @@ pub use config::{
 };
 pub use error::StackError;
 pub use fault_proxy::{Direction, Fault, FaultHandle, FaultProxy};
+pub use kafka_cluster::KafkaCluster;
 pub use names::{key_prefix, unique_database_name, unique_topic};
 pub use service::{Service, ServiceKind};
 pub use skip::{skip_requested, stack_unless_skipped};

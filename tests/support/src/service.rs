@@ -48,6 +48,16 @@ impl ServiceKind {
     }
 }
 
+/// Where a container joins a user-defined Docker network, under a name the other containers on
+/// it resolve (Docker's embedded DNS); the default bridge when none is given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Placement<'a> {
+    /// The network, created beforehand.
+    pub(crate) network: &'a str,
+    /// The container's name, also its host name on the network.
+    pub(crate) name: &'a str,
+}
+
 /// A started container with its published address.
 ///
 /// The host port is chosen before the container starts and stays the same across
@@ -89,7 +99,8 @@ impl Service {
         let mut launches = 0;
         loop {
             launches += 1;
-            let service = Self::start_container(kind, image, container_port, &env, &probe).await?;
+            let service =
+                Self::start_container(kind, image, container_port, None, &env, &probe).await?;
             match service.wait_ready().await {
                 Ok(()) => return Ok(service),
                 Err(error) if launches < READY_ATTEMPTS => {
@@ -109,10 +120,14 @@ impl Service {
         }
     }
 
-    async fn start_container(
+    /// Starts a container as [`Self::launch`] does, placed on a network when `placement` says
+    /// so, without waiting for it to be ready (call [`Self::wait_ready`]): the nodes of a
+    /// cluster answer only once enough of them run.
+    pub(crate) async fn start_container(
         kind: ServiceKind,
         image: &str,
         container_port: u16,
+        placement: Option<Placement<'_>>,
         env: &impl Fn(&str, u16) -> Vec<(String, String)>,
         probe: &impl Fn(&str, u16) -> Probe,
     ) -> Result<Self, StackError> {
@@ -133,12 +148,26 @@ impl Service {
                 .with_label(SESSION_LABEL, session_id())
                 .with_label(SERVICE_LABEL, kind.name())
                 .with_label("flashsale.test-pid", std::process::id().to_string());
+            if let Some(placement) = placement {
+                request = request
+                    .with_network(placement.network)
+                    .with_container_name(placement.name);
+            }
             for (key, value) in env(HOST, port) {
                 request = request.with_env_var(key, value);
             }
             match request.start().await {
                 Ok(container) => break (container, port),
-                Err(e) if attempt < PORT_ATTEMPTS && is_port_clash(&e.to_string()) => continue,
+                Err(e) if attempt < PORT_ATTEMPTS && is_port_clash(&e.to_string()) => {
+                    // The container was created before its start failed: a named one would
+                    // block the name for the next attempt.
+                    if let Some(placement) = placement {
+                        let _ = std::process::Command::new("docker")
+                            .args(["rm", "-f", placement.name])
+                            .output();
+                    }
+                    continue;
+                }
                 Err(e) => return Err(start_error(e.to_string())),
             }
         };
@@ -153,7 +182,7 @@ impl Service {
     }
 
     /// The last lines the container wrote, for a diagnosis; empty when Docker cannot say.
-    async fn log_tail(&self) -> String {
+    pub(crate) async fn log_tail(&self) -> String {
         let mut log = self.container.stdout_to_vec().await.unwrap_or_default();
         log.extend(self.container.stderr_to_vec().await.unwrap_or_default());
         let text = String::from_utf8_lossy(&log);

@@ -7,6 +7,7 @@ use std::time::Instant;
 use tokio::sync::OnceCell;
 
 use crate::config::flag;
+use crate::kafka_cluster::KafkaCluster;
 use crate::redis_cluster::RedisCluster;
 use crate::runtime::on_support_runtime;
 use crate::{
@@ -22,6 +23,9 @@ static EXTRA: Mutex<Vec<Arc<Service>>> = Mutex::new(Vec::new());
 
 /// Redis Clusters started for single tests, kept like [`EXTRA`].
 static CLUSTERS: Mutex<Vec<Arc<RedisCluster>>> = Mutex::new(Vec::new());
+
+/// Kafka clusters started for single tests, kept like [`EXTRA`].
+static KAFKA_CLUSTERS: Mutex<Vec<Arc<KafkaCluster>>> = Mutex::new(Vec::new());
 
 /// Redis, MariaDB and Kafka, each in its own container, started once per test binary.
 #[derive(Debug)]
@@ -222,6 +226,27 @@ impl Stack {
             cluster.kill_master_of(&key).await
         })
         .await
+    }
+
+    /// A Kafka cluster of its own (three KRaft nodes from the stack's Kafka image), started on
+    /// each call; point `bootstrap.servers` at [`KafkaCluster::bootstrap_servers`]. Kill a
+    /// broker with [`KafkaCluster::kill`]. It lives until the test process ends.
+    pub async fn kafka_cluster(&self) -> Result<Arc<KafkaCluster>, StackError> {
+        let image = self.images.kafka.clone();
+        let started = Instant::now();
+        let cluster =
+            Arc::new(on_support_runtime(async move { KafkaCluster::start(&image).await }).await?);
+        let _ = writeln!(
+            std::io::stderr(),
+            "flashsale-test-support: kafka cluster ready in {:.1}s ({})",
+            started.elapsed().as_secs_f64(),
+            cluster.bootstrap_servers(),
+        );
+        KAFKA_CLUSTERS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(Arc::clone(&cluster));
+        Ok(cluster)
     }
 
     /// The label value that marks this process's containers (see [`crate::cleanup`]).
