@@ -240,6 +240,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sales/{productId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a sale
+         * @description Every new buy of the sale is refused with `409 sale-paused` until it is resumed, in the
+         *     same atomic step of the stock gate as the other rules (a buyer retrying a request that
+         *     already holds units still gets it). Reservations already taken go on to become orders.
+         *     Idempotent. Needs a token with the `admin` claim.
+         */
+        post: operations["pauseSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/sales/{productId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a sale
+         * @description Buying is allowed again (within the sale's window). Idempotent. Needs a token with the
+         *     `admin` claim.
+         */
+        post: operations["resumeSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -499,7 +543,7 @@ export interface components {
          * @description What went wrong, as a stable URI that clients branch on.
          * @enum {string}
          */
-        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:order-not-cancellable" | "urn:flashsale:problem:webhook-signature-invalid" | "urn:flashsale:problem:webhook-timestamp-outside-tolerance" | "urn:flashsale:problem:order-not-payable" | "urn:flashsale:problem:payment-id-used" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:idempotency-key-reused" | "urn:flashsale:problem:idempotency-key-in-use" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:uri-too-long" | "urn:flashsale:problem:headers-too-large" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:outcome-unknown" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
+        ProblemType: "urn:flashsale:problem:bad-request" | "urn:flashsale:problem:validation-failed" | "urn:flashsale:problem:unauthorized" | "urn:flashsale:problem:forbidden" | "urn:flashsale:problem:not-found" | "urn:flashsale:problem:method-not-allowed" | "urn:flashsale:problem:sold-out" | "urn:flashsale:problem:already-purchased" | "urn:flashsale:problem:sale-not-started" | "urn:flashsale:problem:sale-ended" | "urn:flashsale:problem:sale-paused" | "urn:flashsale:problem:above-limit" | "urn:flashsale:problem:order-not-cancellable" | "urn:flashsale:problem:webhook-signature-invalid" | "urn:flashsale:problem:webhook-timestamp-outside-tolerance" | "urn:flashsale:problem:order-not-payable" | "urn:flashsale:problem:payment-id-used" | "urn:flashsale:problem:sale-exists" | "urn:flashsale:problem:idempotency-key-reused" | "urn:flashsale:problem:idempotency-key-in-use" | "urn:flashsale:problem:payload-too-large" | "urn:flashsale:problem:unsupported-media-type" | "urn:flashsale:problem:uri-too-long" | "urn:flashsale:problem:headers-too-large" | "urn:flashsale:problem:rate-limited" | "urn:flashsale:problem:unavailable" | "urn:flashsale:problem:outcome-unknown" | "urn:flashsale:problem:overloaded" | "urn:flashsale:problem:internal";
         /**
          * PurchaseAccepted
          * @description A purchase that took stock and is queued.
@@ -676,7 +720,7 @@ export interface components {
          * @description Where a sale stands now.
          * @enum {string}
          */
-        SaleStatus: "upcoming" | "open" | "ended";
+        SaleStatus: "upcoming" | "open" | "paused" | "ended";
         /**
          * SaleSummary
          * @description A sale as buyers see it.
@@ -1593,6 +1637,162 @@ export interface operations {
             };
         };
     };
+    pauseSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product whose sale to pause. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sale as buyers now see it (`status` `paused`, or `open` again while its window is). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SaleSummary"];
+                };
+            };
+            /** @description The product id is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No sale for this product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds (calling again is safe). */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product whose sale to resume. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sale as buyers now see it (`status` `paused`, or `open` again while its window is). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SaleSummary"];
+                };
+            };
+            /** @description The product id is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No sale for this product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds (calling again is safe). */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     liveness: {
         parameters: {
             query?: never;
@@ -1665,7 +1865,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const orderStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderState"]> = ["pending_payment", "paid", "cancelled", "expired"];
-export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:order-not-cancellable", "urn:flashsale:problem:webhook-signature-invalid", "urn:flashsale:problem:webhook-timestamp-outside-tolerance", "urn:flashsale:problem:order-not-payable", "urn:flashsale:problem:payment-id-used", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:idempotency-key-reused", "urn:flashsale:problem:idempotency-key-in-use", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:uri-too-long", "urn:flashsale:problem:headers-too-large", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:outcome-unknown", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
+export const problemTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProblemType"]> = ["urn:flashsale:problem:bad-request", "urn:flashsale:problem:validation-failed", "urn:flashsale:problem:unauthorized", "urn:flashsale:problem:forbidden", "urn:flashsale:problem:not-found", "urn:flashsale:problem:method-not-allowed", "urn:flashsale:problem:sold-out", "urn:flashsale:problem:already-purchased", "urn:flashsale:problem:sale-not-started", "urn:flashsale:problem:sale-ended", "urn:flashsale:problem:sale-paused", "urn:flashsale:problem:above-limit", "urn:flashsale:problem:order-not-cancellable", "urn:flashsale:problem:webhook-signature-invalid", "urn:flashsale:problem:webhook-timestamp-outside-tolerance", "urn:flashsale:problem:order-not-payable", "urn:flashsale:problem:payment-id-used", "urn:flashsale:problem:sale-exists", "urn:flashsale:problem:idempotency-key-reused", "urn:flashsale:problem:idempotency-key-in-use", "urn:flashsale:problem:payload-too-large", "urn:flashsale:problem:unsupported-media-type", "urn:flashsale:problem:uri-too-long", "urn:flashsale:problem:headers-too-large", "urn:flashsale:problem:rate-limited", "urn:flashsale:problem:unavailable", "urn:flashsale:problem:outcome-unknown", "urn:flashsale:problem:overloaded", "urn:flashsale:problem:internal"];
 export const purchaseFailureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseFailure"]> = ["sold_out", "already_purchased", "unknown_sale", "queue_unavailable", "abandoned", "rejected"];
 export const purchaseStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseStatus"]> = ["pending", "succeeded", "failed"];
-export const saleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SaleStatus"]> = ["upcoming", "open", "ended"];
+export const saleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SaleStatus"]> = ["upcoming", "open", "paused", "ended"];

@@ -1,10 +1,11 @@
 from typing import Literal
 
-SaleStatus = Literal["ended", "open", "upcoming"]
+SaleStatus = Literal["ended", "open", "paused", "upcoming"]
 
 SALE_STATUS_VALUES: set[SaleStatus] = {
     "ended",
     "open",
+    "paused",
     "upcoming",
 }
 
