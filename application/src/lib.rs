@@ -30,6 +30,7 @@ pub use use_cases::{
     exclusive::Exclusive,
     expire_orders::{ExpireOrdersError, ExpiryReport, EXPIRY_LEASE},
     list_sales::{ListSalesError, SaleView},
+    move_sale_end::MoveSaleEndError,
     pause_sale::PauseSaleError,
     place_purchase::{Accepted, PlacePurchaseError},
     place_purchase_idempotently::IdempotentPurchaseError,

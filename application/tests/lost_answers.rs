@@ -150,6 +150,14 @@ impl StockGate for LossyGate {
         self.inner.set_paused(product, paused).await
     }
 
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: flashsale_domain::SaleWindow,
+    ) -> Result<bool, StockGateError> {
+        self.inner.set_window(product, window).await
+    }
+
     async fn retire(
         &self,
         product: &ProductId,

@@ -246,6 +246,11 @@ impl Inventory {
         self.sale = self.sale.clone().with_paused(paused);
     }
 
+    /// Moves the sale's window (an operator closing it early or extending it).
+    pub fn set_window(&mut self, window: crate::SaleWindow) {
+        self.sale = self.sale.clone().with_window(window);
+    }
+
     /// Gives a reservation's units back, exactly once however often it is called.
     pub fn release(&mut self, reservation: &Reservation) -> Release {
         self.end(reservation, true)

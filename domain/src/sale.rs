@@ -160,6 +160,12 @@ impl Sale {
         self
     }
 
+    /// The same sale over another window (an operator closing it early or extending it).
+    pub fn with_window(mut self, window: SaleWindow) -> Self {
+        self.window = window;
+        self
+    }
+
     /// Whether an operator paused the sale: buys are refused until it is resumed.
     pub fn is_paused(&self) -> bool {
         self.paused

@@ -6,7 +6,8 @@ use std::time::Duration;
 use flashsale_application::ports::OrderStoreError;
 use flashsale_application::{
     AuditSaleError, CancelOrderError, ConfirmPaymentError, CreateSaleError, ErrorChain,
-    IdempotentPurchaseError, PauseSaleError, PlacePurchaseError, QueryResultError,
+    IdempotentPurchaseError, MoveSaleEndError, PauseSaleError, PlacePurchaseError,
+    QueryResultError,
 };
 use flashsale_domain::{OrderStatus, Refusal, RequestId};
 use validator::{ValidationError, ValidationErrors};
@@ -371,6 +372,22 @@ impl From<PauseSaleError> for Failure {
             ),
             PauseSaleError::Catalog(error) => Self::unavailable(&error),
             PauseSaleError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<MoveSaleEndError> for Failure {
+    fn from(error: MoveSaleEndError) -> Self {
+        match error {
+            MoveSaleEndError::UnknownProduct(product) => Self::new(
+                ProblemType::NotFound,
+                format!("No sale for product {product}."),
+            ),
+            MoveSaleEndError::Window(_) => {
+                Self::invalid_field("endsAt", "must be after the sale's startsAt")
+            }
+            MoveSaleEndError::Catalog(error) => Self::unavailable(&error),
+            MoveSaleEndError::Gate(error) => Self::unavailable(&error),
         }
     }
 }

@@ -376,6 +376,23 @@ impl NewSale {
     }
 }
 
+/// A sale's new end.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase", deny_unknown_fields, example)]
+pub struct SaleEnd {
+    /// When buying closes from now on; after the sale's `startsAt`. Earlier than the current
+    /// end closes the sale early, later extends it.
+    pub ends_at: DateTime<Utc>,
+}
+
+impl poem_openapi::types::Example for SaleEnd {
+    fn example() -> Self {
+        Self {
+            ends_at: example_start() + chrono::Duration::hours(2),
+        }
+    }
+}
+
 /// One sale audited: the system of record's counts next to the stock gate's. Once no
 /// reservation is in flight, `gateRemaining` equals `remaining`, `remaining + unitsOrdered`
 /// equals `stock`, and `maxOrdersPerBuyer` is at most 1.

@@ -11,7 +11,8 @@ use flashsale_application::ports::{
     StockSnapshot,
 };
 use flashsale_domain::{
-    Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, Sale, Timestamp, UserId,
+    Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, Sale, SaleWindow, Timestamp,
+    UserId,
 };
 
 #[derive(Default)]
@@ -287,6 +288,19 @@ impl SaleCatalog for MemoryDatabase {
             return Ok(false);
         };
         row.sale = row.sale.clone().with_paused(paused);
+        Ok(true)
+    }
+
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
+    ) -> Result<bool, CatalogError> {
+        let mut tables = self.tables();
+        let Some(row) = tables.sales.get_mut(product) else {
+            return Ok(false);
+        };
+        row.sale = row.sale.clone().with_window(window);
         Ok(true)
     }
 

@@ -11,7 +11,7 @@ use flashsale_application::ports::{
 };
 use flashsale_domain::{
     Inventory, Order, ProductId, RateDecision, Refusal, Release, RequestId, Reservation,
-    ReservationRequest, Timestamp, UserId,
+    ReservationRequest, SaleWindow, Timestamp, UserId,
 };
 
 use crate::buckets::Buckets;
@@ -159,6 +159,18 @@ impl StockGate for MemoryStockGate {
             return Ok(false);
         };
         sale.lock().map_err(poisoned)?.inventory.set_paused(paused);
+        Ok(true)
+    }
+
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
+    ) -> Result<bool, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(false);
+        };
+        sale.lock().map_err(poisoned)?.inventory.set_window(window);
         Ok(true)
     }
 

@@ -30,8 +30,8 @@ async fn the_memory_database_honours_the_order_payment_contract() {
 }
 
 #[tokio::test]
-async fn the_memory_catalog_remembers_a_paused_sale() {
-    flashsale_contracts::catalog_pause_contract(MemoryDatabase::default(), "mem").await;
+async fn the_memory_catalog_remembers_an_operators_controls() {
+    flashsale_contracts::catalog_controls_contract(MemoryDatabase::default(), "mem").await;
 }
 
 #[tokio::test]

@@ -7,8 +7,8 @@ use flashsale_application::ports::{
     LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot, Withdrawal,
 };
 use flashsale_domain::{
-    Order, ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, Timestamp,
-    UserId,
+    Order, ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, SaleWindow,
+    Timestamp, UserId,
 };
 
 use crate::measured::{seconds_since, Measured};
@@ -110,6 +110,22 @@ impl<G: StockGate> StockGate for Measured<G> {
             Err(error) => error_label(error),
         };
         record("set_paused", outcome, start);
+        result
+    }
+
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
+    ) -> Result<bool, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().set_window(product, window).await;
+        let outcome = match &result {
+            Ok(true) => "set",
+            Ok(false) => "unknown_product",
+            Err(error) => error_label(error),
+        };
+        record("set_window", outcome, start);
         result
     }
 

@@ -176,6 +176,14 @@ impl StockGate for FakeGate {
         self.0.map(|_| true).ok_or_else(unavailable)
     }
 
+    async fn set_window(
+        &self,
+        _: &ProductId,
+        _: flashsale_domain::SaleWindow,
+    ) -> Result<bool, StockGateError> {
+        self.0.map(|_| true).ok_or_else(unavailable)
+    }
+
     async fn retire(
         &self,
         _: &ProductId,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use flashsale_application::ports::{
     CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot,
 };
-use flashsale_domain::{ProductId, Sale};
+use flashsale_domain::{ProductId, Sale, SaleWindow};
 use sqlx::Connection;
 
 use crate::error::{during, StoreFailure};
@@ -78,6 +78,26 @@ impl SaleCatalog for MySqlStore {
             .await
             .map_err(during("pausing a sale"))?
             .rows_affected();
+        if changed > 0 {
+            return Ok(true);
+        }
+        Ok(self.sale(product).await?.is_some())
+    }
+
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
+    ) -> Result<bool, CatalogError> {
+        let changed =
+            sqlx::query("UPDATE sales SET starts_at_ms = ?, ends_at_ms = ? WHERE product_id = ?")
+                .bind(window.starts_at().as_millis())
+                .bind(window.ends_at().as_millis())
+                .bind(product.as_str())
+                .execute(self.pool())
+                .await
+                .map_err(during("moving a sale's window"))?
+                .rows_affected();
         if changed > 0 {
             return Ok(true);
         }

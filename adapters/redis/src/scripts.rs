@@ -15,6 +15,8 @@ pub static RELEASE: LazyLock<Script> =
 pub static CLAIM: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/claim.lua")));
 /// Pause or resume a sale: `lua/pause.lua`.
 pub static PAUSE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/pause.lua")));
+/// Move a sale's window: `lua/window.lua`.
+pub static WINDOW: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/window.lua")));
 /// Let an old sale's keys expire: `lua/retire.lua`.
 pub static RETIRE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/retire.lua")));
 /// Exactly-once return of a closed order's units: `lua/restock.lua`.
@@ -51,6 +53,7 @@ pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
         &*CLAIM,
         &*RETIRE,
         &*PAUSE,
+        &*WINDOW,
         &*RESTOCK,
         &*LOAD,
         &*SETTLE,

@@ -10,14 +10,16 @@ use flashsale_application::ports::{
 };
 use flashsale_domain::{
     Order, ProductId, Quantity, RatePolicy, Refusal, Release, RequestId, Reservation,
-    ReservationRequest, Timestamp, UserId,
+    ReservationRequest, SaleWindow, Timestamp, UserId,
 };
 use futures_util::future::try_join_all;
 use redis::AsyncCommands;
 
 use crate::connection::{may_have_run, PooledConnection};
 use crate::error::{command_failed, unreadable};
-use crate::scripts::{CLAIM, LOAD, PAUSE, RELEASE, REPAIR, RESERVE, RESTOCK, RETIRE, SETTLE};
+use crate::scripts::{
+    CLAIM, LOAD, PAUSE, RELEASE, REPAIR, RESERVE, RESTOCK, RETIRE, SETTLE, WINDOW,
+};
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
 
@@ -373,6 +375,27 @@ impl StockGate for RedisStockGate {
             .invoke_async(&mut *connection)
             .await
             .map_err(lost_or_failed("running pause.lua"))?;
+        Ok(held == 1)
+    }
+
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
+    ) -> Result<bool, StockGateError> {
+        let keys = self.redis.keys();
+        let mut connection = self.connection().await?;
+        let held: i64 = WINDOW
+            .prepare_invoke()
+            .key(keys.sale(product))
+            .key(keys.buyers(product))
+            .key(keys.in_flight(product))
+            .key(keys.withdrawn(product))
+            .arg(window.starts_at().as_millis())
+            .arg(window.ends_at().as_millis())
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(lost_or_failed("running window.lua"))?;
         Ok(held == 1)
     }
 

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use flashsale_domain::{ProductId, Quantity, RequestId, Sale, UserId};
+use flashsale_domain::{ProductId, Quantity, RequestId, Sale, SaleWindow, UserId};
 
 use super::PortFailure;
 
@@ -97,6 +97,17 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
         &self,
         product: &ProductId,
         paused: bool,
+    ) -> impl Future<Output = Result<bool, CatalogError>> + Send;
+
+    /// Records a sale's new window (closed early, or extended). Returns whether the sale
+    /// exists. Idempotent.
+    ///
+    /// # Errors
+    /// [`CatalogError::Unavailable`] when the database fails.
+    fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
     ) -> impl Future<Output = Result<bool, CatalogError>> + Send;
 
     /// Every sale with its remaining stock and its buyers, to preload a stock gate.

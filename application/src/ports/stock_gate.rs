@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use flashsale_domain::{
     Order, ProductId, RatePolicy, Refusal, Release, RequestId, Reservation, ReservationRequest,
-    Timestamp, UserId,
+    SaleWindow, Timestamp, UserId,
 };
 
 use super::{PortFailure, StockSnapshot};
@@ -265,6 +265,19 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         &self,
         product: &ProductId,
         paused: bool,
+    ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
+
+    /// Moves a sale's window (closed early, or extended), and keeps a sale whose expiry was set
+    /// by [`StockGate::retire`] until it is retired again. Returns whether the gate holds the
+    /// sale. Idempotent.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
+    /// store fails; calling again is safe.
+    fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
     ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
 
     /// Lets the gate forget a sale that ended long ago from `until` on (its state and its

@@ -8,6 +8,7 @@ pub mod create_sale;
 pub mod exclusive;
 pub mod expire_orders;
 pub mod list_sales;
+pub mod move_sale_end;
 pub mod pause_sale;
 pub mod place_purchase;
 pub mod place_purchase_idempotently;

@@ -25,7 +25,8 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     a_cancel_releases_once_and_a_late_reserve_takes_nothing(&gate, &f).await;
     crate::republish_claim::a_claimed_reservation_is_never_withdrawn(&gate, &f).await;
     crate::retire::a_retired_sale_is_forgotten_from_its_deadline(&gate, &f).await;
-    crate::pause::a_paused_sale_refuses_new_buys_until_resumed(&gate, &f).await;
+    crate::sale_controls::a_paused_sale_refuses_new_buys_until_resumed(&gate, &f).await;
+    crate::sale_controls::a_moved_window_applies_at_once(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
     the_in_flight_record_is_the_pending_state(&gate, &f).await;
     a_retried_request_id_gets_its_reservation_again(&gate, &f).await;

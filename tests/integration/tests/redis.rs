@@ -236,6 +236,21 @@ async fn a_retired_sale_s_keys_expire_at_its_deadline() {
             "{key} expires with the sale: {ttl} ms"
         );
     }
+    // Extended: kept again until it is retired anew.
+    let extended = SaleWindow::new(
+        sale.window().starts_at(),
+        now.plus(Duration::from_secs(3_600)),
+    )
+    .unwrap();
+    assert!(gate.set_window(product, extended).await.unwrap());
+    for key in [keys.sale(product), keys.buyers(product)] {
+        let ttl: i64 = redis::cmd("PTTL")
+            .arg(&key)
+            .query_async(&mut direct)
+            .await
+            .unwrap();
+        assert_eq!(ttl, -1, "{key} no longer expires");
+    }
 }
 
 fn ask(product: &ProductId, user: &str) -> ReservationRequest {

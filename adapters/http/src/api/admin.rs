@@ -1,10 +1,13 @@
-//! Operator operations: creating, auditing, pausing and resuming sales.
+//! Operator operations: creating, auditing, pausing, resuming and closing sales, and moving
+//! their end.
 
 use std::sync::Arc;
 
 use flashsale_application::ports::Clock;
 use flashsale_application::{FlashSale, Ports, SaleView};
-use flashsale_domain::{PaymentWindow, ProductId, Quantity, Sale, SaleError, SaleWindow};
+use flashsale_domain::{
+    PaymentWindow, ProductId, Quantity, Sale, SaleError, SaleWindow, Timestamp,
+};
 use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
 use validator::Validate;
 
@@ -13,7 +16,8 @@ use crate::auth::BearerAuth;
 use crate::catalog::SalesSnapshot;
 use crate::errors::{failure_into, Failure};
 use crate::problem::{Problem, ProblemType};
-use crate::schemas::{NewSale, SaleAudit, SaleSummary};
+use crate::schemas::{NewSale, SaleAudit, SaleEnd, SaleSummary};
+use crate::time::from_wire;
 use crate::wire::ProductIdText;
 
 /// Admin operations.
@@ -123,6 +127,55 @@ pub enum PauseSaleResponse {
 failure_into!(PauseSaleResponse {
     400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
 } retry { 503 => Unavailable });
+
+/// Outcome of closing a sale or moving its end.
+#[derive(ApiResponse)]
+pub enum MoveSaleEndResponse {
+    /// The sale as buyers now see it.
+    #[oai(status = 200)]
+    Ok(Json<SaleSummary>),
+    /// The product id or the body is malformed.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// The bearer token is missing or invalid.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The token lacks the `admin` claim.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    /// No sale for this product.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// The body is larger than the server accepts.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The body is not `application/json`.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
+    /// The new end is not after the sale's start.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// A dependency is down; retry after `Retry-After` seconds (calling again is safe).
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// An unexpected error.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+failure_into!(MoveSaleEndResponse {
+    400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 413 => PayloadTooLarge,
+    415 => UnsupportedMediaType, 422 => Unprocessable,
+} retry { 503 => Unavailable });
+
+fn parse_product(text: ProductIdText) -> Result<ProductId, Failure> {
+    ProductId::parse(text).map_err(|error| {
+        Failure::new(
+            ProblemType::BadRequest,
+            format!("Invalid product id: {error}."),
+        )
+    })
+}
 
 fn admin_only() -> Failure {
     Failure::new(
@@ -267,9 +320,81 @@ impl<P: Ports> AdminApi<P> {
     ) -> PauseSaleResponse {
         self.set_paused(auth, product_id.0, false).await
     }
+
+    /// Close a sale now
+    ///
+    /// Ends the sale at once: every new buy is refused as `sale-ended` (a sale that has not
+    /// started ends before it starts). Reservations already taken become orders as usual.
+    /// Needs a token with the `admin` claim.
+    #[oai(
+        path = "/sales/:productId/close",
+        method = "post",
+        operation_id = "closeSale"
+    )]
+    async fn close_sale(
+        &self,
+        auth: BearerAuth,
+        /// The product whose sale to close.
+        #[oai(name = "productId")]
+        product_id: Path<ProductIdText>,
+    ) -> MoveSaleEndResponse {
+        let now = self.service.ports().clock.now();
+        self.move_end(auth, product_id.0, None, now).await
+    }
+
+    /// Move a sale's end
+    ///
+    /// Sets when buying closes: earlier closes the sale early, later extends it (also a sale
+    /// that has ended; the stock gate keeps an extended sale). Idempotent. Needs a token with
+    /// the `admin` claim.
+    #[oai(
+        path = "/sales/:productId/end",
+        method = "put",
+        operation_id = "moveSaleEnd"
+    )]
+    async fn move_sale_end(
+        &self,
+        auth: BearerAuth,
+        /// The product whose sale to change.
+        #[oai(name = "productId")]
+        product_id: Path<ProductIdText>,
+        body: Json<SaleEnd>,
+    ) -> MoveSaleEndResponse {
+        let now = self.service.ports().clock.now();
+        self.move_end(auth, product_id.0, Some(from_wire(body.0.ends_at)), now)
+            .await
+    }
 }
 
 impl<P: Ports> AdminApi<P> {
+    /// Moves the sale's end to `ends_at`, or closes it at `now` when `None`.
+    async fn move_end(
+        &self,
+        auth: BearerAuth,
+        product_id: ProductIdText,
+        ends_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> MoveSaleEndResponse {
+        if !auth.0.admin {
+            return admin_only().into();
+        }
+        let product_id = match parse_product(product_id) {
+            Ok(id) => id,
+            Err(failure) => return failure.into(),
+        };
+        let moved = match ends_at {
+            Some(ends_at) => self.service.move_sale_end(&product_id, ends_at).await,
+            None => self.service.close_sale(&product_id, now).await,
+        };
+        match moved {
+            Ok(view) => {
+                self.catalog.refresh().await;
+                MoveSaleEndResponse::Ok(Json(SaleSummary::at(view, now)))
+            }
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+
     async fn set_paused(
         &self,
         auth: BearerAuth,
@@ -279,15 +404,9 @@ impl<P: Ports> AdminApi<P> {
         if !auth.0.admin {
             return admin_only().into();
         }
-        let product_id = match ProductId::parse(product_id) {
+        let product_id = match parse_product(product_id) {
             Ok(id) => id,
-            Err(error) => {
-                return Failure::new(
-                    ProblemType::BadRequest,
-                    format!("Invalid product id: {error}."),
-                )
-                .into()
-            }
+            Err(failure) => return failure.into(),
         };
         match self.service.set_sale_paused(&product_id, paused).await {
             Ok(view) => {

@@ -50,6 +50,14 @@ impl SaleCatalog for CountingCatalog {
         self.inner.set_paused(product, paused).await
     }
 
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: flashsale_domain::SaleWindow,
+    ) -> Result<bool, CatalogError> {
+        self.inner.set_window(product, window).await
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         self.inner.snapshots().await
     }

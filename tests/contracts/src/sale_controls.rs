@@ -1,9 +1,10 @@
-//! Pausing a sale: the gate refuses every new buy of a paused sale in its atomic step (a
-//! replay of a request holding units still gets it) until it is resumed, and loads a sale
-//! paused when its snapshot says so; the catalog remembers the state for such snapshots.
+//! An operator's controls of a sale: the gate refuses every new buy of a paused sale in its
+//! atomic step (a replay of a request holding units still gets it) until it is resumed, and
+//! loads a sale paused when its snapshot says so; a moved window (closed early, extended)
+//! applies at once; the catalog remembers both for snapshots.
 
 use flashsale_application::ports::{SaleCatalog, StockGate, StockSnapshot};
-use flashsale_domain::Refusal;
+use flashsale_domain::{Refusal, SaleWindow, Timestamp};
 
 use crate::fixtures::{now, Fixtures};
 
@@ -56,8 +57,35 @@ pub(crate) async fn a_paused_sale_refuses_new_buys_until_resumed<G: StockGate>(
     );
 }
 
-/// The catalog's side: the state is stored, read back and in snapshots.
-pub async fn catalog_pause_contract<C: SaleCatalog>(catalog: C, scope: &str) {
+pub(crate) async fn a_moved_window_applies_at_once<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("window", 3);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    let starts = sale.window().starts_at();
+    let at = now();
+    let closed = SaleWindow::new(starts, at).unwrap();
+    assert!(gate.set_window(p, closed).await.unwrap());
+    assert_eq!(
+        gate.reserve(f.ask(p, 1, "window-1", 1), None, at)
+            .await
+            .unwrap(),
+        Err(Refusal::Ended)
+    );
+    let extended =
+        SaleWindow::new(starts, Timestamp::from_millis(at.as_millis() + 60_000)).unwrap();
+    assert!(gate.set_window(p, extended).await.unwrap());
+    gate.reserve(f.ask(p, 1, "window-2", 1), None, at)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!gate
+        .set_window(&f.product("window-none"), extended)
+        .await
+        .unwrap());
+}
+
+/// The catalog's side: a pause and a moved window are stored, read back and in snapshots.
+pub async fn catalog_controls_contract<C: SaleCatalog>(catalog: C, scope: &str) {
     let f = Fixtures::new(scope);
     let sale = f.open_sale("catalog-pause", 2);
     let p = sale.product_id();
@@ -78,6 +106,29 @@ pub async fn catalog_pause_contract<C: SaleCatalog>(catalog: C, scope: &str) {
     assert!(!catalog.sale(p).await.unwrap().unwrap().sale.is_paused());
     assert!(!catalog
         .set_paused(&f.product("catalog-pause-none"), true)
+        .await
+        .unwrap());
+    let window = SaleWindow::new(
+        sale.window().starts_at(),
+        Timestamp::from_millis(sale.window().ends_at().as_millis() + 1_000),
+    )
+    .unwrap();
+    assert!(catalog.set_window(p, window).await.unwrap());
+    assert!(catalog.set_window(p, window).await.unwrap(), "idempotent");
+    assert_eq!(
+        catalog.sale(p).await.unwrap().unwrap().sale.window(),
+        window
+    );
+    let snapshot = catalog
+        .snapshots()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.sale.product_id() == p)
+        .unwrap();
+    assert_eq!(snapshot.sale.window(), window);
+    assert!(!catalog
+        .set_window(&f.product("catalog-window-none"), window)
         .await
         .unwrap());
 }

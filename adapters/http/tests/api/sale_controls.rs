@@ -1,5 +1,6 @@
-//! Pausing a sale through HTTP: buys are refused as `sale-paused` until it resumes, the public
-//! listing shows it paused, and only admins may do it.
+//! An operator's controls through HTTP: a paused sale refuses buys as `sale-paused` until it
+//! resumes, a closed sale refuses them as `sale-ended` until its end is moved later, the
+//! public listing shows each state, and only admins may do it.
 
 use serde_json::Value;
 
@@ -80,4 +81,47 @@ async fn only_an_admin_pauses_an_existing_sale() {
     app.buy("phone", "alice")
         .await
         .assert_status(poem::http::StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn a_closed_sale_refuses_buys_until_its_end_is_moved_later() {
+    let app = spawn_app();
+    app.open_sale("phone", 5).await;
+    let admin = admin_token("ops");
+
+    let closed = json(control(&app, "phone", "close", &admin).await).await;
+    assert_eq!(closed["status"], "ended", "{closed}");
+    assert_eq!(listed_status(&app, "phone").await, "ended");
+    assert_problem(app.buy("phone", "alice").await, 409, "sale-ended").await;
+
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let moved = app
+        .client
+        .put("/api/v1/admin/sales/phone/end")
+        .header("authorization", bearer(&admin))
+        .body_json(&serde_json::json!({ "endsAt": later }))
+        .send()
+        .await;
+    moved.assert_status_is_ok();
+    let moved = json(moved).await;
+    assert_eq!(moved["status"], "open", "{moved}");
+    app.buy("phone", "alice")
+        .await
+        .assert_status(poem::http::StatusCode::ACCEPTED);
+
+    let before_start = app
+        .client
+        .put("/api/v1/admin/sales/phone/end")
+        .header("authorization", bearer(&admin))
+        .body_json(&serde_json::json!({ "endsAt": "2000-01-01T00:00:00Z" }))
+        .send()
+        .await;
+    let refused = assert_problem(before_start, 422, "validation-failed").await;
+    assert!(refused.to_string().contains("endsAt"), "{refused}");
+    assert_problem(
+        control(&app, "nothing", "close", &admin).await,
+        404,
+        "not-found",
+    )
+    .await;
 }
