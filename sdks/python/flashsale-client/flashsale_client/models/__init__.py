@@ -14,6 +14,7 @@ from .purchase_request import PurchaseRequest
 from .purchase_result import PurchaseResult
 from .purchase_status import PurchaseStatus
 from .sale_audit import SaleAudit
+from .sale_end import SaleEnd
 from .sale_status import SaleStatus
 from .sale_summary import SaleSummary
 
@@ -32,6 +33,7 @@ __all__ = (
     "PurchaseResult",
     "PurchaseStatus",
     "SaleAudit",
+    "SaleEnd",
     "SaleStatus",
     "SaleSummary",
 )
