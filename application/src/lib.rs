@@ -23,6 +23,7 @@ pub use gate_retention::GateRetention;
 pub use ports::{Adapters, Ports};
 pub use service::FlashSale;
 pub use use_cases::{
+    add_units::AddUnitsError,
     audit_sale::{AuditSaleError, SaleAudit},
     cancel_order::CancelOrderError,
     confirm_payment::{ConfirmPaymentError, PaymentConfirmed},

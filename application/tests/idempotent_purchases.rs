@@ -281,6 +281,15 @@ mod remembering {
             self.inner.set_window(product, window).await
         }
 
+        async fn add_units(
+            &self,
+            product: &ProductId,
+            units: u32,
+            restock: &flashsale_domain::RestockId,
+        ) -> Result<bool, StockGateError> {
+            self.inner.add_units(product, units, restock).await
+        }
+
         async fn retire(
             &self,
             product: &ProductId,

@@ -122,6 +122,14 @@ identifier!(
     MAX_REQUEST_ID_LEN
 );
 
+identifier!(
+    /// One operator's addition of units to a sale, applied exactly once however often it is
+    /// sent (a retried request, a double click).
+    RestockId,
+    "restock id",
+    MAX_ID_LEN
+);
+
 /// Length of the unique part of a request id made by [`RequestId::for_product`].
 const UNIQUE_LEN: usize = 32;
 

@@ -246,6 +246,17 @@ impl Inventory {
         self.sale = self.sale.clone().with_paused(paused);
     }
 
+    /// Puts `units` more on sale: the stock and the units left grow by as many.
+    ///
+    /// # Errors
+    /// [`SaleError::TooMuchStock`](crate::SaleError::TooMuchStock) when the stock would exceed
+    /// [`MAX_STOCK`](crate::MAX_STOCK); nothing changes then.
+    pub fn add_units(&mut self, units: u32) -> Result<(), crate::SaleError> {
+        self.sale = self.sale.clone().with_added_stock(units)?;
+        self.remaining += units;
+        Ok(())
+    }
+
     /// Moves the sale's window (an operator closing it early or extending it).
     pub fn set_window(&mut self, window: crate::SaleWindow) {
         self.sale = self.sale.clone().with_window(window);

@@ -22,8 +22,8 @@ pub mod sale;
 pub mod time;
 
 pub use ids::{
-    IdError, IdempotencyKey, OrderId, PaymentId, ProductId, RequestId, UserId, ID_PATTERN,
-    MAX_ID_LEN, MAX_REQUEST_ID_LEN,
+    IdError, IdempotencyKey, OrderId, PaymentId, ProductId, RequestId, RestockId, UserId,
+    ID_PATTERN, MAX_ID_LEN, MAX_REQUEST_ID_LEN,
 };
 pub use inventory::{Inventory, InventoryError, Refusal, Release, Reservation, ReservationRequest};
 pub use order::{Order, OrderStatus, OrderTransitionError};

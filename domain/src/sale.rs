@@ -160,6 +160,19 @@ impl Sale {
         self
     }
 
+    /// The same sale with `units` more on sale.
+    ///
+    /// # Errors
+    /// [`SaleError::TooMuchStock`] when the stock would exceed [`MAX_STOCK`].
+    pub fn with_added_stock(mut self, units: u32) -> Result<Self, SaleError> {
+        self.stock = self
+            .stock
+            .checked_add(units)
+            .filter(|stock| *stock <= MAX_STOCK)
+            .ok_or(SaleError::TooMuchStock)?;
+        Ok(self)
+    }
+
     /// The same sale over another window (an operator closing it early or extending it).
     pub fn with_window(mut self, window: SaleWindow) -> Self {
         self.window = window;

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use flashsale_application::ports::OrderStoreError;
 use flashsale_application::{
-    AuditSaleError, CancelOrderError, ConfirmPaymentError, CreateSaleError, ErrorChain,
-    IdempotentPurchaseError, MoveSaleEndError, PauseSaleError, PlacePurchaseError,
+    AddUnitsError, AuditSaleError, CancelOrderError, ConfirmPaymentError, CreateSaleError,
+    ErrorChain, IdempotentPurchaseError, MoveSaleEndError, PauseSaleError, PlacePurchaseError,
     QueryResultError,
 };
 use flashsale_domain::{OrderStatus, Refusal, RequestId};
@@ -372,6 +372,22 @@ impl From<PauseSaleError> for Failure {
             ),
             PauseSaleError::Catalog(error) => Self::unavailable(&error),
             PauseSaleError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<AddUnitsError> for Failure {
+    fn from(error: AddUnitsError) -> Self {
+        match error {
+            AddUnitsError::UnknownProduct(product) => Self::new(
+                ProblemType::NotFound,
+                format!("No sale for product {product}."),
+            ),
+            AddUnitsError::TooMuchStock(_) => {
+                Self::invalid_field("units", "would take the stock above 100000000")
+            }
+            AddUnitsError::Catalog(error) => Self::unavailable(&error),
+            AddUnitsError::Gate(error) => Self::unavailable(&error),
         }
     }
 }

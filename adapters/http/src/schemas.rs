@@ -10,7 +10,7 @@ use poem_openapi::{Enum, Object};
 use validator::{Validate, ValidationError};
 
 use crate::time::{from_wire, to_wire};
-use crate::wire::{NameText, ProductIdText, StockUnits, Units};
+use crate::wire::{AddedUnits, NameText, ProductIdText, RestockIdText, StockUnits, Units};
 
 /// The default quantity and per-user limit: the fewest units there are.
 fn one() -> Units {
@@ -373,6 +373,28 @@ impl NewSale {
     /// The window's bounds in domain form.
     pub fn window_bounds(&self) -> (Timestamp, Timestamp) {
         (from_wire(self.starts_at), from_wire(self.ends_at))
+    }
+}
+
+/// Units to add to a sale.
+#[derive(Debug, Clone, Object, Validate)]
+#[oai(rename_all = "camelCase", deny_unknown_fields, example)]
+pub struct NewUnits {
+    /// Units to put on sale on top of the stock, at least 1; the stock may not exceed
+    /// 100000000.
+    #[validate(range(min = 1, max = MAX_STOCK))]
+    pub units: AddedUnits,
+    /// The operator's id for this addition (e.g. a UUID made once per click): 1 to 64 of
+    /// `A-Z a-z 0-9 . _ -`. The units are added once per id, however often it is sent.
+    pub restock_id: RestockIdText,
+}
+
+impl poem_openapi::types::Example for NewUnits {
+    fn example() -> Self {
+        Self {
+            units: AddedUnits(50),
+            restock_id: "restock-2f1c9a".into(),
+        }
     }
 }
 

@@ -235,6 +235,16 @@ wire_text!(
 );
 
 wire_text!(
+    /// An operator's restock id: `RestockId`'s rules ([`MAX_ID_LEN`], [`ID_PATTERN`]).
+    RestockIdText,
+    TextRule {
+        min_length: 1,
+        max_length: MAX_ID_LEN,
+        pattern: Some(ID_PATTERN),
+    }
+);
+
+wire_text!(
     /// A product's name: 1 to [`MAX_NAME_LEN`] characters.
     NameText,
     TextRule {
@@ -260,6 +270,16 @@ wire_integer!(
     StockUnits,
     IntegerRule {
         minimum: 0,
+        maximum: MAX_STOCK,
+        default: None,
+    }
+);
+
+wire_integer!(
+    /// Units added to a sale: 1 to [`MAX_STOCK`] (the stock they join may not exceed it either).
+    AddedUnits,
+    IntegerRule {
+        minimum: 1,
         maximum: MAX_STOCK,
         default: None,
     }

@@ -2,17 +2,17 @@
 //! whose unpaid ones can be paid (each payment id paying one order at most) or closed, giving
 //! their units back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use flashsale_application::ports::{
     plan_batch, CatalogError, Closed, Closing, KnownOrders, NewOrder, OrderAudit, OrderPage,
-    OrderStore, OrderStoreError, Paid, Persisted, SaleCatalog, SaleRecord, SaleStock,
+    OrderStore, OrderStoreError, Paid, Persisted, PortFailure, SaleCatalog, SaleRecord, SaleStock,
     StockSnapshot,
 };
 use flashsale_domain::{
-    Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, Sale, SaleWindow, Timestamp,
-    UserId,
+    Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, RestockId, Sale, SaleWindow,
+    Timestamp, UserId,
 };
 
 #[derive(Default)]
@@ -25,6 +25,8 @@ struct Tables {
     by_request: HashMap<RequestId, OrderId>,
     /// The order each payment paid (the unique payment id of the database).
     by_payment: HashMap<PaymentId, OrderId>,
+    /// Additions of units applied (the unique restock id of the database).
+    restocks: HashSet<RestockId>,
 }
 
 struct SaleRow {
@@ -302,6 +304,34 @@ impl SaleCatalog for MemoryDatabase {
         };
         row.sale = row.sale.clone().with_window(window);
         Ok(true)
+    }
+
+    async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> Result<Option<SaleRecord>, CatalogError> {
+        let mut tables = self.tables();
+        if !tables.sales.contains_key(product) {
+            return Ok(None);
+        }
+        let applied = tables.restocks.contains(restock);
+        let Some(row) = tables.sales.get_mut(product) else {
+            return Ok(None);
+        };
+        if !applied {
+            row.sale = row.sale.clone().with_added_stock(units).map_err(|error| {
+                CatalogError::Unavailable(PortFailure::caused_by("adding units", error))
+            })?;
+            row.remaining += units;
+        }
+        let record = SaleRecord {
+            sale: row.sale.clone(),
+            remaining: row.remaining,
+        };
+        tables.restocks.insert(restock.clone());
+        Ok(Some(record))
     }
 
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {

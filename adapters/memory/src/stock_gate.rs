@@ -11,7 +11,7 @@ use flashsale_application::ports::{
 };
 use flashsale_domain::{
     Inventory, Order, ProductId, RateDecision, Refusal, Release, RequestId, Reservation,
-    ReservationRequest, SaleWindow, Timestamp, UserId,
+    ReservationRequest, RestockId, SaleWindow, Timestamp, UserId,
 };
 
 use crate::buckets::Buckets;
@@ -25,6 +25,8 @@ struct LiveSale {
     withdrawn: HashSet<RequestId>,
     /// Requests cancelled after a lost answer: they take nothing if they arrive later.
     cancelled: HashSet<RequestId>,
+    /// Additions of units applied (see `StockGate::add_units`).
+    restocks: HashSet<RestockId>,
     per_client: Option<Buckets<IpAddr>>,
     per_buyer: Option<Buckets<UserId>>,
 }
@@ -174,6 +176,26 @@ impl StockGate for MemoryStockGate {
         Ok(true)
     }
 
+    async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> Result<bool, StockGateError> {
+        let Some(sale) = self.sale(product)? else {
+            return Ok(false);
+        };
+        let mut live = sale.lock().map_err(poisoned)?;
+        if live.restocks.contains(restock) {
+            return Ok(true);
+        }
+        live.inventory.add_units(units).map_err(|error| {
+            StockGateError::Unavailable(PortFailure::caused_by("adding units", error))
+        })?;
+        live.restocks.insert(restock.clone());
+        Ok(true)
+    }
+
     async fn retire(
         &self,
         product: &ProductId,
@@ -256,6 +278,7 @@ impl StockGate for MemoryStockGate {
             republished: HashSet::new(),
             withdrawn: HashSet::new(),
             cancelled: HashSet::new(),
+            restocks: HashSet::new(),
             per_client: self.limits.per_client.map(Buckets::new),
             per_buyer: self.limits.per_buyer.map(Buckets::new),
         };

@@ -7,8 +7,8 @@ use flashsale_application::ports::{
     LoadOutcome, ReserveOutcome, StockGate, StockGateError, StockSnapshot, Withdrawal,
 };
 use flashsale_domain::{
-    Order, ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, SaleWindow,
-    Timestamp, UserId,
+    Order, ProductId, Refusal, Release, RequestId, Reservation, ReservationRequest, RestockId,
+    SaleWindow, Timestamp, UserId,
 };
 
 use crate::measured::{seconds_since, Measured};
@@ -126,6 +126,23 @@ impl<G: StockGate> StockGate for Measured<G> {
             Err(error) => error_label(error),
         };
         record("set_window", outcome, start);
+        result
+    }
+
+    async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> Result<bool, StockGateError> {
+        let start = Instant::now();
+        let result = self.inner().add_units(product, units, restock).await;
+        let outcome = match &result {
+            Ok(true) => "added",
+            Ok(false) => "unknown_product",
+            Err(error) => error_label(error),
+        };
+        record("add_units", outcome, start);
         result
     }
 

@@ -184,6 +184,15 @@ impl StockGate for FakeGate {
         self.0.map(|_| true).ok_or_else(unavailable)
     }
 
+    async fn add_units(
+        &self,
+        _: &ProductId,
+        _: u32,
+        _: &flashsale_domain::RestockId,
+    ) -> Result<bool, StockGateError> {
+        self.0.map(|_| true).ok_or_else(unavailable)
+    }
+
     async fn retire(
         &self,
         _: &ProductId,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use flashsale_application::ports::{
     CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot,
 };
-use flashsale_domain::{ProductId, Sale, SaleWindow};
+use flashsale_domain::{ProductId, RestockId, Sale, SaleWindow};
 use sqlx::Connection;
 
 use crate::error::{during, StoreFailure};
@@ -102,6 +102,18 @@ impl SaleCatalog for MySqlStore {
             return Ok(true);
         }
         Ok(self.sale(product).await?.is_some())
+    }
+
+    async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> Result<Option<SaleRecord>, CatalogError> {
+        if !crate::restock::add_units(self, product, units, restock).await? {
+            return Ok(None);
+        }
+        self.sale(product).await
     }
 
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {

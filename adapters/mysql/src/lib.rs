@@ -28,6 +28,7 @@ mod closing;
 mod error;
 mod order_store;
 mod payment;
+mod restock;
 mod rows;
 mod settings;
 mod sql;

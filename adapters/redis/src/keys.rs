@@ -46,6 +46,11 @@ impl Keys {
         format!("{}{{{product}}}:withdrawn", self.prefix)
     }
 
+    /// Set of the additions of units applied to the sale (`lua/add_units.lua`), by restock id.
+    pub fn restocks(&self, product: &ProductId) -> String {
+        format!("{}{{{product}}}:restocks", self.prefix)
+    }
+
     /// Marks a request cancelled after its reserve answer was lost (`lua/release.lua`); a
     /// reserve for it refuses (`lua/reserve.lua`).
     pub fn cancelled(&self, product: &ProductId, request: &RequestId) -> String {
@@ -128,6 +133,7 @@ mod tests {
             keys.buyers(&product),
             keys.in_flight(&product),
             keys.withdrawn(&product),
+            keys.restocks(&product),
             keys.latest_request(&product, &user),
             keys.client_bucket(&product, Some(&ip)),
             keys.client_bucket(&product, None),

@@ -17,6 +17,9 @@ pub static CLAIM: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("
 pub static PAUSE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/pause.lua")));
 /// Move a sale's window: `lua/window.lua`.
 pub static WINDOW: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/window.lua")));
+/// Add units exactly once per restock id: `lua/add_units.lua`.
+pub static ADD_UNITS: LazyLock<Script> =
+    LazyLock::new(|| Script::new(include_str!("lua/add_units.lua")));
 /// Let an old sale's keys expire: `lua/retire.lua`.
 pub static RETIRE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/retire.lua")));
 /// Exactly-once return of a closed order's units: `lua/restock.lua`.
@@ -54,6 +57,7 @@ pub async fn load_all(connection: &mut impl ConnectionLike) -> RedisResult<()> {
         &*RETIRE,
         &*PAUSE,
         &*WINDOW,
+        &*ADD_UNITS,
         &*RESTOCK,
         &*LOAD,
         &*SETTLE,

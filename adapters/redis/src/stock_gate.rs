@@ -10,7 +10,7 @@ use flashsale_application::ports::{
 };
 use flashsale_domain::{
     Order, ProductId, Quantity, RatePolicy, Refusal, Release, RequestId, Reservation,
-    ReservationRequest, SaleWindow, Timestamp, UserId,
+    ReservationRequest, RestockId, SaleWindow, Timestamp, UserId,
 };
 use futures_util::future::try_join_all;
 use redis::AsyncCommands;
@@ -18,7 +18,7 @@ use redis::AsyncCommands;
 use crate::connection::{may_have_run, PooledConnection};
 use crate::error::{command_failed, unreadable};
 use crate::scripts::{
-    CLAIM, LOAD, PAUSE, RELEASE, REPAIR, RESERVE, RESTOCK, RETIRE, SETTLE, WINDOW,
+    ADD_UNITS, CLAIM, LOAD, PAUSE, RELEASE, REPAIR, RESERVE, RESTOCK, RETIRE, SETTLE, WINDOW,
 };
 use crate::sold_out::SoldOutMemo;
 use crate::RedisPool;
@@ -391,11 +391,34 @@ impl StockGate for RedisStockGate {
             .key(keys.buyers(product))
             .key(keys.in_flight(product))
             .key(keys.withdrawn(product))
+            .key(keys.restocks(product))
             .arg(window.starts_at().as_millis())
             .arg(window.ends_at().as_millis())
             .invoke_async(&mut *connection)
             .await
             .map_err(lost_or_failed("running window.lua"))?;
+        Ok(held == 1)
+    }
+
+    async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> Result<bool, StockGateError> {
+        let keys = self.redis.keys();
+        let mut connection = self.connection().await?;
+        let held: i64 = ADD_UNITS
+            .prepare_invoke()
+            .key(keys.sale(product))
+            .key(keys.restocks(product))
+            .arg(units)
+            .arg(restock.as_str())
+            .arg(keys.stock_returned_channel())
+            .arg(product.as_str())
+            .invoke_async(&mut *connection)
+            .await
+            .map_err(lost_or_failed("running add_units.lua"))?;
         Ok(held == 1)
     }
 
@@ -413,6 +436,7 @@ impl StockGate for RedisStockGate {
             .key(keys.buyers(product))
             .key(keys.in_flight(product))
             .key(keys.withdrawn(product))
+            .key(keys.restocks(product))
             .arg(until.as_millis())
             .invoke_async(&mut *connection)
             .await

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use flashsale_domain::{ProductId, Quantity, RequestId, Sale, SaleWindow, UserId};
+use flashsale_domain::{ProductId, Quantity, RequestId, RestockId, Sale, SaleWindow, UserId};
 
 use super::PortFailure;
 
@@ -109,6 +109,19 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
         product: &ProductId,
         window: SaleWindow,
     ) -> impl Future<Output = Result<bool, CatalogError>> + Send;
+
+    /// Puts `units` more of a sale on sale (its stock and its remaining units grow by as many),
+    /// exactly once per `restock` however often it is called, in one transaction. Returns the
+    /// sale as it stands after, `None` when there is no sale for `product`.
+    ///
+    /// # Errors
+    /// [`CatalogError::Unavailable`] when the database fails.
+    fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> impl Future<Output = Result<Option<SaleRecord>, CatalogError>> + Send;
 
     /// Every sale with its remaining stock and its buyers, to preload a stock gate.
     ///

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use flashsale_domain::{
     Order, ProductId, RatePolicy, Refusal, Release, RequestId, Reservation, ReservationRequest,
-    SaleWindow, Timestamp, UserId,
+    RestockId, SaleWindow, Timestamp, UserId,
 };
 
 use super::{PortFailure, StockSnapshot};
@@ -278,6 +278,20 @@ pub trait StockGate: Clone + Send + Sync + 'static {
         &self,
         product: &ProductId,
         window: SaleWindow,
+    ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
+
+    /// Puts `units` more of a sale on sale, exactly once per `restock` however often it is
+    /// called, and announces that units came back (so processes that answer "sold out" from
+    /// memory ask again). Returns whether the gate holds the sale.
+    ///
+    /// # Errors
+    /// [`StockGateError::Unavailable`] or [`StockGateError::OutcomeUnknown`] when the backing
+    /// store fails; calling again is safe.
+    fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
     ) -> impl Future<Output = Result<bool, StockGateError>> + Send;
 
     /// Lets the gate forget a sale that ended long ago from `until` on (its state and its

@@ -1,5 +1,6 @@
 //! One module per use case, each with its own error type.
 
+pub mod add_units;
 pub mod audit_sale;
 pub mod buyer_orders;
 pub mod cancel_order;

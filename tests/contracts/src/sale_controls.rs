@@ -1,10 +1,10 @@
 //! An operator's controls of a sale: the gate refuses every new buy of a paused sale in its
 //! atomic step (a replay of a request holding units still gets it) until it is resumed, and
 //! loads a sale paused when its snapshot says so; a moved window (closed early, extended)
-//! applies at once; the catalog remembers both for snapshots.
+//! applies at once; units added count once per restock id; the catalog remembers all of it.
 
 use flashsale_application::ports::{SaleCatalog, StockGate, StockSnapshot};
-use flashsale_domain::{Refusal, SaleWindow, Timestamp};
+use flashsale_domain::{Refusal, RestockId, SaleWindow, Timestamp};
 
 use crate::fixtures::{now, Fixtures};
 
@@ -84,7 +84,34 @@ pub(crate) async fn a_moved_window_applies_at_once<G: StockGate>(gate: &G, f: &F
         .unwrap());
 }
 
-/// The catalog's side: a pause and a moved window are stored, read back and in snapshots.
+pub(crate) async fn added_units_count_once_per_restock<G: StockGate>(gate: &G, f: &Fixtures) {
+    let sale = f.open_sale("units", 1);
+    let p = sale.product_id();
+    gate.load(&Fixtures::fresh(&sale)).await.unwrap();
+    gate.reserve(f.ask(p, 1, "units-1", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(0)]);
+    let restock = RestockId::parse(format!("{p}-restock")).unwrap();
+    assert!(gate.add_units(p, 2, &restock).await.unwrap());
+    assert!(gate.add_units(p, 2, &restock).await.unwrap(), "idempotent");
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(2)]);
+    gate.reserve(f.ask(p, 2, "units-2", 1), None, now())
+        .await
+        .unwrap()
+        .unwrap();
+    let other = RestockId::parse(format!("{p}-restock-2")).unwrap();
+    assert!(gate.add_units(p, 1, &other).await.unwrap());
+    assert_eq!(gate.remaining(&[p.clone()]).await.unwrap(), vec![Some(2)]);
+    assert!(!gate
+        .add_units(&f.product("units-none"), 1, &other)
+        .await
+        .unwrap());
+}
+
+/// The catalog's side: a pause, a moved window and added units are stored, read back and in
+/// snapshots.
 pub async fn catalog_controls_contract<C: SaleCatalog>(catalog: C, scope: &str) {
     let f = Fixtures::new(scope);
     let sale = f.open_sale("catalog-pause", 2);
@@ -131,4 +158,25 @@ pub async fn catalog_controls_contract<C: SaleCatalog>(catalog: C, scope: &str) 
         .set_window(&f.product("catalog-window-none"), window)
         .await
         .unwrap());
+
+    let restock = RestockId::parse(format!("{p}-restock")).unwrap();
+    let grown = catalog.add_units(p, 3, &restock).await.unwrap().unwrap();
+    assert_eq!((grown.sale.stock(), grown.remaining), (5, 5));
+    let again = catalog.add_units(p, 3, &restock).await.unwrap().unwrap();
+    assert_eq!((again.sale.stock(), again.remaining), (5, 5), "once per id");
+    let snapshot = catalog
+        .snapshots()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.sale.product_id() == p)
+        .unwrap();
+    assert_eq!((snapshot.sale.stock(), snapshot.remaining), (5, 5));
+    assert_eq!(
+        catalog
+            .add_units(&f.product("catalog-units-none"), 1, &restock)
+            .await
+            .unwrap(),
+        None
+    );
 }

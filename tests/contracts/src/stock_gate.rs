@@ -27,6 +27,7 @@ pub async fn stock_gate_contract<G: StockGate>(gate: G, scope: &str) {
     crate::retire::a_retired_sale_is_forgotten_from_its_deadline(&gate, &f).await;
     crate::sale_controls::a_paused_sale_refuses_new_buys_until_resumed(&gate, &f).await;
     crate::sale_controls::a_moved_window_applies_at_once(&gate, &f).await;
+    crate::sale_controls::added_units_count_once_per_restock(&gate, &f).await;
     a_restored_sale_remembers_its_buyers(&gate, &f).await;
     the_in_flight_record_is_the_pending_state(&gate, &f).await;
     a_retried_request_id_gets_its_reservation_again(&gate, &f).await;

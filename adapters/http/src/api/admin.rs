@@ -1,12 +1,12 @@
-//! Operator operations: creating, auditing, pausing, resuming and closing sales, and moving
-//! their end.
+//! Operator operations: creating, auditing, pausing, resuming and closing sales, moving their
+//! end and adding units.
 
 use std::sync::Arc;
 
 use flashsale_application::ports::Clock;
 use flashsale_application::{FlashSale, Ports, SaleView};
 use flashsale_domain::{
-    PaymentWindow, ProductId, Quantity, Sale, SaleError, SaleWindow, Timestamp,
+    PaymentWindow, ProductId, Quantity, RestockId, Sale, SaleError, SaleWindow, Timestamp,
 };
 use poem_openapi::{param::Path, payload::Json, ApiResponse, OpenApi};
 use validator::Validate;
@@ -16,7 +16,7 @@ use crate::auth::BearerAuth;
 use crate::catalog::SalesSnapshot;
 use crate::errors::{failure_into, Failure};
 use crate::problem::{Problem, ProblemType};
-use crate::schemas::{NewSale, SaleAudit, SaleEnd, SaleSummary};
+use crate::schemas::{NewSale, NewUnits, SaleAudit, SaleEnd, SaleSummary};
 use crate::time::from_wire;
 use crate::wire::ProductIdText;
 
@@ -128,9 +128,9 @@ failure_into!(PauseSaleResponse {
     400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound,
 } retry { 503 => Unavailable });
 
-/// Outcome of closing a sale or moving its end.
+/// Outcome of closing a sale, moving its end or adding units.
 #[derive(ApiResponse)]
-pub enum MoveSaleEndResponse {
+pub enum SaleChangeResponse {
     /// The sale as buyers now see it.
     #[oai(status = 200)]
     Ok(Json<SaleSummary>),
@@ -152,7 +152,7 @@ pub enum MoveSaleEndResponse {
     /// The body is not `application/json`.
     #[oai(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(Json<Problem>),
-    /// The new end is not after the sale's start.
+    /// A field breaks its rule (an end not after the sale's start, too many units).
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds (calling again is safe).
@@ -163,7 +163,7 @@ pub enum MoveSaleEndResponse {
     Internal(Json<Problem>),
 }
 
-failure_into!(MoveSaleEndResponse {
+failure_into!(SaleChangeResponse {
     400 => BadRequest, 401 => Unauthorized, 403 => Forbidden, 404 => NotFound, 413 => PayloadTooLarge,
     415 => UnsupportedMediaType, 422 => Unprocessable,
 } retry { 503 => Unavailable });
@@ -337,7 +337,7 @@ impl<P: Ports> AdminApi<P> {
         /// The product whose sale to close.
         #[oai(name = "productId")]
         product_id: Path<ProductIdText>,
-    ) -> MoveSaleEndResponse {
+    ) -> SaleChangeResponse {
         let now = self.service.ports().clock.now();
         self.move_end(auth, product_id.0, None, now).await
     }
@@ -359,10 +359,57 @@ impl<P: Ports> AdminApi<P> {
         #[oai(name = "productId")]
         product_id: Path<ProductIdText>,
         body: Json<SaleEnd>,
-    ) -> MoveSaleEndResponse {
+    ) -> SaleChangeResponse {
         let now = self.service.ports().clock.now();
         self.move_end(auth, product_id.0, Some(from_wire(body.0.ends_at)), now)
             .await
+    }
+
+    /// Add units to a sale
+    ///
+    /// Puts more units on sale: the sale's stock and its remaining units grow by `units`, in
+    /// the database first, then in the stock gate (a buyer told "sold out" gets a unit again).
+    /// Exactly once per `restockId`, however often the request is sent: a retry answers the
+    /// sale as it stands. Needs a token with the `admin` claim.
+    #[oai(
+        path = "/sales/:productId/units",
+        method = "post",
+        operation_id = "addUnits"
+    )]
+    async fn add_units(
+        &self,
+        auth: BearerAuth,
+        /// The product whose sale gets more units.
+        #[oai(name = "productId")]
+        product_id: Path<ProductIdText>,
+        body: Json<NewUnits>,
+    ) -> SaleChangeResponse {
+        if !auth.0.admin {
+            return admin_only().into();
+        }
+        let product_id = match parse_product(product_id.0) {
+            Ok(id) => id,
+            Err(failure) => return failure.into(),
+        };
+        if let Err(errors) = body.0.validate() {
+            return Failure::validation(&errors).into();
+        }
+        let restock = match RestockId::parse(body.0.restock_id) {
+            Ok(id) => id,
+            Err(error) => return Failure::invalid_field("restockId", error.to_string()).into(),
+        };
+        match self
+            .service
+            .add_units(&product_id, body.0.units.0, &restock)
+            .await
+        {
+            Ok(view) => {
+                self.catalog.refresh().await;
+                let now = self.service.ports().clock.now();
+                SaleChangeResponse::Ok(Json(SaleSummary::at(view, now)))
+            }
+            Err(error) => Failure::from(error).into(),
+        }
     }
 }
 
@@ -374,7 +421,7 @@ impl<P: Ports> AdminApi<P> {
         product_id: ProductIdText,
         ends_at: Option<Timestamp>,
         now: Timestamp,
-    ) -> MoveSaleEndResponse {
+    ) -> SaleChangeResponse {
         if !auth.0.admin {
             return admin_only().into();
         }
@@ -389,7 +436,7 @@ impl<P: Ports> AdminApi<P> {
         match moved {
             Ok(view) => {
                 self.catalog.refresh().await;
-                MoveSaleEndResponse::Ok(Json(SaleSummary::at(view, now)))
+                SaleChangeResponse::Ok(Json(SaleSummary::at(view, now)))
             }
             Err(error) => Failure::from(error).into(),
         }

@@ -58,6 +58,15 @@ impl SaleCatalog for CountingCatalog {
         self.inner.set_window(product, window).await
     }
 
+    async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &flashsale_domain::RestockId,
+    ) -> Result<Option<SaleRecord>, CatalogError> {
+        self.inner.add_units(product, units, restock).await
+    }
+
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
         self.inner.snapshots().await
     }

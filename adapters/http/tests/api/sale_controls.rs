@@ -1,6 +1,7 @@
 //! An operator's controls through HTTP: a paused sale refuses buys as `sale-paused` until it
 //! resumes, a closed sale refuses them as `sale-ended` until its end is moved later, the
-//! public listing shows each state, and only admins may do it.
+//! public listing shows each state, units added once per restock id sell, and only admins
+//! may do it.
 
 use serde_json::Value;
 
@@ -124,4 +125,46 @@ async fn a_closed_sale_refuses_buys_until_its_end_is_moved_later() {
         "not-found",
     )
     .await;
+}
+
+#[tokio::test]
+async fn units_added_once_per_restock_id_sell_after_a_sell_out() {
+    let app = spawn_app();
+    app.open_sale("phone", 1).await;
+    let admin = admin_token("ops");
+    app.buy("phone", "alice")
+        .await
+        .assert_status(poem::http::StatusCode::ACCEPTED);
+    assert_problem(app.buy("phone", "bob").await, 409, "sold-out").await;
+
+    let add = |body: serde_json::Value| {
+        app.client
+            .post("/api/v1/admin/sales/phone/units")
+            .header("authorization", bearer(&admin))
+            .body_json(&body)
+            .send()
+    };
+    let body = serde_json::json!({ "units": 2, "restockId": "restock-1" });
+    let added = add(body.clone()).await;
+    added.assert_status_is_ok();
+    let added = json(added).await;
+    assert_eq!(
+        (added["stock"].as_u64(), added["remaining"].as_u64()),
+        (Some(3), Some(2)),
+        "{added}"
+    );
+    let again = json(add(body).await).await;
+    assert_eq!(
+        (again["stock"].as_u64(), again["remaining"].as_u64()),
+        (Some(3), Some(2)),
+        "once per id: {again}"
+    );
+    app.buy("phone", "bob")
+        .await
+        .assert_status(poem::http::StatusCode::ACCEPTED);
+
+    let none = add(serde_json::json!({ "units": 0, "restockId": "restock-2" })).await;
+    assert!(none.0.status().is_client_error(), "{:?}", none.0.status());
+    let too_many = add(serde_json::json!({ "units": 100_000_000, "restockId": "restock-3" })).await;
+    assert_problem(too_many, 422, "validation-failed").await;
 }

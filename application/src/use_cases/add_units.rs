@@ -1,0 +1,66 @@
+//! Add units to a sale: an operator puts more stock on sale, exactly once per restock id, in
+//! the system of record first and then in the stock gate.
+
+use flashsale_domain::{ProductId, RestockId, SaleError};
+
+use crate::ports::{CatalogError, Ports, SaleCatalog, StockGate, StockGateError};
+use crate::{FlashSale, SaleView};
+
+/// Why units could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum AddUnitsError {
+    /// No sale for this product.
+    #[error("no sale for product {0}")]
+    UnknownProduct(ProductId),
+    /// The stock would exceed what a sale may hold.
+    #[error(transparent)]
+    TooMuchStock(#[from] SaleError),
+    /// The catalog failed; nothing or everything was added there (calling again is safe).
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The gate failed after the catalog took the units: the gate offers fewer units than the
+    /// database until this is called again with the same restock id (no oversell meanwhile).
+    #[error(transparent)]
+    Gate(#[from] StockGateError),
+}
+
+impl<P: Ports> FlashSale<P> {
+    /// Puts `units` more of `product` on sale and returns the sale as buyers now see it.
+    /// Exactly once per `restock`, however often it is called: the database first (its stock
+    /// and remaining units grow in one transaction that records the restock id), then the gate
+    /// (which records it too, and announces that units came back). In that order, a failure in
+    /// between leaves the gate offering fewer units than the database, never more.
+    ///
+    /// # Errors
+    /// See [`AddUnitsError`].
+    pub async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> Result<SaleView, AddUnitsError> {
+        let Some(before) = self.ports.catalog.sale(product).await? else {
+            return Err(AddUnitsError::UnknownProduct(product.clone()));
+        };
+        before.sale.with_added_stock(units)?;
+        let Some(after) = self
+            .ports
+            .catalog
+            .add_units(product, units, restock)
+            .await?
+        else {
+            return Err(AddUnitsError::UnknownProduct(product.clone()));
+        };
+        self.ports.gate.add_units(product, units, restock).await?;
+        let live = self
+            .ports
+            .gate
+            .remaining(std::slice::from_ref(product))
+            .await?;
+        tracing::info!(%product, units, %restock, stock = after.sale.stock(), "units added");
+        Ok(SaleView {
+            remaining: live.first().copied().flatten().unwrap_or(after.remaining),
+            sale: after.sale,
+        })
+    }
+}
