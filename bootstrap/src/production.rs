@@ -10,8 +10,9 @@ use anyhow::Context;
 use flashsale_application::{Adapters, ErrorChain, FlashSale, Ports};
 use flashsale_http::Readiness;
 use flashsale_kafka::{
-    check_topics, ensure_topics, run_order_consumer_reporting, KafkaOrderQueue, KafkaSettings,
-    Ready,
+    check_order_events_topic, check_topics, ensure_order_events_topic, ensure_topics,
+    run_order_consumer_reporting, KafkaError, KafkaEventPublisher, KafkaOrderQueue, KafkaSettings,
+    Ready, TopicShortfall,
 };
 use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
@@ -26,6 +27,7 @@ use crate::embedded::{http_settings, key_times, rate_limits};
 use crate::expiry::run_expiry;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
+use crate::relay::run_relay;
 use crate::runner::{launch, split_stop, Launch, Running, StopSignal};
 use crate::settings::{RedisConnection, Settings};
 
@@ -51,6 +53,7 @@ pub fn kafka_settings(settings: &Settings) -> KafkaSettings {
         bootstrap_servers: section.bootstrap_servers.clone(),
         topic: section.topic.clone(),
         dead_letter_topic: section.dead_letter_topic.clone(),
+        order_events_topic: section.order_events_topic.clone(),
         partitions: section.partitions,
         replication_factor: section.replication_factor,
         group_id: section.group_id.clone(),
@@ -121,8 +124,10 @@ pub struct Built {
     pub service: Arc<FlashSale<Production>>,
     /// Set once the order queue's idempotent producer has its producer id.
     pub producer_ready: Ready,
-    /// The leases the reconcilers and expiry passes of every process share.
+    /// The leases the reconcilers, expiry passes and event relays of every process share.
     pub lease: RedisLease,
+    /// The publisher of the order events the relay reads from the outbox.
+    pub events: KafkaEventPublisher,
 }
 
 /// Connects every adapter: migrations applied, scripts loaded, topics created.
@@ -139,17 +144,13 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
     ensure_topics(&kafka)
         .await
         .context("creating Kafka topics")?;
-    match check_topics(&kafka).await {
-        Ok(shortfalls) => {
-            for shortfall in shortfalls {
-                tracing::warn!(%shortfall, "a Kafka topic is weaker than configured");
-            }
-        }
-        Err(error) => {
-            tracing::warn!(error = %ErrorChain(&error), "cannot check the Kafka topics' durability");
-        }
-    }
+    ensure_order_events_topic(&kafka)
+        .await
+        .context("creating the order-events topic")?;
+    report_shortfalls(check_topics(&kafka).await);
+    report_shortfalls(check_order_events_topic(&kafka).await);
     let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
+    let events = KafkaEventPublisher::new(&kafka).context("creating the order-events producer")?;
     let producer_ready = queue.ready();
     let limits = rate_limits(&settings.rate_limit)?;
     let adapters = Adapters {
@@ -181,7 +182,22 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
         ),
         producer_ready,
         lease: RedisLease::new(redis),
+        events,
     })
+}
+
+/// Logs how the topics fall short of the settings, or that they could not be checked.
+fn report_shortfalls(checked: Result<Vec<TopicShortfall>, KafkaError>) {
+    match checked {
+        Ok(shortfalls) => {
+            for shortfall in shortfalls {
+                tracing::warn!(%shortfall, "a Kafka topic is weaker than configured");
+            }
+        }
+        Err(error) => {
+            tracing::warn!(error = %ErrorChain(&error), "cannot check the Kafka topics' durability");
+        }
+    }
 }
 
 /// `/readyz` stays red until `ready` is set, naming what is not ready yet.
@@ -205,6 +221,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         service,
         producer_ready,
         lease,
+        events,
     } = build(settings).await?;
     if settings.role.serves_api() {
         let report = service.preload_stock().await.context("preloading stock")?;
@@ -241,6 +258,9 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     let kafka = kafka_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
     let orders_settings = settings.orders.clone();
+    // A publish waits for its delivery report at most this long (the delivery timeout and the
+    // publisher's grace): the relay's lease outlasts it.
+    let slowest_publish = kafka.delivery_timeout + Duration::from_secs(3);
     launch(Launch {
         service,
         role: settings.role,
@@ -258,7 +278,17 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                     _ = on_consumer_end => {}
                 }
             });
-            let (stop_reconciler, stop_expiry) = split_stop(stop_reconciler);
+            let (stop_reconciler, stop_others) = split_stop(stop_reconciler);
+            let (stop_expiry, stop_relay) = split_stop(stop_others);
+            let relay = run_relay(
+                worker_service.ports().catalog.clone(),
+                events,
+                lease.clone(),
+                worker_service.ports().clock.clone(),
+                orders_settings.clone(),
+                slowest_publish,
+                stop_relay,
+            );
             let reconciler = run_reconciler(
                 worker_service.clone(),
                 lease.clone(),
@@ -277,7 +307,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                 let _ = consumer_ended.send(());
                 consumed
             };
-            let (consumed, (), ()) = tokio::join!(consumer, reconciler, expiry);
+            let (consumed, (), (), ()) = tokio::join!(consumer, reconciler, expiry, relay);
             consumed.context("the order consumer failed")
         },
         watched: gauges.into_iter().collect(),
