@@ -284,7 +284,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                 worker_service.ports().catalog.clone(),
                 events,
                 lease.clone(),
-                worker_service.ports().clock.clone(),
+                worker_service.ports().clock,
                 orders_settings.clone(),
                 slowest_publish,
                 stop_relay,

@@ -12,7 +12,8 @@ use flashsale_application::ports::{
 };
 use flashsale_application::ErrorChain;
 use flashsale_contracts::{
-    order_closing_contract, order_payment_contract, order_store_contract, Fixtures,
+    order_closing_contract, order_events_contract, order_payment_contract, order_store_contract,
+    Fixtures,
 };
 use flashsale_domain::{FailureReason, OrderId, ProductId, Reservation, Timestamp};
 use flashsale_mysql::{MySqlSettings, MySqlStore};
@@ -91,6 +92,13 @@ async fn the_mysql_store_fulfils_the_order_closing_contract() {
     let stack = require_stack!();
     let store = fresh_store(stack).await;
     order_closing_contract(store, "mysql").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_mysql_store_fulfils_the_order_events_contract() {
+    let stack = require_stack!();
+    let store = fresh_store(stack).await;
+    order_events_contract(store, "mysql").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
