@@ -10,9 +10,8 @@ use anyhow::Context;
 use flashsale_application::{Adapters, ErrorChain, FlashSale, Ports};
 use flashsale_http::Readiness;
 use flashsale_kafka::{
-    check_order_events_topic, check_topics, ensure_order_events_topic, ensure_topics,
-    run_order_consumer_reporting, KafkaError, KafkaEventPublisher, KafkaOrderQueue, KafkaSettings,
-    Ready, TopicShortfall,
+    check_service_topics, ensure_service_topics, run_order_consumer_reporting, KafkaEventPublisher,
+    KafkaOrderQueue, KafkaSettings, Ready,
 };
 use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
@@ -126,8 +125,9 @@ pub struct Built {
     pub producer_ready: Ready,
     /// The leases the reconcilers, expiry passes and event relays of every process share.
     pub lease: RedisLease,
-    /// The publisher of the order events the relay reads from the outbox.
-    pub events: KafkaEventPublisher,
+    /// The publisher of the order events the relay reads from the outbox, in processes that run
+    /// the worker.
+    pub events: Option<KafkaEventPublisher>,
 }
 
 /// Connects every adapter: migrations applied, scripts loaded, topics created.
@@ -141,16 +141,27 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
         .await
         .context("connecting to Redis")?;
     let kafka = kafka_settings(settings);
-    ensure_topics(&kafka)
+    ensure_service_topics(&kafka)
         .await
         .context("creating Kafka topics")?;
-    ensure_order_events_topic(&kafka)
-        .await
-        .context("creating the order-events topic")?;
-    report_shortfalls(check_topics(&kafka).await);
-    report_shortfalls(check_order_events_topic(&kafka).await);
+    match check_service_topics(&kafka).await {
+        Ok(shortfalls) => {
+            for shortfall in shortfalls {
+                tracing::warn!(%shortfall, "a Kafka topic is weaker than configured");
+            }
+        }
+        Err(error) => {
+            tracing::warn!(error = %ErrorChain(&error), "cannot check the Kafka topics' durability");
+        }
+    }
     let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
-    let events = KafkaEventPublisher::new(&kafka).context("creating the order-events producer")?;
+    // Only processes that run the worker relay order events.
+    let events = settings
+        .role
+        .runs_worker()
+        .then(|| KafkaEventPublisher::new(&kafka))
+        .transpose()
+        .context("creating the order-events producer")?;
     let producer_ready = queue.ready();
     let limits = rate_limits(&settings.rate_limit)?;
     let adapters = Adapters {
@@ -184,20 +195,6 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
         lease: RedisLease::new(redis),
         events,
     })
-}
-
-/// Logs how the topics fall short of the settings, or that they could not be checked.
-fn report_shortfalls(checked: Result<Vec<TopicShortfall>, KafkaError>) {
-    match checked {
-        Ok(shortfalls) => {
-            for shortfall in shortfalls {
-                tracing::warn!(%shortfall, "a Kafka topic is weaker than configured");
-            }
-        }
-        Err(error) => {
-            tracing::warn!(error = %ErrorChain(&error), "cannot check the Kafka topics' durability");
-        }
-    }
 }
 
 /// `/readyz` stays red until `ready` is set, naming what is not ready yet.
@@ -280,15 +277,23 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
             });
             let (stop_reconciler, stop_others) = split_stop(stop_reconciler);
             let (stop_expiry, stop_relay) = split_stop(stop_others);
-            let relay = run_relay(
-                worker_service.ports().catalog.clone(),
-                events,
-                lease.clone(),
-                worker_service.ports().clock,
-                orders_settings.clone(),
-                slowest_publish,
-                stop_relay,
-            );
+            let relay_events = worker_service.ports().catalog.clone();
+            let relay_lease = lease.clone();
+            let relay_settings = orders_settings.clone();
+            let relay = async move {
+                if let Some(events) = events {
+                    run_relay(
+                        relay_events,
+                        events,
+                        relay_lease,
+                        SystemClock,
+                        relay_settings,
+                        slowest_publish,
+                        stop_relay,
+                    )
+                    .await;
+                }
+            };
             let reconciler = run_reconciler(
                 worker_service.clone(),
                 lease.clone(),

@@ -109,15 +109,23 @@ pub async fn check_topics(settings: &KafkaSettings) -> Result<Vec<TopicShortfall
     check_named(settings, &[&settings.topic, &settings.dead_letter_topic]).await
 }
 
-/// [`check_topics`] for the order-events topic: its shortfalls against `settings` (events
-/// acknowledged by fewer replicas than configured can be lost with a broker).
+/// [`check_topics`] for the orders, dead-letter and order-events topics (events acknowledged by
+/// fewer replicas than configured can be lost with a broker): what the service checks at start.
 ///
 /// # Errors
 /// As [`check_topics`].
-pub async fn check_order_events_topic(
+pub async fn check_service_topics(
     settings: &KafkaSettings,
 ) -> Result<Vec<TopicShortfall>, KafkaError> {
-    check_named(settings, &[&settings.order_events_topic]).await
+    check_named(
+        settings,
+        &[
+            &settings.topic,
+            &settings.dead_letter_topic,
+            &settings.order_events_topic,
+        ],
+    )
+    .await
 }
 
 /// The shortfalls of the topics `names` against `settings`.

@@ -14,7 +14,8 @@
 //!   after each stored batch, dead-lettering what it cannot decode ([`dead_letter`] headers).
 //! - [`event_codec`] and [`KafkaEventPublisher`]: the order events relayed from the outbox (the
 //!   [`EventPublisher`](flashsale_application::ports::EventPublisher) port), JSON keyed by order
-//!   id on the order-events topic ([`ensure_order_events_topic`], [`check_order_events_topic`]).
+//!   id on the order-events topic (created and checked with the others by
+//!   [`ensure_service_topics`], [`check_service_topics`]).
 //! - `stats`: librdkafka statistics recorded as gauges (producer queue depth, consumer lag).
 //! - [`Ready`]: whether the producer has its producer id and the consumer its assignment.
 //!
@@ -38,13 +39,11 @@ mod topics;
 
 pub use codec::{DecodeError, OrderMessage};
 pub use consumer::{run_order_consumer, run_order_consumer_reporting};
-pub use durability::{
-    check_order_events_topic, check_topics, shortfalls, TopicShape, TopicShortfall,
-};
+pub use durability::{check_service_topics, check_topics, shortfalls, TopicShape, TopicShortfall};
 pub use error::KafkaError;
 pub use event_codec::OrderEventMessage;
 pub use event_publisher::KafkaEventPublisher;
 pub use order_queue::KafkaOrderQueue;
 pub use ready::Ready;
 pub use settings::KafkaSettings;
-pub use topics::{ensure_order_events_topic, ensure_topics};
+pub use topics::{ensure_service_topics, ensure_topics};

@@ -48,13 +48,21 @@ pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
     ensure_named(settings, &[&settings.topic, &settings.dead_letter_topic]).await
 }
 
-/// Creates `settings.order_events_topic` as [`ensure_topics`] creates the orders topic (same
-/// partitions, replication and `min.insync.replicas`), when it is missing.
+/// [`ensure_topics`] and `settings.order_events_topic` too (created as the orders topic is),
+/// in one request: what the service creates at start.
 ///
 /// # Errors
 /// As [`ensure_topics`].
-pub async fn ensure_order_events_topic(settings: &KafkaSettings) -> Result<(), KafkaError> {
-    ensure_named(settings, &[&settings.order_events_topic]).await
+pub async fn ensure_service_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
+    ensure_named(
+        settings,
+        &[
+            &settings.topic,
+            &settings.dead_letter_topic,
+            &settings.order_events_topic,
+        ],
+    )
+    .await
 }
 
 /// Creates the topics `names` as the settings say, leaving those that exist as they are.
