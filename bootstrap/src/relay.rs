@@ -66,3 +66,97 @@ pub async fn run_relay<E: OrderEvents, B: EventPublisher, L: Lease, C: Clock>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flashsale_application::ports::{NewOrder, OrderStore, SaleCatalog};
+    use flashsale_domain::{
+        OrderId, ProductId, Quantity, RequestId, Reservation, Sale, SaleWindow, Timestamp, UserId,
+    };
+    use flashsale_memory::{MemoryDatabase, MemoryEventLog, MemoryLease, SystemClock};
+
+    fn settings(enabled: bool) -> OrdersSection {
+        OrdersSection {
+            payment_window_secs: 900,
+            expiry_enabled: false,
+            expiry_interval_ms: 1_000,
+            expiry_batch: 10,
+            events_relay_enabled: enabled,
+            events_relay_interval_ms: 10,
+            events_relay_batch: 2,
+        }
+    }
+
+    /// A database holding `orders` new orders, hence as many unpublished events.
+    async fn database(orders: usize) -> MemoryDatabase {
+        let database = MemoryDatabase::default();
+        let now = SystemClock.now();
+        let window = SaleWindow::new(now, now.plus(Duration::from_secs(60))).expect("window");
+        let product = ProductId::parse("phone").expect("id");
+        let sale = Sale::new(product.clone(), "Phone", 10, window).expect("sale");
+        database.create(&sale).await.expect("created");
+        let batch: Vec<NewOrder> = (0..orders)
+            .map(|n| NewOrder {
+                order_id: OrderId::parse(format!("o{n}")).expect("id"),
+                reservation: Reservation {
+                    request_id: RequestId::parse(format!("phone.r{n}")).expect("id"),
+                    user_id: UserId::parse(format!("u{n}")).expect("id"),
+                    product_id: product.clone(),
+                    quantity: Quantity::ONE,
+                    reserved_at: Timestamp::from_millis(now.as_millis()),
+                },
+                created_at: now,
+            })
+            .collect();
+        database.persist(&batch).await.expect("persisted");
+        database
+    }
+
+    #[tokio::test]
+    async fn the_loop_relays_every_event_in_batches_until_stopped() {
+        let database = database(5).await;
+        let log = MemoryEventLog::new(100);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let relay = tokio::spawn(run_relay(
+            database.clone(),
+            log.clone(),
+            MemoryLease::new(),
+            SystemClock,
+            settings(true),
+            Duration::ZERO,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        for _ in 0..500 {
+            if log.events().len() == 5 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let _ = stop.send(());
+        relay.await.expect("the loop ends when stopped");
+        let ids: Vec<u64> = log.events().iter().map(|e| e.id.get()).collect();
+        assert_eq!(ids, vec![1, 2, 3, 4, 5], "every event once, oldest first");
+        assert!(database.unpublished(10).await.expect("read").is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_disabled_relay_publishes_nothing() {
+        let database = database(1).await;
+        let log = MemoryEventLog::new(100);
+        run_relay(
+            database.clone(),
+            log.clone(),
+            MemoryLease::new(),
+            SystemClock,
+            settings(false),
+            Duration::ZERO,
+            std::future::pending(),
+        )
+        .await;
+        assert!(log.events().is_empty());
+        assert_eq!(database.unpublished(10).await.expect("read").len(), 1);
+    }
+}
