@@ -262,9 +262,9 @@ impl OrderEvents for MemoryDatabase {
     async fn mark_published(
         &self,
         ids: &[EventId],
-        now: Timestamp,
+        _now: Timestamp,
     ) -> Result<(), OrderEventsError> {
-        self.tables().outbox.mark_published(ids, now);
+        self.tables().outbox.mark_published(ids);
         Ok(())
     }
 }

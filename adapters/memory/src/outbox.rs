@@ -1,15 +1,17 @@
 //! The in-memory outbox of order events: the events table of the in-memory database, written
-//! under the database's one lock with the change it records.
+//! under the database's one lock with the change it records. A published event is dropped (the
+//! embedded profile keeps no history beyond its event log), so the outbox holds only what is
+//! still to publish.
 
 use std::collections::BTreeMap;
 
 use flashsale_application::ports::{EventId, OrderEvent};
 use flashsale_domain::{Order, Timestamp};
 
-/// Events by id, with when each was published.
+/// Unpublished events by id, and the last id given.
 #[derive(Default)]
 pub(crate) struct Outbox {
-    rows: BTreeMap<EventId, (OrderEvent, Option<Timestamp>)>,
+    unpublished: BTreeMap<EventId, OrderEvent>,
     last_id: u64,
 }
 
@@ -18,26 +20,23 @@ impl Outbox {
     pub(crate) fn record(&mut self, order: &Order, occurred_at: Timestamp) {
         self.last_id += 1;
         let id = EventId::new(self.last_id);
-        self.rows
-            .insert(id, (OrderEvent::of(id, order, occurred_at), None));
+        self.unpublished
+            .insert(id, OrderEvent::of(id, order, occurred_at));
     }
 
     /// Up to `limit` unpublished events, by ascending id.
     pub(crate) fn unpublished(&self, limit: u32) -> Vec<OrderEvent> {
-        self.rows
+        self.unpublished
             .values()
-            .filter(|(_, published)| published.is_none())
             .take(limit as usize)
-            .map(|(event, _)| event.clone())
+            .cloned()
             .collect()
     }
 
-    /// Marks these events published at `now` (unknown or marked ones are left alone).
-    pub(crate) fn mark_published(&mut self, ids: &[EventId], now: Timestamp) {
+    /// Marks these events published (unknown or marked ones are left alone): they are dropped.
+    pub(crate) fn mark_published(&mut self, ids: &[EventId]) {
         for id in ids {
-            if let Some((_, published)) = self.rows.get_mut(id) {
-                published.get_or_insert(now);
-            }
+            self.unpublished.remove(id);
         }
     }
 }
