@@ -2,7 +2,8 @@
 //!
 //! - [`ports`]: one trait per outside need (stock gate, order queue, order store, sale catalog,
 //!   result store, rate limiter, clock, id generator, idempotency store), bundled by [`Ports`],
-//!   and the lease that lets one process at a time reconcile.
+//!   the lease that lets one process at a time reconcile, and the order-events outbox and
+//!   publisher the [`EventRelay`] drives.
 //! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
 //!   own error type: place a purchase (with or without an idempotency key), process orders,
 //!   query a result, preload stock, create and list sales, reconcile (one process at a time:
