@@ -49,6 +49,10 @@ pub(crate) async fn pay(
         Ok(done) => done.rows_affected() == 1,
         // Another confirmation stored this payment for another order since it was looked up.
         Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            // Give the connection back before taking another to look the holder up.
+            tx.rollback()
+                .await
+                .map_err(during("rolling a refused payment back"))?;
             if let Some(holder) = order_paid_by(store.pool(), payment_id).await? {
                 return answer_paid(store, order_id, holder).await;
             }
