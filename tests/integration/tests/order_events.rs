@@ -6,12 +6,21 @@
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{address_of, settings, start, token, App, WEBHOOK_SECRET};
+use flashsale_application::ports::{NewOrder, OrderEvents, OrderStore, SaleCatalog};
+use flashsale_application::{EventRelay, Exclusive, EVENT_RELAY_LEASE};
+use flashsale_domain::{
+    OrderId, ProductId, Quantity, RequestId, Reservation, Sale, SaleWindow, Timestamp, UserId,
+};
 use flashsale_http::{sign_webhook, WebhookSecret};
-use flashsale_kafka::OrderEventMessage;
-use flashsale_test_support::require_stack;
+use flashsale_kafka::{
+    ensure_service_topics, KafkaEventPublisher, KafkaSettings, OrderEventMessage,
+};
+use flashsale_memory::MemoryLease;
+use flashsale_mysql::{MySqlSettings, MySqlStore};
+use flashsale_test_support::{require_stack, unique_topic};
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::{ClientConfig, Message};
 use reqwest::StatusCode;
@@ -180,4 +189,71 @@ async fn every_status_change_reaches_the_order_events_topic_in_order_per_order()
         .unwrap();
     assert_eq!(written, 4, "one row per change");
     app.stop().await;
+}
+
+/// Not a check but a measurement, for choosing `orders.events_relay_batch`: `cargo test -p
+/// flashsale-integration --test order_events -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a throughput measurement, run on demand"]
+async fn a_backlog_of_events_is_relayed_to_kafka() {
+    const ORDERS: usize = 5_000;
+    const BATCH: u32 = 500;
+    let stack = require_stack!();
+    let store = MySqlStore::connect(&MySqlSettings::new(stack.fresh_database().await.unwrap()))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let start = Timestamp::from_millis(chrono::Utc::now().timestamp_millis());
+    let window = SaleWindow::new(start, start.plus(Duration::from_secs(3_600))).unwrap();
+    let product = ProductId::parse("backlog").unwrap();
+    let sale = Sale::new(product.clone(), "Backlog", ORDERS as u32, window).unwrap();
+    store.create(&sale).await.unwrap();
+    let batch: Vec<NewOrder> = (0..ORDERS)
+        .map(|n| NewOrder {
+            order_id: OrderId::parse(format!("o-{n}")).unwrap(),
+            reservation: Reservation {
+                request_id: RequestId::parse(format!("backlog.r{n}")).unwrap(),
+                user_id: UserId::parse(format!("u{n}")).unwrap(),
+                product_id: product.clone(),
+                quantity: Quantity::ONE,
+                reserved_at: start,
+            },
+            created_at: start,
+        })
+        .collect();
+    for chunk in batch.chunks(500) {
+        store.persist(chunk).await.unwrap();
+    }
+    let settings = KafkaSettings {
+        order_events_topic: unique_topic(),
+        partitions: 4,
+        ..KafkaSettings::new(stack.kafka_bootstrap_servers())
+    };
+    ensure_service_topics(&settings).await.unwrap();
+    let publisher = KafkaEventPublisher::new(&settings).unwrap();
+    let exclusive = Exclusive::new(
+        MemoryLease::new(),
+        EVENT_RELAY_LEASE,
+        "measure".to_owned(),
+        Duration::from_secs(60),
+    );
+    let relay = EventRelay::new(store.clone(), publisher, exclusive, BATCH);
+
+    let started = Instant::now();
+    let mut published = 0;
+    loop {
+        let report = relay.relay(start).await.unwrap();
+        assert_eq!(report.failed, 0, "{report:?}");
+        published += report.published;
+        if report.read == 0 {
+            break;
+        }
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(published, ORDERS);
+    assert!(store.unpublished(1).await.unwrap().is_empty());
+    println!(
+        "{ORDERS} events relayed in batches of {BATCH} in {elapsed:?} ({:.0}/s)",
+        ORDERS as f64 / elapsed.as_secs_f64()
+    );
 }
