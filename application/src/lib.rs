@@ -2,12 +2,14 @@
 //!
 //! - [`ports`]: one trait per outside need (stock gate, order queue, order store, sale catalog,
 //!   result store, rate limiter, clock, id generator, idempotency store), bundled by [`Ports`],
-//!   and the lease that lets one process at a time reconcile.
+//!   the lease that lets one process at a time reconcile, and the order-events outbox and
+//!   publisher the [`EventRelay`] drives.
 //! - [`FlashSale`]: the service; each use case lives in its own module under `use_cases` with its
 //!   own error type: place a purchase (with or without an idempotency key), process orders,
 //!   query a result, preload stock, create and list sales, reconcile (one process at a time:
 //!   [`Reconciliation`]), audit a sale; read, list and cancel a buyer's orders, expire unpaid
-//!   ones, confirm a payment (the payment provider's webhook).
+//!   ones, confirm a payment (the payment provider's webhook); relay the order events of the
+//!   outbox to their publisher ([`EventRelay`], one process at a time).
 //! - [`ErrorChain`]: how errors are logged, with every cause.
 //!
 //! This crate depends on the domain only; adapters depend on it, never the other way round.
@@ -40,5 +42,6 @@ pub use use_cases::{
     query_result::QueryResultError,
     reconcile::{ReconcileError, ReconcileReport},
     reconciliation::{PassOutcome, Reconciliation, ReconciliationError, RECONCILER_LEASE},
+    relay_events::{EventRelay, RelayEventsError, RelayReport, EVENT_RELAY_LEASE},
     republished::Republished,
 };

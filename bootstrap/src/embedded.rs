@@ -11,14 +11,15 @@ use flashsale_application::{Adapters, FlashSale, GateRetention, Ports};
 use flashsale_domain::{PaymentWindow, RatePolicy};
 use flashsale_http::{HttpSettings, Readiness, TokenSecret, WebhookSecret, WebhookSettings};
 use flashsale_memory::{
-    embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, MemoryLease, OrderReceiver,
-    RateLimits, SystemClock, WorkerSettings,
+    embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, MemoryEventLog, MemoryLease,
+    OrderReceiver, RateLimits, SystemClock, WorkerSettings,
 };
 use flashsale_metrics::Measured;
 
 use crate::expiry::run_expiry;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
+use crate::relay::run_relay;
 use crate::runner::{launch, split_stop, Launch, Running};
 use crate::settings::{IdempotencySection, RateLimitSection, Role, Settings};
 
@@ -119,7 +120,18 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
         grace: Duration::from_secs(settings.http.shutdown_grace_secs),
         worker: move |stop| async move {
             let (stop_worker, stop_others) = split_stop(stop);
-            let (stop_reconciler, stop_expiry) = split_stop(stop_others);
+            let (stop_reconciler, stop_rest) = split_stop(stop_others);
+            let (stop_expiry, stop_relay) = split_stop(stop_rest);
+            // No broker here: events go to a bounded in-memory log, and to the log output.
+            let relay = run_relay(
+                worker_service.ports().catalog.clone(),
+                MemoryEventLog::default(),
+                lease.clone(),
+                worker_service.ports().clock.clone(),
+                orders_settings.clone(),
+                Duration::ZERO,
+                stop_relay,
+            );
             let reconciler = run_reconciler(
                 worker_service.clone(),
                 lease.clone(),
@@ -128,7 +140,7 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
             );
             let expiry = run_expiry(worker_service.clone(), lease, orders_settings, stop_expiry);
             let worker = run_order_worker(worker_service, receiver, worker_settings, stop_worker);
-            tokio::join!(worker, reconciler, expiry);
+            tokio::join!(worker, reconciler, expiry, relay);
             Ok(())
         },
         watched: gauges.into_iter().collect(),

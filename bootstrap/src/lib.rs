@@ -10,6 +10,7 @@ mod holder;
 pub mod monitoring;
 pub mod production;
 pub mod reconciler;
+pub mod relay;
 pub mod runner;
 pub mod settings;
 pub mod shutdown;

@@ -10,8 +10,8 @@ use anyhow::Context;
 use flashsale_application::{Adapters, ErrorChain, FlashSale, Ports};
 use flashsale_http::Readiness;
 use flashsale_kafka::{
-    check_topics, ensure_topics, run_order_consumer_reporting, KafkaOrderQueue, KafkaSettings,
-    Ready,
+    check_service_topics, ensure_service_topics, run_order_consumer_reporting, KafkaEventPublisher,
+    KafkaOrderQueue, KafkaSettings, Ready,
 };
 use flashsale_memory::{MemoryRateLimiter, SystemClock, UuidIds};
 use flashsale_metrics::Measured;
@@ -26,6 +26,7 @@ use crate::embedded::{http_settings, key_times, rate_limits};
 use crate::expiry::run_expiry;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
+use crate::relay::run_relay;
 use crate::runner::{launch, split_stop, Launch, Running, StopSignal};
 use crate::settings::{RedisConnection, Settings};
 
@@ -51,6 +52,7 @@ pub fn kafka_settings(settings: &Settings) -> KafkaSettings {
         bootstrap_servers: section.bootstrap_servers.clone(),
         topic: section.topic.clone(),
         dead_letter_topic: section.dead_letter_topic.clone(),
+        order_events_topic: section.order_events_topic.clone(),
         partitions: section.partitions,
         replication_factor: section.replication_factor,
         group_id: section.group_id.clone(),
@@ -121,8 +123,11 @@ pub struct Built {
     pub service: Arc<FlashSale<Production>>,
     /// Set once the order queue's idempotent producer has its producer id.
     pub producer_ready: Ready,
-    /// The leases the reconcilers and expiry passes of every process share.
+    /// The leases the reconcilers, expiry passes and event relays of every process share.
     pub lease: RedisLease,
+    /// The publisher of the order events the relay reads from the outbox, in processes that run
+    /// the worker.
+    pub events: Option<KafkaEventPublisher>,
 }
 
 /// Connects every adapter: migrations applied, scripts loaded, topics created.
@@ -136,10 +141,10 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
         .await
         .context("connecting to Redis")?;
     let kafka = kafka_settings(settings);
-    ensure_topics(&kafka)
+    ensure_service_topics(&kafka)
         .await
         .context("creating Kafka topics")?;
-    match check_topics(&kafka).await {
+    match check_service_topics(&kafka).await {
         Ok(shortfalls) => {
             for shortfall in shortfalls {
                 tracing::warn!(%shortfall, "a Kafka topic is weaker than configured");
@@ -150,6 +155,13 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
         }
     }
     let queue = KafkaOrderQueue::new(&kafka).context("creating the Kafka producer")?;
+    // Only processes that run the worker relay order events.
+    let events = settings
+        .role
+        .runs_worker()
+        .then(|| KafkaEventPublisher::new(&kafka))
+        .transpose()
+        .context("creating the order-events producer")?;
     let producer_ready = queue.ready();
     let limits = rate_limits(&settings.rate_limit)?;
     let adapters = Adapters {
@@ -181,6 +193,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<Built> {
         ),
         producer_ready,
         lease: RedisLease::new(redis),
+        events,
     })
 }
 
@@ -205,6 +218,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
         service,
         producer_ready,
         lease,
+        events,
     } = build(settings).await?;
     if settings.role.serves_api() {
         let report = service.preload_stock().await.context("preloading stock")?;
@@ -241,6 +255,9 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     let kafka = kafka_settings(settings);
     let reconciler_settings = settings.reconciler.clone();
     let orders_settings = settings.orders.clone();
+    // A publish waits for its delivery report at most this long (the delivery timeout and the
+    // publisher's grace): the relay's lease outlasts it.
+    let slowest_publish = kafka.delivery_timeout + Duration::from_secs(3);
     launch(Launch {
         service,
         role: settings.role,
@@ -258,7 +275,25 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                     _ = on_consumer_end => {}
                 }
             });
-            let (stop_reconciler, stop_expiry) = split_stop(stop_reconciler);
+            let (stop_reconciler, stop_others) = split_stop(stop_reconciler);
+            let (stop_expiry, stop_relay) = split_stop(stop_others);
+            let relay_events = worker_service.ports().catalog.clone();
+            let relay_lease = lease.clone();
+            let relay_settings = orders_settings.clone();
+            let relay = async move {
+                if let Some(events) = events {
+                    run_relay(
+                        relay_events,
+                        events,
+                        relay_lease,
+                        SystemClock,
+                        relay_settings,
+                        slowest_publish,
+                        stop_relay,
+                    )
+                    .await;
+                }
+            };
             let reconciler = run_reconciler(
                 worker_service.clone(),
                 lease.clone(),
@@ -277,7 +312,7 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
                 let _ = consumer_ended.send(());
                 consumed
             };
-            let (consumed, (), ()) = tokio::join!(consumer, reconciler, expiry);
+            let (consumed, (), (), ()) = tokio::join!(consumer, reconciler, expiry, relay);
             consumed.context("the order consumer failed")
         },
         watched: gauges.into_iter().collect(),

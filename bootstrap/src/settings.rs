@@ -228,6 +228,8 @@ pub struct KafkaSection {
     pub topic: String,
     /// Where undecodable messages go.
     pub dead_letter_topic: String,
+    /// The order-events topic the outbox relay publishes to.
+    pub order_events_topic: String,
     /// Partitions when created.
     pub partitions: i32,
     /// Replicas when created.
@@ -287,6 +289,12 @@ pub struct OrdersSection {
     pub expiry_interval_ms: u64,
     /// Most orders one expiry pass closes.
     pub expiry_batch: u32,
+    /// Whether processes with the worker role relay order events from the outbox.
+    pub events_relay_enabled: bool,
+    /// Pause between relay passes.
+    pub events_relay_interval_ms: u64,
+    /// Most events one relay pass publishes.
+    pub events_relay_batch: u32,
 }
 
 /// `[payments]`

@@ -1,4 +1,4 @@
-//! Checks, at start, that the orders and dead-letter topics are as wide and as durable as the
+//! Checks, at start, that the orders, dead-letter and order-events topics are as wide and as durable as the
 //! settings say. Topics created by someone else (or before the settings changed) keep their
 //! partitions, replicas and `min.insync.replicas`; the service still runs on them, so each
 //! shortfall is reported for the operator to act on.
@@ -106,9 +106,36 @@ pub fn shortfalls(topic: &str, shape: TopicShape, settings: &KafkaSettings) -> V
 /// [`KafkaError::Client`] when the admin client cannot be created; [`KafkaError::Topic`] when
 /// the brokers cannot describe a topic.
 pub async fn check_topics(settings: &KafkaSettings) -> Result<Vec<TopicShortfall>, KafkaError> {
+    check_named(settings, &[&settings.topic, &settings.dead_letter_topic]).await
+}
+
+/// [`check_topics`] for the orders, dead-letter and order-events topics (events acknowledged by
+/// fewer replicas than configured can be lost with a broker): what the service checks at start.
+///
+/// # Errors
+/// As [`check_topics`].
+pub async fn check_service_topics(
+    settings: &KafkaSettings,
+) -> Result<Vec<TopicShortfall>, KafkaError> {
+    check_named(
+        settings,
+        &[
+            &settings.topic,
+            &settings.dead_letter_topic,
+            &settings.order_events_topic,
+        ],
+    )
+    .await
+}
+
+/// The shortfalls of the topics `names` against `settings`.
+async fn check_named(
+    settings: &KafkaSettings,
+    names: &[&String],
+) -> Result<Vec<TopicShortfall>, KafkaError> {
     let admin = Arc::new(admin_client(settings)?);
     let mut found = Vec::new();
-    for topic in [&settings.topic, &settings.dead_letter_topic] {
+    for &topic in names {
         let failed = |reason: String| KafkaError::Topic {
             topic: topic.clone(),
             reason,

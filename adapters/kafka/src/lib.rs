@@ -1,4 +1,5 @@
-//! Kafka adapters: the idempotent order producer and the batching consumer with a dead-letter topic.
+//! Kafka adapters: the idempotent order producer, the batching consumer with a dead-letter topic,
+//! and the order-event publisher.
 //!
 //! Layout:
 //! - [`settings`]: [`KafkaSettings`], everything configurable.
@@ -11,6 +12,10 @@
 //! - [`run_order_consumer`]: the consumer group member feeding
 //!   [`FlashSale::process_orders`](flashsale_application::FlashSale::process_orders), committing
 //!   after each stored batch, dead-lettering what it cannot decode ([`dead_letter`] headers).
+//! - [`event_codec`] and [`KafkaEventPublisher`]: the order events relayed from the outbox (the
+//!   [`EventPublisher`](flashsale_application::ports::EventPublisher) port), JSON keyed by order
+//!   id on the order-events topic (created and checked with the others by
+//!   [`ensure_service_topics`], [`check_service_topics`]).
 //! - `stats`: librdkafka statistics recorded as gauges (producer queue depth, consumer lag).
 //! - [`Ready`]: whether the producer has its producer id and the consumer its assignment.
 //!
@@ -23,6 +28,8 @@ pub mod dead_letter;
 mod delivery;
 mod durability;
 mod error;
+pub mod event_codec;
+mod event_publisher;
 mod order_queue;
 mod producer;
 mod ready;
@@ -32,9 +39,11 @@ mod topics;
 
 pub use codec::{DecodeError, OrderMessage};
 pub use consumer::{run_order_consumer, run_order_consumer_reporting};
-pub use durability::{check_topics, shortfalls, TopicShape, TopicShortfall};
+pub use durability::{check_service_topics, check_topics, shortfalls, TopicShape, TopicShortfall};
 pub use error::KafkaError;
+pub use event_codec::OrderEventMessage;
+pub use event_publisher::KafkaEventPublisher;
 pub use order_queue::KafkaOrderQueue;
 pub use ready::Ready;
 pub use settings::KafkaSettings;
-pub use topics::ensure_topics;
+pub use topics::{ensure_service_topics, ensure_topics};

@@ -11,7 +11,10 @@ pub struct KafkaSettings {
     pub topic: String,
     /// Where messages the consumer cannot decode are parked, with the reason in a header.
     pub dead_letter_topic: String,
-    /// Partitions of both topics when [`crate::ensure_topics`] creates them; the ceiling on
+    /// The topic carrying order events (every change of an order's status, keyed by order id;
+    /// see `docs/messages.md`), written by the outbox relay.
+    pub order_events_topic: String,
+    /// Partitions of the topics when [`crate::ensure_topics`] creates them; the ceiling on
     /// consumer parallelism within one group.
     pub partitions: i32,
     /// Replicas of each partition when [`crate::ensure_topics`] creates the topics.
@@ -45,8 +48,8 @@ pub struct KafkaSettings {
 }
 
 impl KafkaSettings {
-    /// Settings for these brokers with the documented defaults: topics `flashsale.orders` and
-    /// `flashsale.orders.dead-letter`, 12 partitions, replication 1 (raise it to 3 in
+    /// Settings for these brokers with the documented defaults: topics `flashsale.orders`,
+    /// `flashsale.orders.dead-letter` and `flashsale.order-events`, 12 partitions, replication 1 (raise it to 3 in
     /// production), group `flashsale-order-workers` with dynamic membership and a 45 s session
     /// timeout, 5 s delivery timeout, 5 ms linger,
     /// batches of up to 500 reservations filled for at most 20 ms, 500 ms retry backoff, 3
@@ -56,6 +59,7 @@ impl KafkaSettings {
             bootstrap_servers: bootstrap_servers.into(),
             topic: "flashsale.orders".to_owned(),
             dead_letter_topic: "flashsale.orders.dead-letter".to_owned(),
+            order_events_topic: "flashsale.order-events".to_owned(),
             partitions: 12,
             replication_factor: 1,
             group_id: "flashsale-order-workers".to_owned(),

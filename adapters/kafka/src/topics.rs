@@ -1,4 +1,5 @@
-//! Creates the orders topic and its dead-letter topic when they are missing.
+//! Creates the orders topic, its dead-letter topic and the order-events topic when they are
+//! missing.
 
 use std::time::Duration;
 
@@ -44,9 +45,31 @@ const CREATE_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`KafkaError::Client`] when the admin client cannot be created; [`KafkaError::Topic`] when the
 /// request fails or the broker refuses a topic for another reason than that it exists.
 pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
+    ensure_named(settings, &[&settings.topic, &settings.dead_letter_topic]).await
+}
+
+/// [`ensure_topics`] and `settings.order_events_topic` too (created as the orders topic is),
+/// in one request: what the service creates at start.
+///
+/// # Errors
+/// As [`ensure_topics`].
+pub async fn ensure_service_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
+    ensure_named(
+        settings,
+        &[
+            &settings.topic,
+            &settings.dead_letter_topic,
+            &settings.order_events_topic,
+        ],
+    )
+    .await
+}
+
+/// Creates the topics `names` as the settings say, leaving those that exist as they are.
+async fn ensure_named(settings: &KafkaSettings, names: &[&String]) -> Result<(), KafkaError> {
     let admin = admin_client(settings)?;
-    let topics: Vec<NewTopic<'_>> = [&settings.topic, &settings.dead_letter_topic]
-        .into_iter()
+    let topics: Vec<NewTopic<'_>> = names
+        .iter()
         .map(|name| {
             let topic = NewTopic::new(
                 name,
@@ -66,7 +89,11 @@ pub async fn ensure_topics(settings: &KafkaSettings) -> Result<(), KafkaError> {
         .create_topics(&topics, &options)
         .await
         .map_err(|error| KafkaError::Topic {
-            topic: format!("{} and {}", settings.topic, settings.dead_letter_topic),
+            topic: names
+                .iter()
+                .map(|name| name.as_str())
+                .collect::<Vec<_>>()
+                .join(" and "),
             reason: error.to_string(),
         })?;
     for result in results {

@@ -1,14 +1,17 @@
 //! The in-memory system of record: sales with their stock, and orders unique per (user, product)
 //! whose unpaid ones can be paid (each payment id paying one order at most) or closed, giving
-//! their units back.
+//! their units back; every status change also writes its order event into the outbox, under
+//! the same lock (the in-memory transaction).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use crate::outbox::Outbox;
+
 use flashsale_application::ports::{
-    plan_batch, CatalogError, Closed, Closing, KnownOrders, NewOrder, OrderAudit, OrderPage,
-    OrderStore, OrderStoreError, Paid, Persisted, PortFailure, SaleCatalog, SaleRecord, SaleStock,
-    StockSnapshot,
+    plan_batch, CatalogError, Closed, Closing, EventId, KnownOrders, NewOrder, OrderAudit,
+    OrderEvent, OrderEvents, OrderEventsError, OrderPage, OrderStore, OrderStoreError, Paid,
+    Persisted, PortFailure, SaleCatalog, SaleRecord, SaleStock, StockSnapshot,
 };
 use flashsale_domain::{
     Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, RestockId, Sale, SaleWindow,
@@ -27,6 +30,8 @@ struct Tables {
     by_payment: HashMap<PaymentId, OrderId>,
     /// Additions of units applied (the unique restock id of the database).
     restocks: HashSet<RestockId>,
+    /// One event per status change, written with it.
+    outbox: Outbox,
 }
 
 struct SaleRow {
@@ -100,6 +105,7 @@ impl Tables {
             }
         }
         for order in plan.created {
+            self.outbox.record(&order, order.created_at);
             let key = (order.user_id.clone(), order.product_id.clone());
             self.by_request
                 .insert(order.request_id.clone(), order.id.clone());
@@ -121,6 +127,7 @@ impl Tables {
         if moved.is_err() {
             return Closed::Unchanged(order.clone());
         }
+        self.outbox.record(order, now);
         if let Some(row) = self.sales.get_mut(&order.product_id) {
             row.remaining = row.remaining.saturating_add(order.quantity.get());
             if row.sale.rebuy_after_cancel() {
@@ -149,6 +156,7 @@ impl Tables {
             return Paid::Unchanged(order.clone());
         }
         self.by_payment.insert(payment.clone(), id.clone());
+        self.outbox.record(order, now);
         Paid::Paid(order.clone())
     }
 
@@ -246,6 +254,21 @@ impl OrderStore for MemoryDatabase {
             .get(&(user_id.clone(), product_id.clone()))
             .and_then(|id| tables.orders.get(id))
             .cloned())
+    }
+}
+
+impl OrderEvents for MemoryDatabase {
+    async fn unpublished(&self, limit: u32) -> Result<Vec<OrderEvent>, OrderEventsError> {
+        Ok(self.tables().outbox.unpublished(limit))
+    }
+
+    async fn mark_published(
+        &self,
+        ids: &[EventId],
+        _now: Timestamp,
+    ) -> Result<(), OrderEventsError> {
+        self.tables().outbox.mark_published(ids);
+        Ok(())
     }
 }
 

@@ -3,22 +3,26 @@
 //! Each port has a thread-safe implementation here, correct under concurrency: the stock gate
 //! runs the domain's [`flashsale_domain::Inventory`] rules under a per-product lock, the order
 //! queue is a bounded tokio channel drained by a batching worker, and one in-memory database
-//! plays the system of record. [`Embedded`] bundles them as a deployment profile, on the system
+//! plays the system of record (with the outbox of order events,
+//! relayed to a bounded in-memory [`MemoryEventLog`]). [`Embedded`] bundles them as a deployment profile, on the system
 //! clock or on any other (e.g. a [`ManualClock`] in tests).
 
 mod buckets;
 mod database;
+mod event_log;
 mod idempotency_store;
 mod lease;
 mod manual_clock;
 mod order_queue;
 mod order_worker;
+mod outbox;
 mod rate_limiter;
 mod result_store;
 mod stock_gate;
 mod system;
 
 pub use database::MemoryDatabase;
+pub use event_log::{MemoryEventLog, DEFAULT_EVENT_LOG_CAPACITY};
 pub use idempotency_store::MemoryIdempotencyStore;
 pub use lease::MemoryLease;
 pub use manual_clock::ManualClock;

@@ -29,6 +29,11 @@ async fn the_memory_database_honours_the_order_payment_contract() {
     flashsale_contracts::order_payment_contract(MemoryDatabase::default(), "mem").await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_memory_database_honours_the_order_events_contract() {
+    flashsale_contracts::order_events_contract(MemoryDatabase::default(), "mem").await;
+}
+
 #[tokio::test]
 async fn the_memory_catalog_remembers_an_operators_controls() {
     flashsale_contracts::catalog_controls_contract(MemoryDatabase::default(), "mem").await;

@@ -5,7 +5,8 @@
 //! (`SELECT ... FOR UPDATE`), then the order's, so a close and a batch of the same product queue
 //! behind each other instead of deadlocking. The status changes by a compare-and-set
 //! (`... WHERE status = 'pending_payment'`); only when it changed a row do the units go back,
-//! so of any number of concurrent closers exactly one returns them.
+//! so of any number of concurrent closers exactly one returns them, and writes the order's event
+//! into the outbox.
 
 use flashsale_application::ports::{Closed, Closing, OrderPage};
 use flashsale_domain::{Order, OrderId, Timestamp, UserId};
@@ -100,6 +101,7 @@ pub(crate) async fn close(
     let changed = compare_and_set(&mut tx, order_id, closing, now, frees_buyer).await?;
     if changed {
         give_back(&mut tx, &seen).await?;
+        crate::outbox::record_change(&mut tx, order_id, now).await?;
     }
     let statement = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?");
     let current = sqlx::query_as::<_, OrderRow>(&statement)

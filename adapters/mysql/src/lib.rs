@@ -1,6 +1,6 @@
 //! MySQL/MariaDB adapters: the order store and the sale catalog, with migrations.
 //!
-//! [`MySqlStore`] implements the application's [`OrderStore`] and [`SaleCatalog`] ports on one
+//! [`MySqlStore`] implements the application's [`OrderStore`], [`SaleCatalog`] and [`OrderEvents`] ports on one
 //! connection pool, with the same behaviour as the in-memory database. The schema lives in
 //! `migrations/` at the workspace root and is applied by [`MySqlStore::migrate`]. Layout:
 //! - `settings` and `store`: connecting and migrating.
@@ -10,6 +10,8 @@
 //!   with a compare-and-set that returns its units in the same transaction.
 //! - `payment`: paying an order pending payment, a compare-and-set that stores the payment id
 //!   (unique: a payment pays one order).
+//! - `outbox`: the order events (`order_events`), one row written per status change inside the
+//!   transaction that makes it; read and marked published by the relay ([`OrderEvents`]).
 //! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read.
 //! - `rows`: rows as read, converted into domain values without ever panicking.
 //! - `sql`: placeholders for IN-lists and multi-row inserts, chunked.
@@ -21,12 +23,14 @@
 //!
 //! [`OrderStore`]: flashsale_application::ports::OrderStore
 //! [`SaleCatalog`]: flashsale_application::ports::SaleCatalog
+//! [`OrderEvents`]: flashsale_application::ports::OrderEvents
 
 mod audit;
 mod catalog;
 mod closing;
 mod error;
 mod order_store;
+mod outbox;
 mod payment;
 mod restock;
 mod rows;

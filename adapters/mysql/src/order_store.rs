@@ -6,8 +6,9 @@
 //! 2. read the orders of the batch's request ids and of its buyers (after the locks, so every
 //!    order of these products committed by another worker is visible);
 //! 3. decide the batch in memory ([`plan_batch`], the rules every order store shares);
-//! 4. take each product's units with one conditional decrement and insert the new orders with
-//!    multi-row inserts, at most [`CHUNK`] values per statement;
+//! 4. take each product's units with one conditional decrement and insert the new orders, and
+//!    their events into the outbox, with multi-row inserts, at most [`CHUNK`] values per
+//!    statement;
 //! 5. commit. Any error drops the transaction, which rolls it back: nothing is stored.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -143,6 +144,7 @@ async fn persist_batch(
         take_stock(&mut tx, product, *units).await?;
     }
     insert_orders(&mut tx, &plan.created).await?;
+    crate::outbox::record_created(&mut tx, &plan.created).await?;
     tx.commit()
         .await
         .map_err(during("committing the order batch"))?;

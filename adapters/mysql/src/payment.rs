@@ -2,8 +2,9 @@
 //! unique key makes a payment pay one order at most.
 //!
 //! Paying touches no stock (a paid order keeps its units), so unlike a close it locks no sale:
-//! the single `UPDATE` locks the order's row only, and of a payment and a close racing for one
-//! order, whichever updates the row first wins; the other's compare-and-set matches nothing.
+//! the `UPDATE` locks the order's row only, and of a payment and a close racing for one order,
+//! whichever updates the row first wins; the other's compare-and-set matches nothing. The
+//! winner's transaction also writes the order's `paid` event into the outbox.
 
 use flashsale_application::ports::Paid;
 use flashsale_domain::{OrderId, PaymentId, Timestamp};
@@ -30,6 +31,11 @@ pub(crate) async fn pay(
     if let Some(holder) = order_paid_by(store.pool(), payment_id).await? {
         return answer_paid(store, order_id, holder).await;
     }
+    let mut tx = store
+        .pool()
+        .begin()
+        .await
+        .map_err(during("starting the payment transaction"))?;
     let result = sqlx::query(
         "UPDATE orders SET status = 'paid', payment_id = ? \
          WHERE order_id = ? AND status = 'pending_payment' AND payment_deadline_ms > ?",
@@ -37,12 +43,16 @@ pub(crate) async fn pay(
     .bind(payment_id.as_str())
     .bind(order_id.as_str())
     .bind(now.as_millis())
-    .execute(store.pool())
+    .execute(&mut *tx)
     .await;
     let changed = match result {
         Ok(done) => done.rows_affected() == 1,
         // Another confirmation stored this payment for another order since it was looked up.
         Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            // Give the connection back before taking another to look the holder up.
+            tx.rollback()
+                .await
+                .map_err(during("rolling a refused payment back"))?;
             if let Some(holder) = order_paid_by(store.pool(), payment_id).await? {
                 return answer_paid(store, order_id, holder).await;
             }
@@ -50,6 +60,12 @@ pub(crate) async fn pay(
         }
         Err(error) => return Err(during("paying an order")(error)),
     };
+    if changed {
+        crate::outbox::record_change(&mut tx, order_id, now).await?;
+    }
+    tx.commit()
+        .await
+        .map_err(during("committing the payment"))?;
     // A paid order never changes again, and an unpaid one is reported as it stands.
     let Some(current) = order(store.pool(), order_id).await? else {
         return Ok(Paid::Unknown);

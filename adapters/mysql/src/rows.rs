@@ -10,7 +10,7 @@
 
 use std::fmt::Display;
 
-use flashsale_application::ports::{SaleRecord, SaleStock};
+use flashsale_application::ports::{EventId, OrderEvent, SaleRecord, SaleStock};
 use flashsale_domain::{
     Order, OrderId, OrderStatus, PaymentId, PaymentWindow, ProductId, Quantity, RequestId, Sale,
     SaleWindow, Timestamp, UserId,
@@ -25,6 +25,10 @@ pub(crate) const SALE_COLUMNS: &str = "product_id, name, stock, remaining, start
 /// The columns of `orders` the store reads.
 pub(crate) const ORDER_COLUMNS: &str = "order_id, request_id, user_id, product_id, quantity, \
      status, created_at_ms, payment_deadline_ms, payment_id";
+
+/// The columns of `order_events` the relay reads.
+pub(crate) const ORDER_EVENT_COLUMNS: &str = "event_id, order_id, request_id, user_id, \
+     product_id, quantity, status, payment_id, payment_deadline_ms, occurred_at_ms";
 
 /// One row of `sales`.
 #[derive(Debug, sqlx::FromRow)]
@@ -62,6 +66,21 @@ pub(crate) struct OrderRow {
     pub payment_deadline_ms: i64,
     /// The payment that paid it; NULL until paid.
     pub payment_id: Option<Vec<u8>>,
+}
+
+/// One row of `order_events`.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct OrderEventRow {
+    pub event_id: u64,
+    pub order_id: Vec<u8>,
+    pub request_id: Vec<u8>,
+    pub user_id: Vec<u8>,
+    pub product_id: Vec<u8>,
+    pub quantity: u32,
+    pub status: String,
+    pub payment_id: Option<Vec<u8>>,
+    pub payment_deadline_ms: i64,
+    pub occurred_at_ms: i64,
 }
 
 /// One buyer of a sale, as snapshots read it from `orders`.
@@ -223,6 +242,32 @@ impl OrderRow {
             .map(|bytes| row.id(&bytes, PaymentId::parse))
             .transpose()?;
         Ok(order.with_status(status).with_payment(payment))
+    }
+}
+
+impl OrderEventRow {
+    /// The event.
+    pub(crate) fn into_event(self) -> Result<OrderEvent, InvalidRow> {
+        let key = self.event_id.to_string();
+        let row = RowKey {
+            table: "order_events",
+            key: &key,
+        };
+        Ok(OrderEvent {
+            id: EventId::new(self.event_id),
+            order_id: row.id(&self.order_id, OrderId::parse)?,
+            request_id: row.id(&self.request_id, RequestId::parse)?,
+            user_id: row.id(&self.user_id, UserId::parse)?,
+            product_id: row.id(&self.product_id, ProductId::parse)?,
+            quantity: Quantity::new(self.quantity).map_err(row.bad())?,
+            status: parse_status(&self.status).map_err(row.bad())?,
+            payment_id: self
+                .payment_id
+                .map(|bytes| row.id(&bytes, PaymentId::parse))
+                .transpose()?,
+            payment_deadline: Timestamp::from_millis(self.payment_deadline_ms),
+            occurred_at: Timestamp::from_millis(self.occurred_at_ms),
+        })
     }
 }
 

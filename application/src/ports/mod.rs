@@ -12,6 +12,7 @@ mod id_generator;
 mod idempotency_store;
 mod lease;
 mod order_batch;
+mod order_events;
 mod order_queue;
 mod order_store;
 mod rate_limiter;
@@ -27,6 +28,9 @@ pub use idempotency_store::{
 };
 pub use lease::{Lease, LeaseError};
 pub use order_batch::{plan_batch, BatchPlan, KnownOrders, SaleStock};
+pub use order_events::{
+    EventId, EventPublishError, EventPublisher, OrderEvent, OrderEvents, OrderEventsError,
+};
 pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{
     Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Paid, Persisted,

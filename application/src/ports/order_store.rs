@@ -110,6 +110,11 @@ impl OrderStoreError {
 }
 
 /// Persists orders with their stock decrement, idempotently on (user, product).
+///
+/// Every change of an order's status it commits (an order created by [`Self::persist`], paid by
+/// [`Self::pay`], closed by [`Self::close`]) also writes one order event into the outbox in the
+/// same transaction, and a call that changes nothing writes none (see
+/// [`super::OrderEvents`]).
 pub trait OrderStore: Clone + Send + Sync + 'static {
     /// Persists a batch in one transaction: per product a conditional stock decrement that never
     /// goes below zero, plus the order inserts. Returns one [`Persisted`] per input, in order.

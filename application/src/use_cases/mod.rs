@@ -19,4 +19,5 @@ pub mod query_result;
 pub mod reconcile;
 pub mod reconciliation;
 pub mod reject_orders;
+pub mod relay_events;
 pub mod republished;

@@ -48,6 +48,14 @@ fn environment(settings: &Settings, role: &str) -> Vec<(&'static str, String)> {
         ),
         ("FLASHSALE__KAFKA__TOPIC", settings.kafka.topic.clone()),
         (
+            "FLASHSALE__KAFKA__ORDER_EVENTS_TOPIC",
+            settings.kafka.order_events_topic.clone(),
+        ),
+        (
+            "FLASHSALE__ORDERS__EVENTS_RELAY_INTERVAL_MS",
+            settings.orders.events_relay_interval_ms.to_string(),
+        ),
+        (
             "FLASHSALE__KAFKA__DEAD_LETTER_TOPIC",
             settings.kafka.dead_letter_topic.clone(),
         ),

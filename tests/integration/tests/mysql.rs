@@ -12,8 +12,8 @@ use flashsale_application::ports::{
 };
 use flashsale_application::ErrorChain;
 use flashsale_contracts::{
-    catalog_controls_contract, order_closing_contract, order_payment_contract,
-    order_store_contract, Fixtures,
+    catalog_controls_contract, order_closing_contract, order_events_contract,
+    order_payment_contract, order_store_contract, Fixtures,
 };
 use flashsale_domain::{FailureReason, OrderId, ProductId, Reservation, Timestamp};
 use flashsale_mysql::{MySqlSettings, MySqlStore};
@@ -98,6 +98,13 @@ async fn the_mysql_store_fulfils_the_order_closing_contract() {
 async fn the_mysql_catalog_remembers_an_operators_controls() {
     let stack = require_stack!();
     catalog_controls_contract(fresh_store(stack).await, "mysql").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_mysql_store_fulfils_the_order_events_contract() {
+    let stack = require_stack!();
+    let store = fresh_store(stack).await;
+    order_events_contract(store, "mysql").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -37,6 +37,7 @@ pub async fn settings(stack: &Stack) -> Settings {
         flashsale::settings::Secret::new(stack.fresh_database().await.expect("db"));
     settings.kafka.bootstrap_servers = stack.kafka_bootstrap_servers();
     settings.kafka.dead_letter_topic = format!("{topic}-dlq");
+    settings.kafka.order_events_topic = format!("{topic}-events");
     settings.kafka.group_id = format!("{topic}-workers");
     settings.kafka.topic = topic;
     settings.kafka.partitions = 4;
