@@ -328,6 +328,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sales/{productId}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add units to a sale
+         * @description Puts more units on sale: the sale's stock and its remaining units grow by `units`, in
+         *     the database first, then in the stock gate (a buyer told "sold out" gets a unit again).
+         *     Exactly once per `restockId`, however often the request is sent: a retry answers the
+         *     sale as it stands. Needs a token with the `admin` claim.
+         */
+        post: operations["addUnits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -438,6 +461,27 @@ export interface components {
              *     `false` (one order per buyer, live or closed).
              */
             rebuyAfterCancel?: boolean;
+        };
+        /**
+         * NewUnits
+         * @description Units to add to a sale.
+         * @example {
+         *       "restockId": "restock-2f1c9a",
+         *       "units": 50
+         *     }
+         */
+        NewUnits: {
+            /**
+             * Format: uint32
+             * @description Units to put on sale on top of the stock, at least 1; the stock may not exceed
+             *     100000000.
+             */
+            units: number;
+            /**
+             * @description The operator's id for this addition (e.g. a UUID made once per click): 1 to 64 of
+             *     `A-Z a-z 0-9 . _ -`. The units are added once per id, however often it is sent.
+             */
+            restockId: string;
         };
         /**
          * OrderPageView
@@ -1927,7 +1971,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The new end is not after the sale's start. */
+            /** @description A field breaks its rule (an end not after the sale's start, too many units). */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2036,7 +2080,116 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The new end is not after the sale's start. */
+            /** @description A field breaks its rule (an end not after the sale's start, too many units). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds (calling again is safe). */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product whose sale gets more units. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewUnits"];
+            };
+        };
+        responses: {
+            /** @description The sale as buyers now see it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SaleSummary"];
+                };
+            };
+            /** @description The product id or the body is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No sale for this product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field breaks its rule (an end not after the sale's start, too many units). */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -2,6 +2,7 @@
 
 from .field_error import FieldError
 from .new_sale import NewSale
+from .new_units import NewUnits
 from .order_page_view import OrderPageView
 from .order_state import OrderState
 from .order_view import OrderView
@@ -21,6 +22,7 @@ from .sale_summary import SaleSummary
 __all__ = (
     "FieldError",
     "NewSale",
+    "NewUnits",
     "OrderPageView",
     "OrderState",
     "OrderView",
