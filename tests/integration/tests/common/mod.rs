@@ -15,6 +15,7 @@ use sqlx::MySqlPool;
 pub mod dead_letters;
 pub mod invariants;
 pub mod ownership;
+pub mod payments;
 pub mod stampede;
 
 pub const SECRET: &str = "integration-test-secret-not-for-production";
