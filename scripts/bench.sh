@@ -515,7 +515,7 @@ ceilings() {
     kill -INT "$hello"
     wait "$hello" || true
 
-    # The reserve script as a buy calls it (5 keys, 8 arguments), both per-product buckets on
+    # The reserve script as a buy calls it (6 keys, 8 arguments), both per-product buckets on
     # with a random client and buyer per call: every call takes a token from two fresh buckets.
     log "ceiling: redis-benchmark of the reserve script (sold-out path, then accepted path)"
     local sha
@@ -524,16 +524,16 @@ ceilings() {
     redis_cli HSET '{ceil2}:sale' remaining 100000000 starts 0 ends 99999999999999 limit 1 >/dev/null
     # An error reply is counted as a call by redis-benchmark: check one call's reply first.
     local reply
-    reply=$(redis_cli EVALSHA "$sha" 5 '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' '{ceil}:c:check' \
-        '{ceil}:u:check' 1000 u r 1 20 40 5 10 2>&1 | head -n 1)
+    reply=$(redis_cli EVALSHA "$sha" 6 '{ceil}:sale' '{ceil}:buyers' '{ceil}:inflight' '{ceil}:c:check' \
+        '{ceil}:u:check' '{ceil}:cancelled:check' 1000 u r 1 20 40 5 10 2>&1 | head -n 1)
     [ "$reply" = 0 ] || log "WARNING: reserve.lua answered '$reply' (not sold out) to the benchmark's call; changed signature?"
     local bench=(redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -a "$REDIS_PASSWORD" -c 50 -n 300000 -r 100000000 -q)
     local tag
     for tag in ceil ceil2; do
         local file=redis-soldout.txt
         [ "$tag" = ceil ] || file=redis-accept.txt
-        timeout 120 "${bench[@]}" EVALSHA "$sha" 5 "{$tag}:sale" "{$tag}:buyers" "{$tag}:inflight" \
-            "{$tag}:c:__rand_int__" "{$tag}:u:__rand_int__" \
+        timeout 120 "${bench[@]}" EVALSHA "$sha" 6 "{$tag}:sale" "{$tag}:buyers" "{$tag}:inflight" \
+            "{$tag}:c:__rand_int__" "{$tag}:u:__rand_int__" "{$tag}:cancelled:r__rand_int__" \
             1000 u__rand_int__ r__rand_int__ 1 20 40 5 10 | tr '\r' '\n' | tail -n 1 | tee "$OUT/$file"
     done
     # The buckets expire by themselves (a few seconds).
