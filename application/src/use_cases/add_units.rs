@@ -52,15 +52,7 @@ impl<P: Ports> FlashSale<P> {
             return Err(AddUnitsError::UnknownProduct(product.clone()));
         };
         self.ports.gate.add_units(product, units, restock).await?;
-        let live = self
-            .ports
-            .gate
-            .remaining(std::slice::from_ref(product))
-            .await?;
         tracing::info!(%product, units, %restock, stock = after.sale.stock(), "units added");
-        Ok(SaleView {
-            remaining: live.first().copied().flatten().unwrap_or(after.remaining),
-            sale: after.sale,
-        })
+        Ok(self.live_view(after).await?)
     }
 }

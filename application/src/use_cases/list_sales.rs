@@ -25,6 +25,16 @@ pub enum ListSalesError {
     Gate(#[from] StockGateError),
 }
 
+impl SaleView {
+    /// `record` with the gate's live count, or the catalog's when the gate has none.
+    fn of(record: SaleRecord, live: Option<u32>) -> Self {
+        Self {
+            remaining: live.unwrap_or(record.remaining),
+            sale: record.sale,
+        }
+    }
+}
+
 impl<P: Ports> FlashSale<P> {
     /// Every sale with its remaining stock.
     ///
@@ -35,11 +45,15 @@ impl<P: Ports> FlashSale<P> {
             .sales_with_live_stock::<ListSalesError>()
             .await?
             .into_iter()
-            .map(|(record, live)| SaleView {
-                remaining: live.unwrap_or(record.remaining),
-                sale: record.sale,
-            })
+            .map(|(record, live)| SaleView::of(record, live))
             .collect())
+    }
+
+    /// One sale as buyers see it now: `record` with the gate's live count of its units.
+    pub(crate) async fn live_view(&self, record: SaleRecord) -> Result<SaleView, StockGateError> {
+        let product = record.sale.product_id().clone();
+        let live = self.ports.gate.remaining(&[product]).await?;
+        Ok(SaleView::of(record, live.first().copied().flatten()))
     }
 
     /// Every sale of the catalog with the gate's live count (`None` where the gate lacks it).

@@ -69,15 +69,8 @@ impl<P: Ports> FlashSale<P> {
     ) -> Result<SaleView, MoveSaleEndError> {
         self.ports.gate.set_window(product, window).await?;
         self.ports.catalog.set_window(product, window).await?;
-        let live = self
-            .ports
-            .gate
-            .remaining(std::slice::from_ref(product))
-            .await?;
         tracing::info!(%product, ends_at = window.ends_at().as_millis(), "sale window moved");
-        Ok(SaleView {
-            remaining: live.first().copied().flatten().unwrap_or(record.remaining),
-            sale: record.sale.with_window(window),
-        })
+        let sale = record.sale.with_window(window);
+        Ok(self.live_view(SaleRecord { sale, ..record }).await?)
     }
 }

@@ -3,7 +3,7 @@
 
 use flashsale_domain::ProductId;
 
-use crate::ports::{CatalogError, Ports, SaleCatalog, StockGate, StockGateError};
+use crate::ports::{CatalogError, Ports, SaleCatalog, SaleRecord, StockGate, StockGateError};
 use crate::{FlashSale, SaleView};
 
 /// Why a sale could not be paused or resumed.
@@ -40,15 +40,8 @@ impl<P: Ports> FlashSale<P> {
         };
         self.ports.gate.set_paused(product, paused).await?;
         self.ports.catalog.set_paused(product, paused).await?;
-        let live = self
-            .ports
-            .gate
-            .remaining(std::slice::from_ref(product))
-            .await?;
         tracing::info!(%product, paused, "sale paused or resumed");
-        Ok(SaleView {
-            remaining: live.first().copied().flatten().unwrap_or(record.remaining),
-            sale: record.sale.with_paused(paused),
-        })
+        let sale = record.sale.with_paused(paused);
+        Ok(self.live_view(SaleRecord { sale, ..record }).await?)
     }
 }
