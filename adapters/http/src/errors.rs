@@ -9,7 +9,7 @@ use flashsale_application::{
     ErrorChain, IdempotentPurchaseError, MoveSaleEndError, PauseSaleError, PlacePurchaseError,
     QueryResultError,
 };
-use flashsale_domain::{OrderStatus, Refusal, RequestId};
+use flashsale_domain::{OrderStatus, Refusal, RequestId, MAX_STOCK};
 use validator::{ValidationError, ValidationErrors};
 
 use crate::catalog::Unready;
@@ -383,9 +383,13 @@ impl From<AddUnitsError> for Failure {
                 ProblemType::NotFound,
                 format!("No sale for product {product}."),
             ),
-            AddUnitsError::TooMuchStock(_) => {
-                Self::invalid_field("units", "would take the stock above 100000000")
+            AddUnitsError::TooMuchStock => {
+                Self::invalid_field("units", format!("would take the stock above {MAX_STOCK}"))
             }
+            AddUnitsError::RestockIdReused { restock, units } => Self::new(
+                ProblemType::RestockIdReused,
+                format!("Restock {restock} added {units} units to this sale before."),
+            ),
             AddUnitsError::Catalog(error) => Self::unavailable(&error),
             AddUnitsError::Gate(error) => Self::unavailable(&error),
         }

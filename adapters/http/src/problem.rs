@@ -72,6 +72,10 @@ pub enum ProblemType {
     /// body); nothing was done.
     #[oai(rename = "urn:flashsale:problem:idempotency-key-reused")]
     IdempotencyKeyReused,
+    /// The `restockId` added another number of units to this sale before (see `detail`);
+    /// nothing was added. A restock id is one operator's one addition to one sale.
+    #[oai(rename = "urn:flashsale:problem:restock-id-reused")]
+    RestockIdReused,
     /// A request with this `Idempotency-Key` is still being processed; retry shortly.
     #[oai(rename = "urn:flashsale:problem:idempotency-key-in-use")]
     IdempotencyKeyInUse,
@@ -220,6 +224,7 @@ impl ProblemType {
                 (StatusCode::UNPROCESSABLE_ENTITY, "Idempotency key reused")
             }
             Self::IdempotencyKeyInUse => (StatusCode::CONFLICT, "Idempotency key in use"),
+            Self::RestockIdReused => (StatusCode::UNPROCESSABLE_ENTITY, "Restock id reused"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
             Self::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")

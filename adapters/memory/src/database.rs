@@ -3,7 +3,7 @@
 //! their units back; every status change also writes its order event into the outbox, under
 //! the same lock (the in-memory transaction).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::outbox::Outbox;
@@ -11,7 +11,7 @@ use crate::outbox::Outbox;
 use flashsale_application::ports::{
     plan_batch, CatalogError, Closed, Closing, EventId, KnownOrders, NewOrder, OrderAudit,
     OrderEvent, OrderEvents, OrderEventsError, OrderPage, OrderStore, OrderStoreError, Paid,
-    Persisted, PortFailure, SaleCatalog, SaleRecord, SaleStock, StockSnapshot,
+    Persisted, Restocked, SaleCatalog, SaleRecord, SaleStock, StockSnapshot,
 };
 use flashsale_domain::{
     Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, RestockId, Sale, SaleWindow,
@@ -28,8 +28,8 @@ struct Tables {
     by_request: HashMap<RequestId, OrderId>,
     /// The order each payment paid (the unique payment id of the database).
     by_payment: HashMap<PaymentId, OrderId>,
-    /// Additions of units applied (the unique restock id of the database).
-    restocks: HashSet<RestockId>,
+    /// Units each addition applied, by sale and restock id (the database's primary key).
+    restocks: HashMap<(ProductId, RestockId), u32>,
     /// One event per status change, written with it.
     outbox: Outbox,
 }
@@ -334,27 +334,30 @@ impl SaleCatalog for MemoryDatabase {
         product: &ProductId,
         units: u32,
         restock: &RestockId,
-    ) -> Result<Option<SaleRecord>, CatalogError> {
+    ) -> Result<Restocked, CatalogError> {
         let mut tables = self.tables();
-        if !tables.sales.contains_key(product) {
-            return Ok(None);
-        }
-        let applied = tables.restocks.contains(restock);
+        let key = (product.clone(), restock.clone());
+        let applied = tables.restocks.get(&key).copied();
         let Some(row) = tables.sales.get_mut(product) else {
-            return Ok(None);
+            return Ok(Restocked::NoSale);
         };
-        if !applied {
-            row.sale = row.sale.clone().with_added_stock(units).map_err(|error| {
-                CatalogError::Unavailable(PortFailure::caused_by("adding units", error))
-            })?;
-            row.remaining += units;
+        match applied {
+            Some(before) if before != units => return Ok(Restocked::IdReused { units: before }),
+            Some(_) => {}
+            None => {
+                let Ok(grown) = row.sale.clone().with_added_stock(units) else {
+                    return Ok(Restocked::TooMuchStock);
+                };
+                row.sale = grown;
+                row.remaining += units;
+            }
         }
         let record = SaleRecord {
             sale: row.sale.clone(),
             remaining: row.remaining,
         };
-        tables.restocks.insert(restock.clone());
-        Ok(Some(record))
+        tables.restocks.insert(key, units);
+        Ok(Restocked::Applied(record))
     }
 
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {

@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use flashsale_application::ports::{
-    CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot,
+    CatalogError, OrderAudit, Restocked, SaleCatalog, SaleRecord, StockSnapshot,
 };
 use flashsale_domain::{ProductId, RestockId, Sale, SaleWindow};
 use sqlx::Connection;
 
 use crate::error::{during, StoreFailure};
+use crate::restock::RestockRow;
 use crate::rows::{BuyerRow, SaleRow, SALE_COLUMNS};
 use crate::MySqlStore;
 
@@ -109,11 +110,18 @@ impl SaleCatalog for MySqlStore {
         product: &ProductId,
         units: u32,
         restock: &RestockId,
-    ) -> Result<Option<SaleRecord>, CatalogError> {
-        if !crate::restock::add_units(self, product, units, restock).await? {
-            return Ok(None);
-        }
-        self.sale(product).await
+    ) -> Result<Restocked, CatalogError> {
+        Ok(
+            match crate::restock::add_units(self, product, units, restock).await? {
+                RestockRow::Applied => match self.sale(product).await? {
+                    Some(record) => Restocked::Applied(record),
+                    None => Restocked::NoSale,
+                },
+                RestockRow::NoSale => Restocked::NoSale,
+                RestockRow::IdReused(units) => Restocked::IdReused { units },
+                RestockRow::TooMuchStock => Restocked::TooMuchStock,
+            },
+        )
     }
 
     async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {

@@ -1,26 +1,68 @@
-//! Adding units to a sale on MySQL: one transaction grows the sale's `stock` and `remaining`
-//! and records the restock id, whose primary key makes a retried or doubled request add nothing
-//! more.
+//! Adding units to a sale on MySQL: one transaction locks the sale's row, looks for the restock
+//! id, and grows the sale's `stock` and `remaining` while recording the id, so a retried or
+//! doubled request adds nothing more and concurrent restocks never take the stock above
+//! `MAX_STOCK`.
 
-use flashsale_domain::{ProductId, RestockId};
+use flashsale_domain::{ProductId, RestockId, MAX_STOCK};
+use sqlx::Row;
 
 use crate::error::{during, StoreFailure};
 use crate::MySqlStore;
 
-/// Adds `units` to the sale of `product` unless `restock` was applied before. Returns whether
-/// the sale exists.
+/// What the transaction found and did, before the sale is read back.
+pub(crate) enum RestockRow {
+    /// The units were added now or by this restock id before.
+    Applied,
+    /// No sale for the product.
+    NoSale,
+    /// The restock id added these (other) units before.
+    IdReused(u32),
+    /// The stock would exceed `MAX_STOCK`.
+    TooMuchStock,
+}
+
+/// Adds `units` to the sale of `product` unless `restock` was applied to it before.
 pub(crate) async fn add_units(
     store: &MySqlStore,
     product: &ProductId,
     units: u32,
     restock: &RestockId,
-) -> Result<bool, StoreFailure> {
+) -> Result<RestockRow, StoreFailure> {
     let mut tx = store
         .pool()
         .begin()
         .await
         .map_err(during("starting the restock transaction"))?;
-    let grown = sqlx::query(
+    let stock: Option<u32> =
+        sqlx::query_scalar("SELECT stock FROM sales WHERE product_id = ? FOR UPDATE")
+            .bind(product.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(during("locking the sale to restock"))?;
+    let Some(stock) = stock else {
+        return Ok(RestockRow::NoSale);
+    };
+    let applied =
+        sqlx::query("SELECT units FROM sale_restocks WHERE product_id = ? AND restock_id = ?")
+            .bind(product.as_str())
+            .bind(restock.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(during("reading a restock"))?;
+    if let Some(row) = applied {
+        let before: u32 = row
+            .try_get("units")
+            .map_err(during("reading a restock's units"))?;
+        return Ok(if before == units {
+            RestockRow::Applied
+        } else {
+            RestockRow::IdReused(before)
+        });
+    }
+    if u64::from(stock) + u64::from(units) > u64::from(MAX_STOCK) {
+        return Ok(RestockRow::TooMuchStock);
+    }
+    sqlx::query(
         "UPDATE sales SET stock = stock + ?, remaining = remaining + ? WHERE product_id = ?",
     )
     .bind(units)
@@ -28,13 +70,8 @@ pub(crate) async fn add_units(
     .bind(product.as_str())
     .execute(&mut *tx)
     .await
-    .map_err(during("adding units to a sale"))?
-    .rows_affected();
-    if grown == 0 {
-        // No sale (`units` is never 0, so an existing row always changes).
-        return Ok(false);
-    }
-    let recorded = sqlx::query(
+    .map_err(during("adding units to a sale"))?;
+    sqlx::query(
         "INSERT INTO sale_restocks (restock_id, product_id, units, created_at_ms) \
          VALUES (?, ?, ?, ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000))",
     )
@@ -42,18 +79,10 @@ pub(crate) async fn add_units(
     .bind(product.as_str())
     .bind(units)
     .execute(&mut *tx)
-    .await;
-    match recorded {
-        Ok(_) => tx
-            .commit()
-            .await
-            .map_err(during("committing the restock"))?,
-        // Applied before: the units it would add again are rolled back.
-        Err(sqlx::Error::Database(db)) if db.is_unique_violation() => tx
-            .rollback()
-            .await
-            .map_err(during("rolling back a repeated restock"))?,
-        Err(error) => return Err(during("recording the restock")(error)),
-    }
-    Ok(true)
+    .await
+    .map_err(during("recording the restock"))?;
+    tx.commit()
+        .await
+        .map_err(during("committing the restock"))?;
+    Ok(RestockRow::Applied)
 }

@@ -37,7 +37,9 @@ pub use order_store::{
 };
 pub use rate_limiter::{RateLimitError, RateLimiter};
 pub use result_store::{ResultStore, ResultStoreError};
-pub use sale_catalog::{CatalogError, OrderAudit, SaleCatalog, SaleRecord, StockSnapshot};
+pub use sale_catalog::{
+    CatalogError, OrderAudit, Restocked, SaleCatalog, SaleRecord, StockSnapshot,
+};
 pub use stock_gate::{
     GateLimits, LoadOutcome, ReserveOutcome, StockGate, StockGateError, Withdrawal,
 };

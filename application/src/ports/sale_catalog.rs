@@ -53,6 +53,24 @@ pub struct OrderAudit {
     pub max_orders_per_buyer: u64,
 }
 
+/// What asking the catalog to add units did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restocked {
+    /// The units are on sale: added now, or by an earlier call with the same restock id and
+    /// units. The sale as it stands.
+    Applied(SaleRecord),
+    /// No sale for the product.
+    NoSale,
+    /// The restock id added `units` (another number) to this sale before: nothing changed.
+    IdReused {
+        /// The units the restock id added.
+        units: u32,
+    },
+    /// The sale's stock would exceed [`MAX_STOCK`](flashsale_domain::MAX_STOCK): nothing
+    /// changed.
+    TooMuchStock,
+}
+
 /// Why the catalog could not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogError {
@@ -111,8 +129,9 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<bool, CatalogError>> + Send;
 
     /// Puts `units` more of a sale on sale (its stock and its remaining units grow by as many),
-    /// exactly once per `restock` however often it is called, in one transaction. Returns the
-    /// sale as it stands after, `None` when there is no sale for `product`.
+    /// exactly once per restock id of the sale however often it is called, in one
+    /// transaction. A restock id belongs to one sale: the same id on another sale is another
+    /// restock.
     ///
     /// # Errors
     /// [`CatalogError::Unavailable`] when the database fails.
@@ -121,7 +140,7 @@ pub trait SaleCatalog: Clone + Send + Sync + 'static {
         product: &ProductId,
         units: u32,
         restock: &RestockId,
-    ) -> impl Future<Output = Result<Option<SaleRecord>, CatalogError>> + Send;
+    ) -> impl Future<Output = Result<Restocked, CatalogError>> + Send;
 
     /// Every sale with its remaining stock and its buyers, to preload a stock gate.
     ///

@@ -4,8 +4,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use flashsale_application::ports::StockSnapshot;
 use flashsale_domain::{
-    ProductId, Quantity, RequestId, Reservation, ReservationRequest, Sale, SaleWindow, Timestamp,
-    UserId,
+    ProductId, Quantity, RequestId, Reservation, ReservationRequest, RestockId, Sale, SaleWindow,
+    Timestamp, UserId,
 };
 
 /// Makes ids unique to a scope.
@@ -39,6 +39,10 @@ impl Fixtures {
 
     pub fn request(&self, name: &str) -> RequestId {
         RequestId::parse(format!("{}-r{name}", self.scope)).unwrap()
+    }
+
+    pub fn restock(&self, name: &str) -> RestockId {
+        RestockId::parse(format!("{}-s{name}", self.scope)).unwrap()
     }
 
     /// A sale of `name` with `stock` units and `limit` per user, open from `from` to `to`

@@ -3,8 +3,8 @@
 //! loads a sale paused when its snapshot says so; a moved window (closed early, extended)
 //! applies at once; units added count once per restock id; the catalog remembers all of it.
 
-use flashsale_application::ports::{SaleCatalog, StockGate, StockSnapshot};
-use flashsale_domain::{Refusal, RestockId, SaleWindow, Timestamp};
+use flashsale_application::ports::{Restocked, SaleCatalog, StockGate, StockSnapshot};
+use flashsale_domain::{Refusal, RestockId, SaleWindow, Timestamp, MAX_STOCK};
 
 use crate::fixtures::{now, Fixtures};
 
@@ -160,10 +160,26 @@ pub async fn catalog_controls_contract<C: SaleCatalog>(catalog: C, scope: &str) 
         .unwrap());
 
     let restock = RestockId::parse(format!("{p}-restock")).unwrap();
-    let grown = catalog.add_units(p, 3, &restock).await.unwrap().unwrap();
-    assert_eq!((grown.sale.stock(), grown.remaining), (5, 5));
-    let again = catalog.add_units(p, 3, &restock).await.unwrap().unwrap();
-    assert_eq!((again.sale.stock(), again.remaining), (5, 5), "once per id");
+    let applied = |outcome: Restocked| match outcome {
+        Restocked::Applied(record) => (record.sale.stock(), record.remaining),
+        other => panic!("not applied: {other:?}"),
+    };
+    let grown = catalog.add_units(p, 3, &restock).await.unwrap();
+    assert_eq!(applied(grown), (5, 5));
+    let again = catalog.add_units(p, 3, &restock).await.unwrap();
+    assert_eq!(applied(again), (5, 5), "once per id");
+    assert_eq!(
+        catalog.add_units(p, 4, &restock).await.unwrap(),
+        Restocked::IdReused { units: 3 },
+        "the same id with other units adds nothing"
+    );
+    assert_eq!(
+        catalog
+            .add_units(p, MAX_STOCK - 4, &f.restock("too-much"))
+            .await
+            .unwrap(),
+        Restocked::TooMuchStock
+    );
     let snapshot = catalog
         .snapshots()
         .await
@@ -172,11 +188,28 @@ pub async fn catalog_controls_contract<C: SaleCatalog>(catalog: C, scope: &str) 
         .find(|s| s.sale.product_id() == p)
         .unwrap();
     assert_eq!((snapshot.sale.stock(), snapshot.remaining), (5, 5));
+    let at_most = catalog
+        .add_units(p, MAX_STOCK - 5, &f.restock("to-the-top"))
+        .await
+        .unwrap();
+    assert_eq!(applied(at_most), (MAX_STOCK, MAX_STOCK));
+
+    let other = f.open_sale("catalog-units-other", 1);
+    catalog.create(&other).await.unwrap();
+    let elsewhere = catalog
+        .add_units(other.product_id(), 7, &restock)
+        .await
+        .unwrap();
+    assert_eq!(
+        applied(elsewhere),
+        (8, 8),
+        "a restock id belongs to one sale"
+    );
     assert_eq!(
         catalog
             .add_units(&f.product("catalog-units-none"), 1, &restock)
             .await
             .unwrap(),
-        None
+        Restocked::NoSale
     );
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::ports::{
-    CatalogError, OrderAudit, PortFailure, SaleCatalog, SaleRecord, StockSnapshot,
+    CatalogError, OrderAudit, PortFailure, Restocked, SaleCatalog, SaleRecord, StockSnapshot,
 };
 use flashsale_application::{Adapters, FlashSale, Ports};
 use flashsale_domain::{ProductId, Sale};
@@ -63,7 +63,7 @@ impl SaleCatalog for CountingCatalog {
         product: &ProductId,
         units: u32,
         restock: &flashsale_domain::RestockId,
-    ) -> Result<Option<SaleRecord>, CatalogError> {
+    ) -> Result<Restocked, CatalogError> {
         self.inner.add_units(product, units, restock).await
     }
 
