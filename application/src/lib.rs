@@ -44,4 +44,5 @@ pub use use_cases::{
     reconciliation::{PassOutcome, Reconciliation, ReconciliationError, RECONCILER_LEASE},
     relay_events::{EventRelay, RelayEventsError, RelayReport, EVENT_RELAY_LEASE},
     republished::Republished,
+    sale_orders::{SaleOrdersError, SaleOrdersPage},
 };

@@ -11,7 +11,7 @@ use crate::outbox::Outbox;
 use flashsale_application::ports::{
     plan_batch, CatalogError, Closed, Closing, EventId, KnownOrders, NewOrder, OrderAudit,
     OrderEvent, OrderEvents, OrderEventsError, OrderPage, OrderStore, OrderStoreError, Paid,
-    Persisted, Restocked, SaleCatalog, SaleRecord, SaleStock, StockSnapshot,
+    Persisted, Restocked, SaleCatalog, SaleOrdersQuery, SaleRecord, SaleStock, StockSnapshot,
 };
 use flashsale_domain::{
     Order, OrderId, OrderStatus, PaymentId, ProductId, RequestId, RestockId, Sale, SaleWindow,
@@ -210,6 +210,30 @@ impl OrderStore for MemoryDatabase {
             .into_iter()
             .skip(page.offset as usize)
             .take(page.limit as usize)
+            .cloned()
+            .collect())
+    }
+
+    async fn sale_orders(
+        &self,
+        product_id: &ProductId,
+        query: &SaleOrdersQuery,
+    ) -> Result<Vec<Order>, OrderStoreError> {
+        let tables = self.tables();
+        let mut orders: Vec<&Order> = tables
+            .of_product(product_id)
+            .filter(|order| query.status.is_none_or(|status| order.status() == status))
+            .filter(|order| {
+                query
+                    .after
+                    .as_ref()
+                    .is_none_or(|after| after.precedes(order))
+            })
+            .collect();
+        orders.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
+        Ok(orders
+            .into_iter()
+            .take(query.limit as usize)
             .cloned()
             .collect())
     }

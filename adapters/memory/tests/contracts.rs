@@ -25,6 +25,11 @@ async fn the_memory_database_honours_the_order_closing_contract() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_memory_database_honours_the_sale_orders_contract() {
+    flashsale_contracts::sale_orders_contract(MemoryDatabase::default(), "mem").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_memory_database_honours_the_order_payment_contract() {
     flashsale_contracts::order_payment_contract(MemoryDatabase::default(), "mem").await;
 }

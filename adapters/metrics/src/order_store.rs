@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use flashsale_application::ports::{
     Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Paid, Persisted,
+    SaleOrdersQuery,
 };
 use flashsale_domain::{
     FailureReason, Order, OrderId, PaymentId, ProductId, RequestId, Timestamp, UserId,
@@ -90,6 +91,14 @@ impl<S: OrderStore> OrderStore for Measured<S> {
         page: OrderPage,
     ) -> Result<Vec<Order>, OrderStoreError> {
         self.inner().orders_of(user_id, page).await
+    }
+
+    async fn sale_orders(
+        &self,
+        product_id: &ProductId,
+        query: &SaleOrdersQuery,
+    ) -> Result<Vec<Order>, OrderStoreError> {
+        self.inner().sale_orders(product_id, query).await
     }
 
     async fn close(

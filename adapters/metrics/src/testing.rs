@@ -326,6 +326,14 @@ impl OrderStore for FakeStore {
         Ok(Vec::new())
     }
 
+    async fn sale_orders(
+        &self,
+        _: &ProductId,
+        _: &flashsale_application::ports::SaleOrdersQuery,
+    ) -> Result<Vec<flashsale_domain::Order>, OrderStoreError> {
+        Ok(Vec::new())
+    }
+
     async fn close(
         &self,
         _: &flashsale_domain::OrderId,

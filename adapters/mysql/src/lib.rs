@@ -34,6 +34,7 @@ mod outbox;
 mod payment;
 mod restock;
 mod rows;
+mod sale_orders;
 mod settings;
 mod sql;
 mod store;

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use flashsale_application::ports::{
     plan_batch, Closed, Closing, KnownOrders, NewOrder, OrderPage, OrderStore, OrderStoreError,
-    Paid, Persisted, SaleStock,
+    Paid, Persisted, SaleOrdersQuery, SaleStock,
 };
 use flashsale_application::ErrorChain;
 use flashsale_domain::{Order, OrderId, PaymentId, ProductId, RequestId, Timestamp, UserId};
@@ -60,6 +60,14 @@ impl OrderStore for MySqlStore {
         page: OrderPage,
     ) -> Result<Vec<Order>, OrderStoreError> {
         Ok(crate::closing::orders_of(self, user_id, page).await?)
+    }
+
+    async fn sale_orders(
+        &self,
+        product_id: &ProductId,
+        query: &SaleOrdersQuery,
+    ) -> Result<Vec<Order>, OrderStoreError> {
+        Ok(crate::sale_orders::sale_orders(self, product_id, query).await?)
     }
 
     async fn close(

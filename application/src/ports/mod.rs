@@ -33,7 +33,8 @@ pub use order_events::{
 };
 pub use order_queue::{OrderQueue, QueueError};
 pub use order_store::{
-    Closed, Closing, NewOrder, OrderPage, OrderStore, OrderStoreError, Paid, Persisted,
+    Closed, Closing, NewOrder, OrderPage, OrderPosition, OrderStore, OrderStoreError, Paid,
+    Persisted, SaleOrdersQuery,
 };
 pub use rate_limiter::{RateLimitError, RateLimiter};
 pub use result_store::{ResultStore, ResultStoreError};

@@ -88,6 +88,44 @@ pub struct OrderPage {
     pub limit: u32,
 }
 
+/// A page of a sale's orders, newest first (by creation, then order id): an operator's view,
+/// paged by position (keyset) so a deep page costs what the first one does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleOrdersQuery {
+    /// Only orders in this status; all when `None`.
+    pub status: Option<OrderStatus>,
+    /// Only orders after this one in the page order (the last order of the previous page).
+    pub after: Option<OrderPosition>,
+    /// Most orders to return.
+    pub limit: u32,
+}
+
+/// Where an order stands in a newest-first listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderPosition {
+    /// When the order was created.
+    pub created_at: Timestamp,
+    /// The order's id (orders created at the same millisecond come by id, descending).
+    pub order_id: OrderId,
+}
+
+impl OrderPosition {
+    /// The position of `order`.
+    #[must_use]
+    pub fn of(order: &Order) -> Self {
+        Self {
+            created_at: order.created_at,
+            order_id: order.id.clone(),
+        }
+    }
+
+    /// Whether `order` comes after this position in a newest-first listing.
+    #[must_use]
+    pub fn precedes(&self, order: &Order) -> bool {
+        (order.created_at, &order.id) < (self.created_at, &self.order_id)
+    }
+}
+
 /// Why a batch could not be persisted. Nothing of it was committed; retrying is safe, and
 /// [`is_transient`](Self::is_transient) says whether it can help.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -159,6 +197,16 @@ pub trait OrderStore: Clone + Send + Sync + 'static {
         &self,
         user_id: &UserId,
         page: OrderPage,
+    ) -> impl Future<Output = Result<Vec<Order>, OrderStoreError>> + Send;
+
+    /// A page of a sale's orders, newest first (by creation, then order id), as `query` says.
+    ///
+    /// # Errors
+    /// [`OrderStoreError::Unavailable`] when the database fails.
+    fn sale_orders(
+        &self,
+        product_id: &ProductId,
+        query: &SaleOrdersQuery,
     ) -> impl Future<Output = Result<Vec<Order>, OrderStoreError>> + Send;
 
     /// Closes an order pending payment, in one transaction: a compare-and-set of its status

@@ -21,3 +21,4 @@ pub mod reconciliation;
 pub mod reject_orders;
 pub mod relay_events;
 pub mod republished;
+pub mod sale_orders;

@@ -20,6 +20,7 @@ mod restock;
 mod result_store;
 mod retire;
 mod sale_controls;
+mod sale_orders;
 mod stock_gate;
 
 pub use fixtures::Fixtures;
@@ -33,4 +34,5 @@ pub use order_store::order_store_contract;
 pub use rate_limiter::rate_limiter_contract;
 pub use result_store::result_store_contract;
 pub use sale_controls::catalog_controls_contract;
+pub use sale_orders::sale_orders_contract;
 pub use stock_gate::stock_gate_contract;

@@ -102,6 +102,14 @@ impl OrderStore for SwitchableStore {
         OrderStore::orders_of(&self.database, user_id, page).await
     }
 
+    async fn sale_orders(
+        &self,
+        product_id: &ProductId,
+        query: &flashsale_application::ports::SaleOrdersQuery,
+    ) -> Result<Vec<flashsale_domain::Order>, OrderStoreError> {
+        OrderStore::sale_orders(&self.database, product_id, query).await
+    }
+
     async fn close(
         &self,
         order_id: &flashsale_domain::OrderId,

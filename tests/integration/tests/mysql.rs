@@ -13,7 +13,7 @@ use flashsale_application::ports::{
 use flashsale_application::ErrorChain;
 use flashsale_contracts::{
     catalog_controls_contract, order_closing_contract, order_events_contract,
-    order_payment_contract, order_store_contract, Fixtures,
+    order_payment_contract, order_store_contract, sale_orders_contract, Fixtures,
 };
 use flashsale_domain::{FailureReason, OrderId, ProductId, Reservation, Timestamp};
 use flashsale_mysql::{MySqlSettings, MySqlStore};
@@ -92,6 +92,13 @@ async fn the_mysql_store_fulfils_the_order_closing_contract() {
     let stack = require_stack!();
     let store = fresh_store(stack).await;
     order_closing_contract(store, "mysql").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_mysql_store_fulfils_the_sale_orders_contract() {
+    let stack = require_stack!();
+    let store = fresh_store(stack).await;
+    sale_orders_contract(store, "mysql").await;
 }
 
 #[tokio::test]
