@@ -12,8 +12,8 @@ use poem::{get, Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
 use crate::api::{
-    admin::AdminApi, health::HealthApi, orders::OrdersApi, payments::PaymentsApi,
-    purchases::PurchasesApi, sales::SalesApi,
+    admin::AdminApi, admin_orders::AdminOrdersApi, health::HealthApi, orders::OrdersApi,
+    payments::PaymentsApi, purchases::PurchasesApi, sales::SalesApi,
 };
 use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
@@ -59,6 +59,7 @@ pub type ApiService<P> = OpenApiService<
         PaymentsApi<P>,
         SalesApi<P>,
         AdminApi<P>,
+        AdminOrdersApi<P>,
         HealthApi<P>,
     ),
     (),
@@ -88,9 +89,10 @@ pub fn openapi_service<P: Ports>(
             catalog: catalog.clone(),
         },
         AdminApi {
-            service,
+            service: service.clone(),
             catalog: catalog.clone(),
         },
+        AdminOrdersApi { service },
         HealthApi {
             catalog,
             readiness: settings.readiness.clone(),

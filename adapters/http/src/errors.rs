@@ -7,7 +7,7 @@ use flashsale_application::ports::OrderStoreError;
 use flashsale_application::{
     AddUnitsError, AuditSaleError, CancelOrderError, ConfirmPaymentError, CreateSaleError,
     ErrorChain, IdempotentPurchaseError, MoveSaleEndError, PauseSaleError, PlacePurchaseError,
-    QueryResultError,
+    QueryResultError, SaleOrdersError,
 };
 use flashsale_domain::{OrderStatus, Refusal, RequestId, MAX_STOCK};
 use validator::{ValidationError, ValidationErrors};
@@ -359,6 +359,19 @@ impl From<AuditSaleError> for Failure {
             ),
             AuditSaleError::Catalog(error) => Self::unavailable(&error),
             AuditSaleError::Gate(error) => Self::unavailable(&error),
+        }
+    }
+}
+
+impl From<SaleOrdersError> for Failure {
+    fn from(error: SaleOrdersError) -> Self {
+        match error {
+            SaleOrdersError::UnknownProduct(product) => Self::new(
+                ProblemType::NotFound,
+                format!("No sale for product {product}."),
+            ),
+            SaleOrdersError::Catalog(error) => Self::unavailable(&error),
+            SaleOrdersError::Store(error) => Self::unavailable(&error),
         }
     }
 }

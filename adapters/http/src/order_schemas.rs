@@ -120,3 +120,34 @@ impl poem_openapi::types::Example for OrderPageView {
         }
     }
 }
+
+/// One order of a sale, as its operators see it: the order and its buyer.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SaleOrderView {
+    /// The buyer.
+    pub user_id: String,
+    #[oai(flatten)]
+    #[allow(missing_docs)]
+    pub order: OrderView,
+}
+
+impl From<Order> for SaleOrderView {
+    fn from(order: Order) -> Self {
+        Self {
+            user_id: order.user_id.to_string(),
+            order: order.into(),
+        }
+    }
+}
+
+/// A page of a sale's orders, newest first.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SaleOrdersView {
+    /// The orders of this page.
+    pub orders: Vec<SaleOrderView>,
+    /// Pass it as `after` for the next page; absent on the last page.
+    #[oai(skip_serializing_if_is_none)]
+    pub next: Option<String>,
+}

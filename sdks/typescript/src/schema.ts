@@ -351,6 +351,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sales/{productId}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a sale's orders
+         * @description The sale's orders with their buyers, newest first, `limit` (1 to 500, default 50) at a
+         *     time, only those in `status` when given. The response's `next`, passed back as `after`,
+         *     gives the following page: pages are read by position, so one costs the same however
+         *     deep it is, and orders created meanwhile never shift a page. Needs a token with the
+         *     `admin` claim.
+         */
+        get: operations["listSaleOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -818,6 +842,48 @@ export interface components {
              *     end closes the sale early, later extends it.
              */
             endsAt: string;
+        };
+        /**
+         * SaleOrderView
+         * @description One order of a sale, as its operators see it: the order and its buyer.
+         */
+        SaleOrderView: {
+            /** @description The buyer. */
+            userId: string;
+            /** @description The order's id. */
+            orderId: string;
+            /** @description The purchase request it was created for. */
+            requestId: string;
+            /** @description The product. */
+            productId: string;
+            /**
+             * Format: uint32
+             * @description Units ordered.
+             */
+            quantity: number;
+            status: components["schemas"]["OrderState"];
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Until when it may be paid; unpaid then, it expires and its units go back on sale.
+             */
+            paymentDeadline: string;
+            /** @description The payment provider's id of the payment that paid it, once `paid`. */
+            paymentId?: string;
+        };
+        /**
+         * SaleOrdersView
+         * @description A page of a sale's orders, newest first.
+         */
+        SaleOrdersView: {
+            /** @description The orders of this page. */
+            orders: components["schemas"]["SaleOrderView"][];
+            /** @description Pass it as `after` for the next page; absent on the last page. */
+            next?: string;
         };
         /**
          * @description Where a sale stands now.
@@ -2208,6 +2274,100 @@ export interface operations {
                 };
             };
             /** @description A dependency is down; retry after `Retry-After` seconds (calling again is safe). */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSaleOrders: {
+        parameters: {
+            query?: {
+                /** @description Only orders in this status. */
+                status?: components["schemas"]["OrderState"];
+                /** @description Most orders to return: 1 to 500. */
+                limit?: number;
+                /** @description The `next` of the previous page. */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The product whose orders to list. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the sale's orders, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SaleOrdersView"];
+                };
+            };
+            /** @description The product id, `status` or `limit` is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has no `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No sale for this product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `limit` is outside 1 to 500, or `after` is not a `next` this operation gave. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds. */
             503: {
                 headers: {
                     "RETRY-AFTER": number;

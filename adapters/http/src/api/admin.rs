@@ -168,7 +168,12 @@ failure_into!(SaleChangeResponse {
     415 => UnsupportedMediaType, 422 => Unprocessable,
 } retry { 503 => Unavailable });
 
-fn parse_product(text: ProductIdText) -> Result<ProductId, Failure> {
+/// The product an admin operation is about: `403` without the `admin` claim, `400` for a
+/// malformed id.
+pub(super) fn admin_product(auth: &BearerAuth, text: ProductIdText) -> Result<ProductId, Failure> {
+    if !auth.0.admin {
+        return Err(admin_only());
+    }
     ProductId::parse(text).map_err(|error| {
         Failure::new(
             ProblemType::BadRequest,
@@ -262,18 +267,9 @@ impl<P: Ports> AdminApi<P> {
         #[oai(name = "productId")]
         product_id: Path<ProductIdText>,
     ) -> AuditSaleResponse {
-        if !auth.0.admin {
-            return admin_only().into();
-        }
-        let product_id = match ProductId::parse(product_id.0) {
+        let product_id = match admin_product(&auth, product_id.0) {
             Ok(id) => id,
-            Err(error) => {
-                return Failure::new(
-                    ProblemType::BadRequest,
-                    format!("Invalid product id: {error}."),
-                )
-                .into()
-            }
+            Err(failure) => return failure.into(),
         };
         match self.service.audit_sale(&product_id).await {
             Ok(audit) => AuditSaleResponse::Ok(Json(SaleAudit::of(product_id.as_str(), &audit))),
@@ -384,10 +380,7 @@ impl<P: Ports> AdminApi<P> {
         product_id: Path<ProductIdText>,
         body: Json<NewUnits>,
     ) -> SaleChangeResponse {
-        if !auth.0.admin {
-            return admin_only().into();
-        }
-        let product_id = match parse_product(product_id.0) {
+        let product_id = match admin_product(&auth, product_id.0) {
             Ok(id) => id,
             Err(failure) => return failure.into(),
         };
@@ -422,10 +415,7 @@ impl<P: Ports> AdminApi<P> {
         ends_at: Option<Timestamp>,
         now: Timestamp,
     ) -> SaleChangeResponse {
-        if !auth.0.admin {
-            return admin_only().into();
-        }
-        let product_id = match parse_product(product_id) {
+        let product_id = match admin_product(&auth, product_id) {
             Ok(id) => id,
             Err(failure) => return failure.into(),
         };
@@ -448,10 +438,7 @@ impl<P: Ports> AdminApi<P> {
         product_id: ProductIdText,
         paused: bool,
     ) -> PauseSaleResponse {
-        if !auth.0.admin {
-            return admin_only().into();
-        }
-        let product_id = match parse_product(product_id) {
+        let product_id = match admin_product(&auth, product_id) {
             Ok(id) => id,
             Err(failure) => return failure.into(),
         };

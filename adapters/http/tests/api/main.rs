@@ -16,6 +16,7 @@ mod payments;
 mod purchases;
 mod readiness;
 mod sale_controls;
+mod sale_orders;
 mod scrape;
 mod strict;
 mod traceable;

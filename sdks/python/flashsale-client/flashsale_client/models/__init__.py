@@ -16,6 +16,8 @@ from .purchase_result import PurchaseResult
 from .purchase_status import PurchaseStatus
 from .sale_audit import SaleAudit
 from .sale_end import SaleEnd
+from .sale_order_view import SaleOrderView
+from .sale_orders_view import SaleOrdersView
 from .sale_status import SaleStatus
 from .sale_summary import SaleSummary
 
@@ -36,6 +38,8 @@ __all__ = (
     "PurchaseStatus",
     "SaleAudit",
     "SaleEnd",
+    "SaleOrdersView",
+    "SaleOrderView",
     "SaleStatus",
     "SaleSummary",
 )
