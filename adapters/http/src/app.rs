@@ -12,11 +12,13 @@ use poem::{get, Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;
 
 use crate::api::{
-    admin::AdminApi, admin_orders::AdminOrdersApi, health::HealthApi, orders::OrdersApi,
-    payments::PaymentsApi, purchases::PurchasesApi, sales::SalesApi,
+    admin::AdminApi, admin_figures::AdminFiguresApi, admin_orders::AdminOrdersApi,
+    health::HealthApi, orders::OrdersApi, payments::PaymentsApi, purchases::PurchasesApi,
+    sales::SalesApi,
 };
 use crate::auth::{TokenSecret, TokenVerifier};
 use crate::body_limit::limit_body;
+use crate::buy_meter::BuyMeter;
 use crate::catalog::SalesSnapshot;
 use crate::concurrency::{limit_in_flight, InFlightLimit};
 use crate::edge::edge;
@@ -60,6 +62,7 @@ pub type ApiService<P> = OpenApiService<
         SalesApi<P>,
         AdminApi<P>,
         AdminOrdersApi<P>,
+        AdminFiguresApi<P>,
         HealthApi<P>,
     ),
     (),
@@ -72,10 +75,12 @@ pub fn openapi_service<P: Ports>(
     catalog: SalesSnapshot<P>,
     settings: &HttpSettings,
 ) -> ApiService<P> {
+    let meter = BuyMeter::default();
     let apis = (
         PurchasesApi {
             service: service.clone(),
             client_ip_header: settings.client_ip_header.clone(),
+            meter: meter.clone(),
         },
         OrdersApi {
             service: service.clone(),
@@ -92,7 +97,10 @@ pub fn openapi_service<P: Ports>(
             service: service.clone(),
             catalog: catalog.clone(),
         },
-        AdminOrdersApi { service },
+        AdminOrdersApi {
+            service: service.clone(),
+        },
+        AdminFiguresApi { service, meter },
         HealthApi {
             catalog,
             readiness: settings.readiness.clone(),

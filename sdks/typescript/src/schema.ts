@@ -375,6 +375,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sales/{productId}/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a sale's live figures
+         * @description What an operator watches during a sale: the stock as the database and the stock gate
+         *     hold it (remaining units, reservations in flight, units pending payment and paid, as
+         *     the audit shows them), and this API process's buys of the sale over the last seconds
+         *     (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
+         *     time to answer). Each API process counts its own buys. Needs a token with the `admin`
+         *     claim.
+         */
+        get: operations["getSaleFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -423,6 +448,53 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BuyRates
+         * @description This API process's buys of the sale over the last `windowSecs` full seconds. Each API
+         *     process counts its own: with several, add up their figures (or use the Prometheus metrics).
+         */
+        BuyRates: {
+            /**
+             * Format: uint64
+             * @description Seconds the rates and percentiles look back on.
+             */
+            windowSecs: number;
+            /**
+             * Format: double
+             * @description Buys answered `202` per second.
+             */
+            acceptedPerSec: number;
+            /**
+             * Format: double
+             * @description Buys refused `409 sold-out` per second.
+             */
+            soldOutPerSec: number;
+            /**
+             * Format: double
+             * @description Other refusals (`4xx` but `429`) per second.
+             */
+            refusedPerSec: number;
+            /**
+             * Format: double
+             * @description Buys refused `429` per second.
+             */
+            rateLimitedPerSec: number;
+            /**
+             * Format: double
+             * @description Buys answered `5xx` per second.
+             */
+            failedPerSec: number;
+            /**
+             * Format: double
+             * @description Median time to answer a buy, milliseconds; absent without buys.
+             */
+            p50Ms?: number;
+            /**
+             * Format: double
+             * @description 99th percentile, milliseconds; absent without buys.
+             */
+            p99Ms?: number;
+        };
         /**
          * FieldError
          * @description One field that broke a rule.
@@ -842,6 +914,21 @@ export interface components {
              *     end closes the sale early, later extends it.
              */
             endsAt: string;
+        };
+        /**
+         * SaleFigures
+         * @description A sale's figures at one instant.
+         */
+        SaleFigures: {
+            /**
+             * Format: date-time
+             * @description When the figures were taken.
+             */
+            at: string;
+            /** @description The sale in the database and the gate, as the audit shows it. */
+            sale: components["schemas"]["SaleAudit"] & unknown;
+            /** @description This process's buys. */
+            buys: components["schemas"]["BuyRates"] & unknown;
         };
         /**
          * SaleOrderView
@@ -2351,6 +2438,84 @@ export interface operations {
             };
             /** @description `limit` is outside 1 to 500, or `after` is not a `next` this operation gave. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSaleFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product whose figures to read. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sale's figures now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SaleFigures"];
+                };
+            };
+            /** @description The product id is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has no `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No sale for this product. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

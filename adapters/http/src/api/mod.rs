@@ -1,6 +1,7 @@
 //! The operations, grouped by tag; each operation has its own response enum.
 
 pub mod admin;
+pub mod admin_figures;
 pub mod admin_orders;
 pub mod health;
 pub mod orders;

@@ -1,6 +1,7 @@
 //! Buying a product and polling the result.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use flashsale_application::{FlashSale, Ports};
 use flashsale_domain::{ProductId, Quantity, RequestId};
@@ -11,6 +12,7 @@ use validator::Validate;
 
 use super::ApiTags;
 use crate::auth::BearerAuth;
+use crate::buy_meter::{BuyMeter, BuyOutcome};
 use crate::client_ip::client_ip;
 use crate::errors::{failure_into, Failure};
 use crate::idempotency_key;
@@ -24,6 +26,27 @@ pub struct PurchasesApi<P: Ports> {
     pub service: Arc<FlashSale<P>>,
     /// The proxy header trusted for the client address, if any.
     pub client_ip_header: Option<String>,
+    /// Counts the buys of each sale for its live figures.
+    pub meter: BuyMeter,
+}
+
+/// How a buy's response counts in the live figures; `None` for a product without a sale.
+fn outcome_of(response: &BuyResponse) -> Option<BuyOutcome> {
+    Some(match response {
+        BuyResponse::Accepted(..) => BuyOutcome::Accepted,
+        BuyResponse::NotFound(_) => return None,
+        BuyResponse::Conflict(problem) if problem.0.kind == ProblemType::SoldOut => {
+            BuyOutcome::SoldOut
+        }
+        BuyResponse::TooManyRequests(..) => BuyOutcome::RateLimited,
+        BuyResponse::Unavailable(..) | BuyResponse::Internal(_) => BuyOutcome::Failed,
+        BuyResponse::BadRequest(_)
+        | BuyResponse::Unauthorized(_)
+        | BuyResponse::PayloadTooLarge(_)
+        | BuyResponse::UnsupportedMediaType(_)
+        | BuyResponse::Conflict(_)
+        | BuyResponse::Unprocessable(_) => BuyOutcome::Refused,
+    })
 }
 
 /// Outcome of a buy.
@@ -150,39 +173,14 @@ impl<P: Ports> PurchasesApi<P> {
             Ok(id) => id,
             Err(error) => return bad_id("product id", error).into(),
         };
-        if let Err(errors) = body.0.validate() {
-            return Failure::validation(&errors).into();
+        let started = Instant::now();
+        let response = self
+            .place(req, auth, &product_id, idempotency_key.0, body.0)
+            .await;
+        if let Some(outcome) = outcome_of(&response) {
+            self.meter.record(&product_id, outcome, started.elapsed());
         }
-        let quantity = match Quantity::new(body.0.quantity.0) {
-            Ok(quantity) => quantity,
-            Err(error) => return Failure::invalid_field("quantity", error.to_string()).into(),
-        };
-        let key = match idempotency_key::parse(idempotency_key.0.as_deref()) {
-            Ok(key) => key,
-            Err(failure) => return failure.into(),
-        };
-        let client = client_ip(req, self.client_ip_header.as_deref());
-        let buyer = &auth.0.user_id;
-        let placed = match key {
-            Some(key) => {
-                self.service
-                    .place_purchase_idempotently(buyer, client, product_id, quantity, key)
-                    .await
-            }
-            None => self
-                .service
-                .place_purchase(buyer, client, product_id, quantity)
-                .await
-                .map_err(Into::into),
-        };
-        match placed {
-            Ok(accepted) => {
-                let body = PurchaseAccepted::from_accepted(&accepted);
-                let location = body.result_url.clone();
-                BuyResponse::Accepted(Json(body), location)
-            }
-            Err(error) => Failure::from(error).into(),
-        }
+        response
     }
 
     /// Get a purchase result
@@ -240,6 +238,52 @@ impl<P: Ports> PurchasesApi<P> {
             .await
         {
             Ok(purchase) => GetPurchaseResponse::Ok(Json(purchase.into())),
+            Err(error) => Failure::from(error).into(),
+        }
+    }
+}
+
+impl<P: Ports> PurchasesApi<P> {
+    /// A buy of `product_id` once its id is known to be well formed.
+    async fn place(
+        &self,
+        req: &Request,
+        auth: BearerAuth,
+        product_id: &ProductId,
+        idempotency_key: Option<String>,
+        body: PurchaseRequest,
+    ) -> BuyResponse {
+        if let Err(errors) = body.validate() {
+            return Failure::validation(&errors).into();
+        }
+        let quantity = match Quantity::new(body.quantity.0) {
+            Ok(quantity) => quantity,
+            Err(error) => return Failure::invalid_field("quantity", error.to_string()).into(),
+        };
+        let key = match idempotency_key::parse(idempotency_key.as_deref()) {
+            Ok(key) => key,
+            Err(failure) => return failure.into(),
+        };
+        let client = client_ip(req, self.client_ip_header.as_deref());
+        let buyer = &auth.0.user_id;
+        let placed = match key {
+            Some(key) => {
+                self.service
+                    .place_purchase_idempotently(buyer, client, product_id.clone(), quantity, key)
+                    .await
+            }
+            None => self
+                .service
+                .place_purchase(buyer, client, product_id.clone(), quantity)
+                .await
+                .map_err(Into::into),
+        };
+        match placed {
+            Ok(accepted) => {
+                let body = PurchaseAccepted::from_accepted(&accepted);
+                let location = body.result_url.clone();
+                BuyResponse::Accepted(Json(body), location)
+            }
             Err(error) => Failure::from(error).into(),
         }
     }

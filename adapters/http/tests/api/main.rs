@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod catalog;
 mod counting;
+mod figures;
 mod helpers;
 mod idempotency;
 mod openapi;

@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .buy_rates import BuyRates
 from .field_error import FieldError
 from .new_sale import NewSale
 from .new_units import NewUnits
@@ -16,12 +17,16 @@ from .purchase_result import PurchaseResult
 from .purchase_status import PurchaseStatus
 from .sale_audit import SaleAudit
 from .sale_end import SaleEnd
+from .sale_figures import SaleFigures
+from .sale_figures_buys import SaleFiguresBuys
+from .sale_figures_sale import SaleFiguresSale
 from .sale_order_view import SaleOrderView
 from .sale_orders_view import SaleOrdersView
 from .sale_status import SaleStatus
 from .sale_summary import SaleSummary
 
 __all__ = (
+    "BuyRates",
     "FieldError",
     "NewSale",
     "NewUnits",
@@ -38,6 +43,9 @@ __all__ = (
     "PurchaseStatus",
     "SaleAudit",
     "SaleEnd",
+    "SaleFigures",
+    "SaleFiguresBuys",
+    "SaleFiguresSale",
     "SaleOrdersView",
     "SaleOrderView",
     "SaleStatus",

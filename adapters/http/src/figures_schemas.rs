@@ -1,0 +1,60 @@
+//! The live figures of a sale: its state in the gate and the database, and this process's buys
+//! over the last seconds.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+
+use crate::buy_meter::{BuyActivity, WINDOW_SECS};
+use crate::schemas::SaleAudit;
+
+/// This API process's buys of the sale over the last `windowSecs` full seconds. Each API
+/// process counts its own: with several, add up their figures (or use the Prometheus metrics).
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct BuyRates {
+    /// Seconds the rates and percentiles look back on.
+    pub window_secs: u64,
+    /// Buys answered `202` per second.
+    pub accepted_per_sec: f64,
+    /// Buys refused `409 sold-out` per second.
+    pub sold_out_per_sec: f64,
+    /// Other refusals (`4xx` but `429`) per second.
+    pub refused_per_sec: f64,
+    /// Buys refused `429` per second.
+    pub rate_limited_per_sec: f64,
+    /// Buys answered `5xx` per second.
+    pub failed_per_sec: f64,
+    /// Median time to answer a buy, milliseconds; absent without buys.
+    #[oai(skip_serializing_if_is_none)]
+    pub p50_ms: Option<f64>,
+    /// 99th percentile, milliseconds; absent without buys.
+    #[oai(skip_serializing_if_is_none)]
+    pub p99_ms: Option<f64>,
+}
+
+impl From<BuyActivity> for BuyRates {
+    fn from(activity: BuyActivity) -> Self {
+        Self {
+            window_secs: WINDOW_SECS,
+            accepted_per_sec: activity.accepted_per_sec,
+            sold_out_per_sec: activity.sold_out_per_sec,
+            refused_per_sec: activity.refused_per_sec,
+            rate_limited_per_sec: activity.rate_limited_per_sec,
+            failed_per_sec: activity.failed_per_sec,
+            p50_ms: activity.p50_ms,
+            p99_ms: activity.p99_ms,
+        }
+    }
+}
+
+/// A sale's figures at one instant.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SaleFigures {
+    /// When the figures were taken.
+    pub at: DateTime<Utc>,
+    /// The sale in the database and the gate, as the audit shows it.
+    pub sale: SaleAudit,
+    /// This process's buys.
+    pub buys: BuyRates,
+}

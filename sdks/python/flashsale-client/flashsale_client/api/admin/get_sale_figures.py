@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.sale_figures import SaleFigures
+from ...types import Response
+
+
+def _get_kwargs(
+    product_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/admin/sales/{product_id}/figures".format(
+            product_id=quote(str(product_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | SaleFigures | None:
+    if response.status_code == 200:
+        response_200 = SaleFigures.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SaleFigures]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | SaleFigures]:
+    """Get a sale's live figures
+
+     What an operator watches during a sale: the stock as the database and the stock gate
+    hold it (remaining units, reservations in flight, units pending payment and paid, as
+    the audit shows them), and this API process's buys of the sale over the last seconds
+    (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
+    time to answer). Each API process counts its own buys. Needs a token with the `admin`
+    claim.
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SaleFigures]
+    """
+
+    kwargs = _get_kwargs(
+        product_id=product_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | SaleFigures | None:
+    """Get a sale's live figures
+
+     What an operator watches during a sale: the stock as the database and the stock gate
+    hold it (remaining units, reservations in flight, units pending payment and paid, as
+    the audit shows them), and this API process's buys of the sale over the last seconds
+    (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
+    time to answer). Each API process counts its own buys. Needs a token with the `admin`
+    claim.
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SaleFigures
+    """
+
+    return sync_detailed(
+        product_id=product_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | SaleFigures]:
+    """Get a sale's live figures
+
+     What an operator watches during a sale: the stock as the database and the stock gate
+    hold it (remaining units, reservations in flight, units pending payment and paid, as
+    the audit shows them), and this API process's buys of the sale over the last seconds
+    (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
+    time to answer). Each API process counts its own buys. Needs a token with the `admin`
+    claim.
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SaleFigures]
+    """
+
+    kwargs = _get_kwargs(
+        product_id=product_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | SaleFigures | None:
+    """Get a sale's live figures
+
+     What an operator watches during a sale: the stock as the database and the stock gate
+    hold it (remaining units, reservations in flight, units pending payment and paid, as
+    the audit shows them), and this API process's buys of the sale over the last seconds
+    (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
+    time to answer). Each API process counts its own buys. Needs a token with the `admin`
+    claim.
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SaleFigures
+    """
+
+    return (
+        await asyncio_detailed(
+            product_id=product_id,
+            client=client,
+        )
+    ).parsed
