@@ -100,7 +100,7 @@ pub fn openapi_service<P: Ports>(
         AdminOrdersApi {
             service: service.clone(),
         },
-        AdminFiguresApi { service, meter },
+        AdminFiguresApi::new(service, meter, catalog.clone()),
         HealthApi {
             catalog,
             readiness: settings.readiness.clone(),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 
 use crate::buy_meter::{BuyActivity, WINDOW_SECS};
-use crate::schemas::SaleAudit;
+use crate::schemas::{SaleAudit, SaleSummary};
 
 /// This API process's buys of the sale over the last `windowSecs` full seconds. Each API
 /// process counts its own: with several, add up their figures (or use the Prometheus metrics).
@@ -57,4 +57,24 @@ pub struct SaleFigures {
     pub sale: SaleAudit,
     /// This process's buys.
     pub buys: BuyRates,
+}
+
+/// One sale on the board: as the public listing shows it, with this process's buys.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct BoardSale {
+    /// The sale (its `remaining` may lag the gate by the listing's refresh interval).
+    pub sale: SaleSummary,
+    /// This process's buys of it.
+    pub buys: BuyRates,
+}
+
+/// Every sale at one instant.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SalesBoard {
+    /// When the board was taken.
+    pub at: DateTime<Utc>,
+    /// The sales, by start time then product id.
+    pub sales: Vec<BoardSale>,
 }

@@ -36,6 +36,7 @@ mod errors;
 mod figures_schemas;
 mod idempotency_key;
 mod instrument;
+mod live_feed;
 mod order_schemas;
 mod payment_schemas;
 mod problem;

@@ -400,6 +400,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sales/{productId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch a sale's live figures
+         * @description Server-Sent Events (`text/event-stream`) of type `figures`, each the JSON of
+         *     `getSaleFigures`: one at once, then one a second while the stream is open (a comment
+         *     every 15 s keeps an idle connection open). The figures are computed once a second for
+         *     every watcher of the sale together, so more watchers cost the service nothing more.
+         *     A second whose figures cannot be read (a dependency down) sends nothing. Needs a token
+         *     with the `admin` claim (browsers' `EventSource` sends no header: read the stream with
+         *     `fetch`).
+         */
+        get: operations["watchSaleFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Watch every sale
+         * @description Server-Sent Events of type `board`: every sale as the public listing shows it (its
+         *     `remaining` may lag by the listing's refresh interval), each with this API process's
+         *     buys of it over the last seconds; one at once, then one a second, computed once for
+         *     every watcher together. Needs a token with the `admin` claim.
+         */
+        get: operations["watchSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -448,6 +497,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BoardSale
+         * @description One sale on the board: as the public listing shows it, with this process's buys.
+         */
+        BoardSale: {
+            /** @description The sale (its `remaining` may lag the gate by the listing's refresh interval). */
+            sale: components["schemas"]["SaleSummary"] & unknown;
+            /** @description This process's buys of it. */
+            buys: components["schemas"]["BuyRates"] & unknown;
+        };
         /**
          * BuyRates
          * @description This API process's buys of the sale over the last `windowSecs` full seconds. Each API
@@ -1031,6 +1090,19 @@ export interface components {
             /** @description Whether a buyer whose order was cancelled or expired may buy this sale again. */
             rebuyAfterCancel: boolean;
             status: components["schemas"]["SaleStatus"];
+        };
+        /**
+         * SalesBoard
+         * @description Every sale at one instant.
+         */
+        SalesBoard: {
+            /**
+             * Format: date-time
+             * @description When the board was taken.
+             */
+            at: string;
+            /** @description The sales, by start time then product id. */
+            sales: components["schemas"]["BoardSale"][];
         };
     };
     responses: never;
@@ -2533,6 +2605,144 @@ export interface operations {
                 };
             };
             /** @description A dependency is down; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watchSaleFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product whose figures to watch. */
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `figures` events: the sale's figures at once, then once a second. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["SaleFigures"][];
+                };
+            };
+            /** @description The product id is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has no `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No sale for this product. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is down; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watchSales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `board` events: every sale at once, then once a second. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["SalesBoard"][];
+                };
+            };
+            /** @description The bearer token is missing or invalid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has no `admin` claim. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The sales are not loaded yet or their snapshot is stale; retry after `Retry-After`
+             *     seconds.
+             */
             503: {
                 headers: {
                     "RETRY-AFTER": number;

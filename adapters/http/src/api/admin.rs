@@ -182,7 +182,8 @@ pub(super) fn admin_product(auth: &BearerAuth, text: ProductIdText) -> Result<Pr
     })
 }
 
-fn admin_only() -> Failure {
+/// `403`: the operation needs the `admin` claim.
+pub(super) fn admin_only() -> Failure {
     Failure::new(
         ProblemType::Forbidden,
         "This operation needs an admin token.",

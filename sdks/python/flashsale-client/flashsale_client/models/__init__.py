@@ -1,5 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .board_sale import BoardSale
+from .board_sale_buys import BoardSaleBuys
+from .board_sale_sale import BoardSaleSale
 from .buy_rates import BuyRates
 from .field_error import FieldError
 from .new_sale import NewSale
@@ -24,8 +27,12 @@ from .sale_order_view import SaleOrderView
 from .sale_orders_view import SaleOrdersView
 from .sale_status import SaleStatus
 from .sale_summary import SaleSummary
+from .sales_board import SalesBoard
 
 __all__ = (
+    "BoardSale",
+    "BoardSaleBuys",
+    "BoardSaleSale",
     "BuyRates",
     "FieldError",
     "NewSale",
@@ -48,6 +55,7 @@ __all__ = (
     "SaleFiguresSale",
     "SaleOrdersView",
     "SaleOrderView",
+    "SalesBoard",
     "SaleStatus",
     "SaleSummary",
 )

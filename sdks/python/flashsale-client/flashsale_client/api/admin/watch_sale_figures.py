@@ -1,0 +1,223 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.sale_figures import SaleFigures
+from ...types import Response
+
+
+def _get_kwargs(
+    product_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/admin/sales/{product_id}/events".format(
+            product_id=quote(str(product_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | list[SaleFigures] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.text
+        for response_200_item_data in _response_200:
+            response_200_item = SaleFigures.from_dict(response_200_item_data)
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | list[SaleFigures]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | list[SaleFigures]]:
+    """Watch a sale's live figures
+
+     Server-Sent Events (`text/event-stream`) of type `figures`, each the JSON of
+    `getSaleFigures`: one at once, then one a second while the stream is open (a comment
+    every 15 s keeps an idle connection open). The figures are computed once a second for
+    every watcher of the sale together, so more watchers cost the service nothing more.
+    A second whose figures cannot be read (a dependency down) sends nothing. Needs a token
+    with the `admin` claim (browsers' `EventSource` sends no header: read the stream with
+    `fetch`).
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[SaleFigures]]
+    """
+
+    kwargs = _get_kwargs(
+        product_id=product_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | list[SaleFigures] | None:
+    """Watch a sale's live figures
+
+     Server-Sent Events (`text/event-stream`) of type `figures`, each the JSON of
+    `getSaleFigures`: one at once, then one a second while the stream is open (a comment
+    every 15 s keeps an idle connection open). The figures are computed once a second for
+    every watcher of the sale together, so more watchers cost the service nothing more.
+    A second whose figures cannot be read (a dependency down) sends nothing. Needs a token
+    with the `admin` claim (browsers' `EventSource` sends no header: read the stream with
+    `fetch`).
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[SaleFigures]
+    """
+
+    return sync_detailed(
+        product_id=product_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Problem | list[SaleFigures]]:
+    """Watch a sale's live figures
+
+     Server-Sent Events (`text/event-stream`) of type `figures`, each the JSON of
+    `getSaleFigures`: one at once, then one a second while the stream is open (a comment
+    every 15 s keeps an idle connection open). The figures are computed once a second for
+    every watcher of the sale together, so more watchers cost the service nothing more.
+    A second whose figures cannot be read (a dependency down) sends nothing. Needs a token
+    with the `admin` claim (browsers' `EventSource` sends no header: read the stream with
+    `fetch`).
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | list[SaleFigures]]
+    """
+
+    kwargs = _get_kwargs(
+        product_id=product_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    product_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Problem | list[SaleFigures] | None:
+    """Watch a sale's live figures
+
+     Server-Sent Events (`text/event-stream`) of type `figures`, each the JSON of
+    `getSaleFigures`: one at once, then one a second while the stream is open (a comment
+    every 15 s keeps an idle connection open). The figures are computed once a second for
+    every watcher of the sale together, so more watchers cost the service nothing more.
+    A second whose figures cannot be read (a dependency down) sends nothing. Needs a token
+    with the `admin` claim (browsers' `EventSource` sends no header: read the stream with
+    `fetch`).
+
+    Args:
+        product_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | list[SaleFigures]
+    """
+
+    return (
+        await asyncio_detailed(
+            product_id=product_id,
+            client=client,
+        )
+    ).parsed
