@@ -21,6 +21,7 @@ use crate::body_limit::limit_body;
 use crate::buy_meter::BuyMeter;
 use crate::catalog::SalesSnapshot;
 use crate::concurrency::{limit_in_flight, InFlightLimit};
+use crate::console::{console_file, console_page, CONSOLE_ROUTES};
 use crate::edge::edge;
 use crate::instrument::measure;
 use crate::readiness::Readiness;
@@ -139,6 +140,7 @@ pub fn app<P: Ports>(
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     let mut extra = vec![("/openapi.json", Method::GET)];
+    extra.extend(CONSOLE_ROUTES.map(|route| (route, Method::GET)));
     if settings.metrics.is_some() {
         extra.push(("/metrics", Method::GET));
     }
@@ -146,6 +148,8 @@ pub fn app<P: Ports>(
     let mut route = Route::new()
         .at("/openapi.json", get(spec))
         .nest("/docs", docs)
+        .at("/console", get(console_page))
+        .at("/console/:file", get(console_file))
         .nest("/", api);
     if let Some(render) = &settings.metrics {
         route = route.at("/metrics", get(Scrape(render.clone())));

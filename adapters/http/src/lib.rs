@@ -31,6 +31,7 @@ pub mod buy_meter;
 pub mod catalog;
 mod client_ip;
 mod concurrency;
+mod console;
 mod edge;
 mod errors;
 mod figures_schemas;
