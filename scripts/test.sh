@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI runs, in order: the container test environment (Docker engine and locally built
 # images, see docs/testing.md), formatting, lints, the Prometheus rules and Grafana dashboard
-# (scripts/check-ops.sh), every test of the workspace, then the generated
+# (scripts/check-ops.sh), every test of the workspace, the operator console (its built files
+# match its sources; browser tests, scripts/console-test.sh), API fuzzing, then the generated
 # TypeScript and Python SDKs against the running service (docs/sdks.md).
 # FLASHSALE_SKIP_CONTAINERS=1 skips the container environment and the container-backed tests
 # (they then say so); FLASHSALE_SKIP_SDKS=1 skips the SDK step (it says so); nothing is skipped
@@ -29,6 +30,10 @@ bash scripts/check-ops.sh
 
 step "cargo test"
 cargo test --workspace --locked --no-fail-fast
+
+step "operator console: dist/ matches its sources, browser tests (Chromium)"
+bash scripts/console.sh check
+bash scripts/console-test.sh
 
 step "API fuzzing (schemathesis)"
 bash scripts/fuzz-api.sh

@@ -160,7 +160,7 @@ async fn sigterm_answers_every_purchase_in_flight_and_refuses_only_new_connectio
         let path = "/api/v1/sales/held/purchases";
         held.push(HeldPurchase::open(&address, path, &token(&format!("held-{n}"))).await);
     }
-    wait_until_full(&address).await;
+    wait_until_full(&address, &mut held).await;
 
     let exited = tokio::spawn(async move { service.terminate(MINUTE).await });
     wait_until_refused(&address).await;

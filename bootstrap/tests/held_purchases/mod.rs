@@ -9,7 +9,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// One purchase whose body is not yet complete.
-pub struct HeldPurchase(TcpStream);
+pub struct HeldPurchase {
+    stream: TcpStream,
+    address: String,
+    path: String,
+    token: String,
+}
 
 impl HeldPurchase {
     /// Opens a connection to `address` and sends all of `POST path` but its last body byte.
@@ -20,31 +25,53 @@ impl HeldPurchase {
              Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{"
         );
         stream.write_all(head.as_bytes()).await.expect("sends");
-        Self(stream)
+        Self {
+            stream,
+            address: address.to_owned(),
+            path: path.to_owned(),
+            token: token.to_owned(),
+        }
+    }
+
+    /// Whether the server answered already (it refused the request, e.g. as overloaded when a
+    /// probe overtook it): such a purchase is not held.
+    fn answered(&self) -> bool {
+        let mut byte = [0_u8; 1];
+        !matches!(self.stream.try_read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
     }
 
     /// Sends the rest of the body; the response's status line, or what went wrong.
     pub async fn finish(mut self) -> Result<String, String> {
-        self.0
+        self.stream
             .write_all(b"}")
             .await
             .map_err(|e| format!("sending the rest: {e}"))?;
         let mut response = Vec::new();
-        self.0
+        self.stream
             .read_to_end(&mut response)
             .await
             .map_err(|e| format!("reading: {e}"))?;
         let text = String::from_utf8_lossy(&response);
         match text.lines().next() {
-            Some(status) if status.starts_with("HTTP/1.1 ") => Ok(status.to_owned()),
+            Some(status) if status.starts_with("HTTP/1.1 2") => Ok(status.to_owned()),
+            // A refusal with its problem's detail, to tell why.
+            Some(status) if status.starts_with("HTTP/1.1 ") => {
+                let detail = text.split("\"detail\":").nth(1).unwrap_or_default();
+                Ok(format!(
+                    "{status} {}",
+                    detail.split(',').next().unwrap_or_default()
+                ))
+            }
             _ => Err(format!("no HTTP response: {text:?}")),
         }
     }
 }
 
 /// Waits until a new `GET /api/v1/sales` is refused with 503 (the limit in flight is reached);
-/// panics after 30 s.
-pub async fn wait_until_full(address: &str) {
+/// after 30 s, finishes the held purchases and panics with what they got. A held purchase that
+/// the server reached after a probe (the connections are served concurrently) may be refused
+/// as overloaded while the probe holds a place: it is opened again.
+pub async fn wait_until_full(address: &str, held: &mut Vec<HeldPurchase>) {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
@@ -60,9 +87,20 @@ pub async fn wait_until_full(address: &str) {
         if status == 503 {
             return;
         }
+        for purchase in held.iter_mut() {
+            if purchase.answered() {
+                *purchase =
+                    HeldPurchase::open(&purchase.address, &purchase.path, &purchase.token).await;
+            }
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("the server never held its limit in flight");
+    let mut answers = std::collections::BTreeMap::<String, usize>::new();
+    for purchase in held.drain(..) {
+        let answer = purchase.finish().await.unwrap_or_else(|error| error);
+        *answers.entry(answer).or_default() += 1;
+    }
+    panic!("the server never held its limit in flight; the held purchases got {answers:?}");
 }
 
 /// Waits until connecting to `address` is refused; panics after about 6 s.
