@@ -2,6 +2,7 @@
 //! over the last seconds.
 
 use chrono::{DateTime, Utc};
+use flashsale_application::ports::QueueBacklog;
 use poem_openapi::Object;
 
 use crate::buy_meter::{BuyActivity, WINDOW_SECS};
@@ -47,6 +48,29 @@ impl From<BuyActivity> for BuyRates {
     }
 }
 
+/// The order queue over every sale: how far the workers are behind and what they set aside.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct QueueFigures {
+    /// Orders queued and not yet stored by a worker (for Kafka: the consumer group's lag);
+    /// absent when the queue cannot tell now.
+    #[oai(skip_serializing_if_is_none)]
+    pub waiting: Option<u64>,
+    /// Messages the workers set aside as unprocessable (for Kafka: on the dead-letter topic;
+    /// read their `x-dead-letter-reason` header); absent when the queue cannot tell now.
+    #[oai(skip_serializing_if_is_none)]
+    pub dead_lettered: Option<u64>,
+}
+
+impl From<QueueBacklog> for QueueFigures {
+    fn from(backlog: QueueBacklog) -> Self {
+        Self {
+            waiting: backlog.waiting,
+            dead_lettered: backlog.dead_lettered,
+        }
+    }
+}
+
 /// A sale's figures at one instant.
 #[derive(Debug, Clone, Object)]
 #[oai(rename_all = "camelCase")]
@@ -57,6 +81,8 @@ pub struct SaleFigures {
     pub sale: SaleAudit,
     /// This process's buys.
     pub buys: BuyRates,
+    /// The order queue, over every sale.
+    pub queue: QueueFigures,
 }
 
 /// One sale on the board: as the public listing shows it, with this process's buys.

@@ -21,6 +21,7 @@
 //!
 //! The wire format and delivery guarantees are documented in `docs/messages.md`.
 
+mod backlog;
 mod batch;
 pub mod codec;
 mod consumer;

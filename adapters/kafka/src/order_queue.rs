@@ -4,10 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::ports::{OrderQueue, PortFailure, QueueError};
+use flashsale_application::ports::{OrderQueue, PortFailure, QueueBacklog, QueueError};
 use flashsale_domain::Reservation;
 use rdkafka::producer::ThreadedProducer;
 
+use crate::backlog::BacklogReader;
 use crate::codec::{encode, message_key};
 use crate::delivery::{deliver, Delivery, DeliveryContext};
 use crate::producer::reporting_producer;
@@ -29,6 +30,7 @@ pub struct KafkaOrderQueue {
 struct Inner {
     producer: ThreadedProducer<DeliveryContext>,
     ready: Ready,
+    backlog: BacklogReader,
     topic: String,
     delivery_timeout: Duration,
 }
@@ -45,6 +47,7 @@ impl KafkaOrderQueue {
             inner: Arc::new(Inner {
                 producer: reporting_producer(settings, "producer", ready.clone())?,
                 ready,
+                backlog: BacklogReader::new(settings)?,
                 topic: settings.topic.clone(),
                 delivery_timeout: settings.delivery_timeout,
             }),
@@ -79,5 +82,17 @@ impl OrderQueue for KafkaOrderQueue {
                 PortFailure::caused_by("kafka: the order may have been written", why),
             )),
         }
+    }
+
+    async fn backlog(&self) -> Result<QueueBacklog, QueueError> {
+        let reader = self.inner.backlog.clone();
+        tokio::task::spawn_blocking(move || reader.read())
+            .await
+            .map_err(|error| {
+                QueueError::Unavailable(PortFailure::caused_by("kafka: reading the backlog", error))
+            })?
+            .map_err(|error| {
+                QueueError::Unavailable(PortFailure::caused_by("kafka: reading the backlog", error))
+            })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use flashsale_application::ports::{OrderQueue, PortFailure, QueueError};
+use flashsale_application::ports::{OrderQueue, PortFailure, QueueBacklog, QueueError};
 use flashsale_domain::Reservation;
 use tokio::sync::mpsc;
 
@@ -54,5 +54,14 @@ impl OrderQueue for MemoryOrderQueue {
                     QueueError::Unavailable(PortFailure::new("the order queue is shut down"))
                 }
             })
+    }
+
+    /// The messages waiting for the worker; nothing is ever dead-lettered in memory (the
+    /// messages are reservations, never bytes that fail to decode).
+    async fn backlog(&self) -> Result<QueueBacklog, QueueError> {
+        Ok(QueueBacklog {
+            waiting: Some(self.depth() as u64),
+            dead_lettered: Some(0),
+        })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use flashsale_application::ports::{OrderQueue, QueueError};
+use flashsale_application::ports::{OrderQueue, QueueBacklog, QueueError};
 use flashsale_domain::Reservation;
 
 use crate::measured::{seconds_since, Measured};
@@ -20,6 +20,10 @@ impl<Q: OrderQueue> OrderQueue for Measured<Q> {
         metrics::histogram!(ORDER_QUEUE_PUBLISH_DURATION, "outcome" => outcome)
             .record(seconds_since(start));
         result
+    }
+
+    async fn backlog(&self) -> Result<QueueBacklog, QueueError> {
+        self.inner().backlog().await
     }
 }
 

@@ -31,7 +31,7 @@ pub use order_batch::{plan_batch, BatchPlan, KnownOrders, SaleStock};
 pub use order_events::{
     EventId, EventPublishError, EventPublisher, OrderEvent, OrderEvents, OrderEventsError,
 };
-pub use order_queue::{OrderQueue, QueueError};
+pub use order_queue::{OrderQueue, QueueBacklog, QueueError};
 pub use order_store::{
     Closed, Closing, NewOrder, OrderPage, OrderPosition, OrderStore, OrderStoreError, Paid,
     Persisted, SaleOrdersQuery,

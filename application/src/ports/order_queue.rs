@@ -20,6 +20,17 @@ pub enum QueueError {
     OutcomeUnknown(#[source] PortFailure),
 }
 
+/// How far the queue's consumers are behind, over every product, and what they set aside.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueBacklog {
+    /// Orders queued and not yet consumed (for Kafka: the consumer group's lag); `None` when
+    /// the queue cannot tell.
+    pub waiting: Option<u64>,
+    /// Messages set aside as unprocessable (for Kafka: on the dead-letter topic); `None` when
+    /// the queue cannot tell.
+    pub dead_lettered: Option<u64>,
+}
+
 /// Publishes accepted reservations; a worker on the other side drives
 /// [`crate::FlashSale::process_orders`] with batches of them, at least once each.
 pub trait OrderQueue: Clone + Send + Sync + 'static {
@@ -36,4 +47,13 @@ pub trait OrderQueue: Clone + Send + Sync + 'static {
         &self,
         reservation: &Reservation,
     ) -> impl Future<Output = Result<(), QueueError>> + Send;
+
+    /// How far the consumers are behind and what they set aside, for operators. A queue that
+    /// cannot tell answers [`QueueBacklog::default`] (nothing known).
+    ///
+    /// # Errors
+    /// [`QueueError::Unavailable`] when the queue does not answer.
+    fn backlog(&self) -> impl Future<Output = Result<QueueBacklog, QueueError>> + Send {
+        async { Ok(QueueBacklog::default()) }
+    }
 }

@@ -16,6 +16,7 @@ pub mod place_purchase_idempotently;
 pub mod preload_stock;
 pub mod process_orders;
 pub mod query_result;
+pub mod queue_backlog;
 pub mod reconcile;
 pub mod reconciliation;
 pub mod reject_orders;

@@ -386,10 +386,11 @@ export interface paths {
          * Get a sale's live figures
          * @description What an operator watches during a sale: the stock as the database and the stock gate
          *     hold it (remaining units, reservations in flight, units pending payment and paid, as
-         *     the audit shows them), and this API process's buys of the sale over the last seconds
+         *     the audit shows them), this API process's buys of the sale over the last seconds
          *     (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
-         *     time to answer). Each API process counts its own buys. Needs a token with the `admin`
-         *     claim.
+         *     time to answer; each API process counts its own buys), and the order queue over every
+         *     sale (orders waiting for the workers, messages dead-lettered). Needs a token with the
+         *     `admin` claim.
          */
         get: operations["getSaleFigures"];
         put?: never;
@@ -886,6 +887,24 @@ export interface components {
          */
         PurchaseStatus: "pending" | "succeeded" | "failed";
         /**
+         * QueueFigures
+         * @description The order queue over every sale: how far the workers are behind and what they set aside.
+         */
+        QueueFigures: {
+            /**
+             * Format: uint64
+             * @description Orders queued and not yet stored by a worker (for Kafka: the consumer group's lag);
+             *     absent when the queue cannot tell now.
+             */
+            waiting?: number;
+            /**
+             * Format: uint64
+             * @description Messages the workers set aside as unprocessable (for Kafka: on the dead-letter topic;
+             *     read their `x-dead-letter-reason` header); absent when the queue cannot tell now.
+             */
+            deadLettered?: number;
+        };
+        /**
          * SaleAudit
          * @description One sale audited: the system of record's counts next to the stock gate's. Once no
          *     reservation is in flight, `gateRemaining` equals `remaining`, `remaining + unitsOrdered`
@@ -988,6 +1007,8 @@ export interface components {
             sale: components["schemas"]["SaleAudit"] & unknown;
             /** @description This process's buys. */
             buys: components["schemas"]["BuyRates"] & unknown;
+            /** @description The order queue, over every sale. */
+            queue: components["schemas"]["QueueFigures"] & unknown;
         };
         /**
          * SaleOrderView

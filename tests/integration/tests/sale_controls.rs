@@ -59,7 +59,11 @@ async fn units_added_while_buyers_buy_sell_exactly_once() {
     assert_eq!((summary.stock, summary.orders), (200, 200), "{summary}");
     assert_eq!((summary.db_remaining, summary.gate_remaining), (0, 0));
     let db = app.database().await;
-    assert_eq!(count(&db, RESTOCKS, "restocked").await, 5, "one row per restock");
+    assert_eq!(
+        count(&db, RESTOCKS, "restocked").await,
+        5,
+        "one row per restock"
+    );
     Arc::into_inner(app).expect("no other owner").stop().await;
 }
 
@@ -82,7 +86,11 @@ async fn a_paused_sale_refuses_buys_until_resumed_and_a_closed_one_refuses_them_
     tokio::time::sleep(Duration::from_millis(500)).await;
     let while_paused = accepted(&stampede);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(accepted(&stampede), while_paused, "no buy accepted while paused");
+    assert_eq!(
+        accepted(&stampede),
+        while_paused,
+        "no buy accepted while paused"
+    );
     let refused = buy(&app, "controlled", "late-buyer", &address_of(999_999)).await;
     assert!(
         matches!(&refused, Outcome::Refused { status: 409, kind } if kind.ends_with("sale-paused")),
@@ -102,7 +110,11 @@ async fn a_paused_sale_refuses_buys_until_resumed_and_a_closed_one_refuses_them_
     tokio::time::sleep(Duration::from_millis(500)).await;
     let after_close = accepted(&stampede);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(accepted(&stampede), after_close, "no buy accepted once closed");
+    assert_eq!(
+        accepted(&stampede),
+        after_close,
+        "no buy accepted once closed"
+    );
     let ended = buy(&app, "controlled", "later-buyer", &address_of(999_998)).await;
     assert!(
         matches!(&ended, Outcome::Refused { status: 409, kind } if kind.ends_with("sale-ended")),

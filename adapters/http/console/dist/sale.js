@@ -18,7 +18,7 @@ export function showSale(root, product, signal) {
         rates.push(at, [b.acceptedPerSec, b.soldOutPerSec, b.refusedPerSec, b.rateLimitedPerSec, b.failedPerSec]);
         latency.push(at, [b.p50Ms, b.p99Ms]);
         const item = (name, id, value) => [el("dt", {}, name), el("dd", { id }, value)];
-        figures.replaceChildren(...item("Stock", "stock", String(f.sale.stock)), ...item("Left in the gate", "gate-remaining", String(f.sale.gateRemaining ?? "–")), ...item("In flight", "in-flight", String(f.sale.inFlight)), ...item("Units pending payment", "pending", String(f.sale.unitsPendingPayment)), ...item("Units paid", "paid", String(f.sale.unitsPaid)), ...item("Accepted/s", "accepted", fixed(b.acceptedPerSec)), ...item("p99 ms", "p99", fixed(b.p99Ms)));
+        figures.replaceChildren(...item("Stock", "stock", String(f.sale.stock)), ...item("Left in the gate", "gate-remaining", String(f.sale.gateRemaining ?? "–")), ...item("In flight", "in-flight", String(f.sale.inFlight)), ...item("Units pending payment", "pending", String(f.sale.unitsPendingPayment)), ...item("Units paid", "paid", String(f.sale.unitsPaid)), ...item("Accepted/s", "accepted", fixed(b.acceptedPerSec)), ...item("p99 ms", "p99", fixed(b.p99Ms)), ...item("Waiting for workers", "waiting", String(f.queue.waiting ?? "–")), ...item("Dead-lettered", "dead-lettered", String(f.queue.deadLettered ?? "–")));
     }).catch((error) => {
         if (!signal.aborted)
             notice(`The figures stopped: ${error.message}`, "error");

@@ -111,6 +111,7 @@ export interface SaleFigures {
     inFlight: number;
   };
   buys: BuyRates;
+  queue: { waiting?: number; deadLettered?: number };
 }
 
 export interface SaleOrder {

@@ -36,6 +36,8 @@ export function showSale(root: HTMLElement, product: string, signal: AbortSignal
       ...item("Units paid", "paid", String(f.sale.unitsPaid)),
       ...item("Accepted/s", "accepted", fixed(b.acceptedPerSec)),
       ...item("p99 ms", "p99", fixed(b.p99Ms)),
+      ...item("Waiting for workers", "waiting", String(f.queue.waiting ?? "–")),
+      ...item("Dead-lettered", "dead-lettered", String(f.queue.deadLettered ?? "–")),
     );
   }).catch((error) => {
     if (!signal.aborted) notice(`The figures stopped: ${error.message}`, "error");

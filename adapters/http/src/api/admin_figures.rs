@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use flashsale_application::ports::Clock;
-use flashsale_application::{FlashSale, Ports};
+use flashsale_application::ports::{Clock, QueueBacklog};
+use flashsale_application::{ErrorChain, FlashSale, Ports};
 use flashsale_domain::ProductId;
 use futures_util::stream::BoxStream;
 use poem::web::sse::Event;
@@ -51,10 +51,19 @@ impl<P: Ports> FiguresSource<P> {
     /// The figures of `product` now.
     async fn figures(&self, product: &ProductId) -> Result<SaleFigures, Failure> {
         let audit = self.service.audit_sale(product).await?;
+        // The queue's figures are extra: when it does not answer, they are left out.
+        let backlog = match self.service.queue_backlog().await {
+            Ok(backlog) => backlog,
+            Err(error) => {
+                tracing::warn!(error = %ErrorChain(&error), "the order queue's backlog is unknown");
+                QueueBacklog::default()
+            }
+        };
         Ok(SaleFigures {
             at: to_wire(self.service.ports().clock.now()),
             sale: SaleAudit::of(product.as_str(), &audit),
             buys: self.meter.activity(product).into(),
+            queue: backlog.into(),
         })
     }
 
@@ -210,10 +219,11 @@ impl<P: Ports> AdminFiguresApi<P> {
     ///
     /// What an operator watches during a sale: the stock as the database and the stock gate
     /// hold it (remaining units, reservations in flight, units pending payment and paid, as
-    /// the audit shows them), and this API process's buys of the sale over the last seconds
+    /// the audit shows them), this API process's buys of the sale over the last seconds
     /// (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
-    /// time to answer). Each API process counts its own buys. Needs a token with the `admin`
-    /// claim.
+    /// time to answer; each API process counts its own buys), and the order queue over every
+    /// sale (orders waiting for the workers, messages dead-lettered). Needs a token with the
+    /// `admin` claim.
     #[oai(
         path = "/sales/:productId/figures",
         method = "get",

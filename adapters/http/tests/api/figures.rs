@@ -44,6 +44,8 @@ async fn the_figures_show_stock_and_buys_by_outcome() {
     assert_eq!(rate(&after, "soldOutPerSec"), 0.2, "{after}");
     assert_eq!(rate(&after, "refusedPerSec"), 0.1, "{after}");
     assert!(rate(&after, "p99Ms") >= rate(&after, "p50Ms"), "{after}");
+    assert_eq!(after["queue"]["deadLettered"], 0, "{after}");
+    assert!(after["queue"]["waiting"].is_u64(), "{after}");
 }
 
 #[tokio::test]

@@ -18,10 +18,12 @@ from .purchase_failure import PurchaseFailure
 from .purchase_request import PurchaseRequest
 from .purchase_result import PurchaseResult
 from .purchase_status import PurchaseStatus
+from .queue_figures import QueueFigures
 from .sale_audit import SaleAudit
 from .sale_end import SaleEnd
 from .sale_figures import SaleFigures
 from .sale_figures_buys import SaleFiguresBuys
+from .sale_figures_queue import SaleFiguresQueue
 from .sale_figures_sale import SaleFiguresSale
 from .sale_order_view import SaleOrderView
 from .sale_orders_view import SaleOrdersView
@@ -48,10 +50,12 @@ __all__ = (
     "PurchaseRequest",
     "PurchaseResult",
     "PurchaseStatus",
+    "QueueFigures",
     "SaleAudit",
     "SaleEnd",
     "SaleFigures",
     "SaleFiguresBuys",
+    "SaleFiguresQueue",
     "SaleFiguresSale",
     "SaleOrdersView",
     "SaleOrderView",

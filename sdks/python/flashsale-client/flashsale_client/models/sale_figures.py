@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.sale_figures_buys import SaleFiguresBuys
+    from ..models.sale_figures_queue import SaleFiguresQueue
     from ..models.sale_figures_sale import SaleFiguresSale
 
 
@@ -23,11 +24,13 @@ class SaleFigures:
         at (datetime.datetime): When the figures were taken.
         sale (SaleFiguresSale): The sale in the database and the gate, as the audit shows it.
         buys (SaleFiguresBuys): This process's buys.
+        queue (SaleFiguresQueue): The order queue, over every sale.
     """
 
     at: datetime.datetime
     sale: SaleFiguresSale
     buys: SaleFiguresBuys
+    queue: SaleFiguresQueue
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -37,6 +40,8 @@ class SaleFigures:
 
         buys = self.buys.to_dict()
 
+        queue = self.queue.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -44,6 +49,7 @@ class SaleFigures:
                 "at": at,
                 "sale": sale,
                 "buys": buys,
+                "queue": queue,
             }
         )
 
@@ -52,6 +58,7 @@ class SaleFigures:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.sale_figures_buys import SaleFiguresBuys  # noqa: PLC0415
+        from ..models.sale_figures_queue import SaleFiguresQueue  # noqa: PLC0415
         from ..models.sale_figures_sale import SaleFiguresSale  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -61,10 +68,13 @@ class SaleFigures:
 
         buys = SaleFiguresBuys.from_dict(d.pop("buys"))
 
+        queue = SaleFiguresQueue.from_dict(d.pop("queue"))
+
         sale_figures = cls(
             at=at,
             sale=sale,
             buys=buys,
+            queue=queue,
         )
 
         sale_figures.additional_properties = d

@@ -87,10 +87,11 @@ def sync_detailed(
 
      What an operator watches during a sale: the stock as the database and the stock gate
     hold it (remaining units, reservations in flight, units pending payment and paid, as
-    the audit shows them), and this API process's buys of the sale over the last seconds
+    the audit shows them), this API process's buys of the sale over the last seconds
     (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
-    time to answer). Each API process counts its own buys. Needs a token with the `admin`
-    claim.
+    time to answer; each API process counts its own buys), and the order queue over every
+    sale (orders waiting for the workers, messages dead-lettered). Needs a token with the
+    `admin` claim.
 
     Args:
         product_id (str):
@@ -123,10 +124,11 @@ def sync(
 
      What an operator watches during a sale: the stock as the database and the stock gate
     hold it (remaining units, reservations in flight, units pending payment and paid, as
-    the audit shows them), and this API process's buys of the sale over the last seconds
+    the audit shows them), this API process's buys of the sale over the last seconds
     (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
-    time to answer). Each API process counts its own buys. Needs a token with the `admin`
-    claim.
+    time to answer; each API process counts its own buys), and the order queue over every
+    sale (orders waiting for the workers, messages dead-lettered). Needs a token with the
+    `admin` claim.
 
     Args:
         product_id (str):
@@ -154,10 +156,11 @@ async def asyncio_detailed(
 
      What an operator watches during a sale: the stock as the database and the stock gate
     hold it (remaining units, reservations in flight, units pending payment and paid, as
-    the audit shows them), and this API process's buys of the sale over the last seconds
+    the audit shows them), this API process's buys of the sale over the last seconds
     (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
-    time to answer). Each API process counts its own buys. Needs a token with the `admin`
-    claim.
+    time to answer; each API process counts its own buys), and the order queue over every
+    sale (orders waiting for the workers, messages dead-lettered). Needs a token with the
+    `admin` claim.
 
     Args:
         product_id (str):
@@ -188,10 +191,11 @@ async def asyncio(
 
      What an operator watches during a sale: the stock as the database and the stock gate
     hold it (remaining units, reservations in flight, units pending payment and paid, as
-    the audit shows them), and this API process's buys of the sale over the last seconds
+    the audit shows them), this API process's buys of the sale over the last seconds
     (accepted, sold out, refused, rate limited and failed per second, p50 and p99 of the
-    time to answer). Each API process counts its own buys. Needs a token with the `admin`
-    claim.
+    time to answer; each API process counts its own buys), and the order queue over every
+    sale (orders waiting for the workers, messages dead-lettered). Needs a token with the
+    `admin` claim.
 
     Args:
         product_id (str):
