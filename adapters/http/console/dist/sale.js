@@ -11,12 +11,14 @@ export function showSale(root, product, signal) {
     const stock = new LiveChart(charts, "Units left", ["gate", "database"], ["#2a6", "#888"]);
     const rates = new LiveChart(charts, "Buys per second (this process)", ["accepted", "sold out", "refused", "rate limited", "failed"], ["#2a6", "#c80", "#a4c", "#48c", "#d33"]);
     const latency = new LiveChart(charts, "Time to answer a buy (ms)", ["p50", "p99"], ["#48c", "#d33"]);
+    const queue = new LiveChart(charts, "Order queue (all sales)", ["waiting for workers", "dead-lettered"], ["#48c", "#d33"]);
     watch(`${base}/events`, signal, (f) => {
         const at = Date.parse(f.at) / 1000;
         stock.push(at, [f.sale.gateRemaining, f.sale.remaining]);
         const b = f.buys;
         rates.push(at, [b.acceptedPerSec, b.soldOutPerSec, b.refusedPerSec, b.rateLimitedPerSec, b.failedPerSec]);
         latency.push(at, [b.p50Ms, b.p99Ms]);
+        queue.push(at, [f.queue.waiting, f.queue.deadLettered]);
         const item = (name, id, value) => [el("dt", {}, name), el("dd", { id }, value)];
         figures.replaceChildren(...item("Stock", "stock", String(f.sale.stock)), ...item("Left in the gate", "gate-remaining", String(f.sale.gateRemaining ?? "–")), ...item("In flight", "in-flight", String(f.sale.inFlight)), ...item("Units pending payment", "pending", String(f.sale.unitsPendingPayment)), ...item("Units paid", "paid", String(f.sale.unitsPaid)), ...item("Accepted/s", "accepted", fixed(b.acceptedPerSec)), ...item("p99 ms", "p99", fixed(b.p99Ms)), ...item("Waiting for workers", "waiting", String(f.queue.waiting ?? "–")), ...item("Dead-lettered", "dead-lettered", String(f.queue.deadLettered ?? "–")));
     }).catch((error) => {

@@ -20,12 +20,14 @@ export function showSale(root: HTMLElement, product: string, signal: AbortSignal
   const stock = new LiveChart(charts, "Units left", ["gate", "database"], ["#2a6", "#888"]);
   const rates = new LiveChart(charts, "Buys per second (this process)", ["accepted", "sold out", "refused", "rate limited", "failed"], ["#2a6", "#c80", "#a4c", "#48c", "#d33"]);
   const latency = new LiveChart(charts, "Time to answer a buy (ms)", ["p50", "p99"], ["#48c", "#d33"]);
+  const queue = new LiveChart(charts, "Order queue (all sales)", ["waiting for workers", "dead-lettered"], ["#48c", "#d33"]);
   watch<SaleFigures>(`${base}/events`, signal, (f) => {
     const at = Date.parse(f.at) / 1000;
     stock.push(at, [f.sale.gateRemaining, f.sale.remaining]);
     const b = f.buys;
     rates.push(at, [b.acceptedPerSec, b.soldOutPerSec, b.refusedPerSec, b.rateLimitedPerSec, b.failedPerSec]);
     latency.push(at, [b.p50Ms, b.p99Ms]);
+    queue.push(at, [f.queue.waiting, f.queue.deadLettered]);
     const item = (name: string, id: string, value: string) =>
       [el("dt", {}, name), el("dd", { id }, value)];
     figures.replaceChildren(
