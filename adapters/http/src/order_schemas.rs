@@ -40,6 +40,17 @@ impl From<OrderStatus> for OrderState {
     }
 }
 
+impl From<OrderState> for OrderStatus {
+    fn from(state: OrderState) -> Self {
+        match state {
+            OrderState::PendingPayment => Self::PendingPayment,
+            OrderState::Paid => Self::Paid,
+            OrderState::Cancelled => Self::Cancelled,
+            OrderState::Expired => Self::Expired,
+        }
+    }
+}
+
 /// One of the caller's orders.
 #[derive(Debug, Clone, Object)]
 #[oai(rename_all = "camelCase", example)]

@@ -78,15 +78,6 @@ fn parse_position(text: &str) -> Result<OrderPosition, Failure> {
     })
 }
 
-fn status_of(state: OrderState) -> OrderStatus {
-    match state {
-        OrderState::PendingPayment => OrderStatus::PendingPayment,
-        OrderState::Paid => OrderStatus::Paid,
-        OrderState::Cancelled => OrderStatus::Cancelled,
-        OrderState::Expired => OrderStatus::Expired,
-    }
-}
-
 #[OpenApi(prefix_path = "/api/v1/admin", tag = "ApiTags::Admin")]
 impl<P: Ports> AdminOrdersApi<P> {
     /// List a sale's orders
@@ -127,7 +118,7 @@ impl<P: Ports> AdminOrdersApi<P> {
             Err(failure) => return failure.into(),
         };
         let query = SaleOrdersQuery {
-            status: status.0.map(status_of),
+            status: status.0.map(OrderStatus::from),
             after,
             limit,
         };
