@@ -86,6 +86,9 @@ impl RouteEntry {
 #[derive(Debug, Default)]
 pub struct RouteTable {
     entries: Vec<RouteEntry>,
+    /// Indexes into `entries` by how many segments the route has, in table order: a raw path
+    /// is compared with the routes of its own length only.
+    by_length: HashMap<usize, Vec<usize>>,
     /// Index into `entries` by the pattern poem registered.
     by_pattern: HashMap<String, usize>,
 }
@@ -117,7 +120,13 @@ impl RouteTable {
         let mut table = Self::default();
         for (path, methods) in documented.chain(extra) {
             let (registered, entry) = RouteEntry::new(&path, methods);
-            table.by_pattern.insert(registered, table.entries.len());
+            let index = table.entries.len();
+            table.by_pattern.insert(registered, index);
+            table
+                .by_length
+                .entry(entry.segments.len())
+                .or_default()
+                .push(index);
             table.entries.push(entry);
         }
         table
@@ -125,7 +134,12 @@ impl RouteTable {
 
     /// The route a raw request path is, if any.
     pub fn resolve(&self, path: &str) -> Option<&RouteEntry> {
-        self.entries.iter().find(|entry| entry.matches(path))
+        let length = path.split('/').count();
+        self.by_length
+            .get(&length)?
+            .iter()
+            .map(|&index| &self.entries[index])
+            .find(|entry| entry.matches(path))
     }
 
     /// The `route` label of a matched pattern, or `unmatched` (no pattern, or only the empty
