@@ -77,11 +77,15 @@ impl From<QueueBacklog> for QueueFigures {
 pub struct SaleFigures {
     /// When the figures were taken.
     pub at: DateTime<Utc>,
-    /// The sale in the database and the gate, as the audit shows it.
+    // Object-typed fields carry no doc comment, so the spec has a plain `$ref` (a description
+    // beside it becomes an `allOf` that client generators turn into a copy of the type).
+    // `sale`: the sale in the database and the gate, as the audit shows it; `buys`: this
+    // process's buys; `queue`: the order queue, over every sale.
+    #[allow(missing_docs)]
     pub sale: SaleAudit,
-    /// This process's buys.
+    #[allow(missing_docs)]
     pub buys: BuyRates,
-    /// The order queue, over every sale.
+    #[allow(missing_docs)]
     pub queue: QueueFigures,
 }
 
@@ -89,9 +93,12 @@ pub struct SaleFigures {
 #[derive(Debug, Clone, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct BoardSale {
-    /// The sale (its `remaining` may lag the gate by the listing's refresh interval).
+    // No doc comments on object-typed fields (see `SaleFigures`). `sale`: as the public
+    // listing shows it (its `remaining` may lag the gate by the listing's refresh interval);
+    // `buys`: this process's buys of it.
+    #[allow(missing_docs)]
     pub sale: SaleSummary,
-    /// This process's buys of it.
+    #[allow(missing_docs)]
     pub buys: BuyRates,
 }
 

@@ -503,10 +503,8 @@ export interface components {
          * @description One sale on the board: as the public listing shows it, with this process's buys.
          */
         BoardSale: {
-            /** @description The sale (its `remaining` may lag the gate by the listing's refresh interval). */
-            sale: components["schemas"]["SaleSummary"] & unknown;
-            /** @description This process's buys of it. */
-            buys: components["schemas"]["BuyRates"] & unknown;
+            sale: components["schemas"]["SaleSummary"];
+            buys: components["schemas"]["BuyRates"];
         };
         /**
          * BuyRates
@@ -1003,12 +1001,9 @@ export interface components {
              * @description When the figures were taken.
              */
             at: string;
-            /** @description The sale in the database and the gate, as the audit shows it. */
-            sale: components["schemas"]["SaleAudit"] & unknown;
-            /** @description This process's buys. */
-            buys: components["schemas"]["BuyRates"] & unknown;
-            /** @description The order queue, over every sale. */
-            queue: components["schemas"]["QueueFigures"] & unknown;
+            sale: components["schemas"]["SaleAudit"];
+            buys: components["schemas"]["BuyRates"];
+            queue: components["schemas"]["QueueFigures"];
         };
         /**
          * SaleOrderView

@@ -1,8 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .board_sale import BoardSale
-from .board_sale_buys import BoardSaleBuys
-from .board_sale_sale import BoardSaleSale
 from .buy_rates import BuyRates
 from .field_error import FieldError
 from .new_sale import NewSale
@@ -22,9 +20,6 @@ from .queue_figures import QueueFigures
 from .sale_audit import SaleAudit
 from .sale_end import SaleEnd
 from .sale_figures import SaleFigures
-from .sale_figures_buys import SaleFiguresBuys
-from .sale_figures_queue import SaleFiguresQueue
-from .sale_figures_sale import SaleFiguresSale
 from .sale_order_view import SaleOrderView
 from .sale_orders_view import SaleOrdersView
 from .sale_status import SaleStatus
@@ -33,8 +28,6 @@ from .sales_board import SalesBoard
 
 __all__ = (
     "BoardSale",
-    "BoardSaleBuys",
-    "BoardSaleSale",
     "BuyRates",
     "FieldError",
     "NewSale",
@@ -54,9 +47,6 @@ __all__ = (
     "SaleAudit",
     "SaleEnd",
     "SaleFigures",
-    "SaleFiguresBuys",
-    "SaleFiguresQueue",
-    "SaleFiguresSale",
     "SaleOrdersView",
     "SaleOrderView",
     "SalesBoard",

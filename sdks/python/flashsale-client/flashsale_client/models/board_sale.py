@@ -7,8 +7,8 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.board_sale_buys import BoardSaleBuys
-    from ..models.board_sale_sale import BoardSaleSale
+    from ..models.buy_rates import BuyRates
+    from ..models.sale_summary import SaleSummary
 
 
 T = TypeVar("T", bound="BoardSale")
@@ -19,12 +19,15 @@ class BoardSale:
     """One sale on the board: as the public listing shows it, with this process's buys.
 
     Attributes:
-        sale (BoardSaleSale): The sale (its `remaining` may lag the gate by the listing's refresh interval).
-        buys (BoardSaleBuys): This process's buys of it.
+        sale (SaleSummary): A sale as buyers see it. Example: {'endsAt': '2026-12-01T11:00:00+00:00', 'name': 'Phone X,
+            launch edition', 'paymentWindowSecs': 900, 'perUserLimit': 1, 'productId': 'phone-x', 'rebuyAfterCancel': False,
+            'remaining': 37, 'startsAt': '2026-12-01T10:00:00+00:00', 'status': 'open', 'stock': 100}.
+        buys (BuyRates): This API process's buys of the sale over the last `windowSecs` full seconds. Each API
+            process counts its own: with several, add up their figures (or use the Prometheus metrics).
     """
 
-    sale: BoardSaleSale
-    buys: BoardSaleBuys
+    sale: SaleSummary
+    buys: BuyRates
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,13 +48,13 @@ class BoardSale:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.board_sale_buys import BoardSaleBuys  # noqa: PLC0415
-        from ..models.board_sale_sale import BoardSaleSale  # noqa: PLC0415
+        from ..models.buy_rates import BuyRates  # noqa: PLC0415
+        from ..models.sale_summary import SaleSummary  # noqa: PLC0415
 
         d = dict(src_dict)
-        sale = BoardSaleSale.from_dict(d.pop("sale"))
+        sale = SaleSummary.from_dict(d.pop("sale"))
 
-        buys = BoardSaleBuys.from_dict(d.pop("buys"))
+        buys = BuyRates.from_dict(d.pop("buys"))
 
         board_sale = cls(
             sale=sale,

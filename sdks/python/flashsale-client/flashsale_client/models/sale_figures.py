@@ -8,9 +8,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.sale_figures_buys import SaleFiguresBuys
-    from ..models.sale_figures_queue import SaleFiguresQueue
-    from ..models.sale_figures_sale import SaleFiguresSale
+    from ..models.buy_rates import BuyRates
+    from ..models.queue_figures import QueueFigures
+    from ..models.sale_audit import SaleAudit
 
 
 T = TypeVar("T", bound="SaleFigures")
@@ -22,15 +22,20 @@ class SaleFigures:
 
     Attributes:
         at (datetime.datetime): When the figures were taken.
-        sale (SaleFiguresSale): The sale in the database and the gate, as the audit shows it.
-        buys (SaleFiguresBuys): This process's buys.
-        queue (SaleFiguresQueue): The order queue, over every sale.
+        sale (SaleAudit): One sale audited: the system of record's counts next to the stock gate's. Once no
+            reservation is in flight, `gateRemaining` equals `remaining`, `remaining + unitsOrdered`
+            equals `stock`, and `maxOrdersPerBuyer` is at most 1. Example: {'distinctBuyers': 63, 'gateRemaining': 37,
+            'inFlight': 0, 'maxOrdersPerBuyer': 1, 'orders': 63, 'productId': 'phone-x', 'remaining': 37, 'stock': 100,
+            'unitsOrdered': 63, 'unitsPaid': 50, 'unitsPendingPayment': 13}.
+        buys (BuyRates): This API process's buys of the sale over the last `windowSecs` full seconds. Each API
+            process counts its own: with several, add up their figures (or use the Prometheus metrics).
+        queue (QueueFigures): The order queue over every sale: how far the workers are behind and what they set aside.
     """
 
     at: datetime.datetime
-    sale: SaleFiguresSale
-    buys: SaleFiguresBuys
-    queue: SaleFiguresQueue
+    sale: SaleAudit
+    buys: BuyRates
+    queue: QueueFigures
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,18 +62,18 @@ class SaleFigures:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sale_figures_buys import SaleFiguresBuys  # noqa: PLC0415
-        from ..models.sale_figures_queue import SaleFiguresQueue  # noqa: PLC0415
-        from ..models.sale_figures_sale import SaleFiguresSale  # noqa: PLC0415
+        from ..models.buy_rates import BuyRates  # noqa: PLC0415
+        from ..models.queue_figures import QueueFigures  # noqa: PLC0415
+        from ..models.sale_audit import SaleAudit  # noqa: PLC0415
 
         d = dict(src_dict)
         at = datetime.datetime.fromisoformat(d.pop("at"))
 
-        sale = SaleFiguresSale.from_dict(d.pop("sale"))
+        sale = SaleAudit.from_dict(d.pop("sale"))
 
-        buys = SaleFiguresBuys.from_dict(d.pop("buys"))
+        buys = BuyRates.from_dict(d.pop("buys"))
 
-        queue = SaleFiguresQueue.from_dict(d.pop("queue"))
+        queue = QueueFigures.from_dict(d.pop("queue"))
 
         sale_figures = cls(
             at=at,
