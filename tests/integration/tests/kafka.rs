@@ -631,12 +631,17 @@ async fn publishing_to_an_unreachable_broker_fails_within_the_delivery_timeout()
     let published = queue.publish(&reservation).await;
     let elapsed = started.elapsed();
 
+    // `Unavailable` (not `OutcomeUnknown`) means librdkafka's own report decided, at its
+    // delivery timeout; the adapter's fallback would have waited 2 s longer and said
+    // "unknown". librdkafka scans for timed-out messages about once a second, and CI runs
+    // this beside container-heavy tests: the bound leaves room for both, far below
+    // librdkafka's default of 300 s.
     assert!(
         matches!(published, Err(QueueError::Unavailable(_))),
         "{published:?}"
     );
     assert!(
-        elapsed < Duration::from_millis(2_500),
+        elapsed < Duration::from_secs(4),
         "returned after {elapsed:?}"
     );
     let error = published.unwrap_err();

@@ -14,6 +14,7 @@ use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::ClientConfig;
 
+use crate::fault_proxy::FaultHandle;
 use crate::names::unique_topic;
 use crate::probe::Probe;
 use crate::service::{Service, ServiceKind};
@@ -107,21 +108,27 @@ pub(crate) async fn start(image: &str) -> Result<Service, StackError> {
     .await
 }
 
-/// Starts an extra Kafka whose `PLAINTEXT` listener advertises `127.0.0.1:advertised_port`
-/// (a fault proxy's port) instead of its own published port, so that clients, once
-/// bootstrapped, send every request through the proxy. Readiness is probed on the published
-/// port directly: a metadata answer does not need the advertised address.
+/// Starts an extra Kafka whose `PLAINTEXT` listener advertises `proxy`'s port instead of its
+/// own published port, so that clients, once bootstrapped, send every request through the
+/// proxy. The proxy is pointed at the published port as soon as that port is chosen, and
+/// readiness is probed through the proxy: librdkafka moves from the bootstrap address to the
+/// advertised one after its first metadata answer, so a probe of the published port alone
+/// would depend on a proxy that does not forward yet.
 pub(crate) async fn start_advertising(
     image: &str,
-    advertised_port: u16,
+    proxy: FaultHandle,
 ) -> Result<Service, StackError> {
+    let advertised = proxy.addr();
     Service::launch(
         ServiceKind::Kafka,
         image,
         KAFKA_PORT,
-        |host, _published| environment(&SINGLE, host, advertised_port),
-        |host, port| Probe::Kafka {
-            bootstrap_servers: format!("{host}:{port}"),
+        |host, published| {
+            proxy.set_upstream(format!("{host}:{published}"));
+            environment(&SINGLE, host, advertised.port())
+        },
+        |_host, _published| Probe::Kafka {
+            bootstrap_servers: advertised.to_string(),
         },
     )
     .await

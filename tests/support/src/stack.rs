@@ -160,11 +160,10 @@ impl Stack {
             .await
             .map_err(|e| StackError::Proxy(format!("cannot listen for kafka: {e}")))?;
         let image = self.images.kafka.clone();
-        let advertised = proxy.addr().port();
+        let handle = proxy.handle();
         let broker =
-            on_support_runtime(async move { kafka::start_advertising(&image, advertised).await })
+            on_support_runtime(async move { kafka::start_advertising(&image, handle).await })
                 .await?;
-        proxy.handle().set_upstream(broker.address());
         let broker = Arc::new(broker);
         match EXTRA.lock() {
             Ok(mut kept) => kept.push(Arc::clone(&broker)),
