@@ -87,10 +87,16 @@ pub fn chart_html(report: &Report) -> String {
         move |p: &crate::report::TimelinePoint| p.counts.get(name).copied().unwrap_or(0) as f64
     };
     let errors = |p: &crate::report::TimelinePoint| {
-        ["other_4xx", "5xx", "timeout", "transport_error"]
-            .iter()
-            .map(|k| p.counts.get(k).copied().unwrap_or(0))
-            .sum::<u64>() as f64
+        [
+            "other_4xx",
+            "outcome_unknown",
+            "5xx",
+            "timeout",
+            "transport_error",
+        ]
+        .iter()
+        .map(|k| p.counts.get(k).copied().unwrap_or(0))
+        .sum::<u64>() as f64
     };
     let throughput = svg(
         "Throughput",

@@ -12,6 +12,13 @@ use hyper_util::rt::TokioExecutor;
 use crate::config::RunConfig;
 use crate::LoadError;
 
+/// The absolute URI of `path` on `base` (no trailing slash).
+pub fn uri_at(base: &str, path: &str) -> Result<Uri, LoadError> {
+    format!("{base}{path}")
+        .parse()
+        .map_err(|e| LoadError::Config(format!("url {base}{path}: {e}")))
+}
+
 /// An answer: status and body.
 #[derive(Debug)]
 pub struct Answer {
@@ -70,11 +77,9 @@ impl Client {
         })
     }
 
-    /// The absolute URI of `path`.
+    /// The absolute URI of `path` on the run's base URL.
     pub fn uri(&self, path: &str) -> Result<Uri, LoadError> {
-        format!("{}{path}", self.base)
-            .parse()
-            .map_err(|e| LoadError::Config(format!("url {}{path}: {e}", self.base)))
+        uri_at(&self.base, path)
     }
 
     /// Sends one request and reads the whole answer.

@@ -35,8 +35,12 @@ pub enum Model {
 /// One run.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    /// The service, e.g. `http://127.0.0.1:8080`.
+    /// The service, e.g. `http://127.0.0.1:8080`: set-up, warm-up and checks go there.
     pub base_url: String,
+    /// Further API processes of the same service: buyer `n` sends its buys to the
+    /// `n mod (1 + len)`-th of `base_url` and these, as a load balancer that keeps a buyer
+    /// on one process would.
+    pub other_apis: Vec<String>,
     /// The service's token secret, to mint buyer and admin tokens.
     pub token_secret: String,
     /// Prefix of the run's product and user ids (`[A-Za-z0-9-]`, unique per run).
@@ -73,6 +77,7 @@ impl RunConfig {
     pub fn closed(base_url: &str, token_secret: &str, run_id: &str, users: u32) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
+            other_apis: Vec::new(),
             token_secret: token_secret.to_owned(),
             run_id: run_id.to_owned(),
             users,
@@ -90,6 +95,17 @@ impl RunConfig {
             mysql_url: None,
             check_results: true,
         }
+    }
+
+    /// Every API process buyers are spread over: `base_url` first.
+    pub fn apis(&self) -> Vec<String> {
+        std::iter::once(self.base_url.clone())
+            .chain(
+                self.other_apis
+                    .iter()
+                    .map(|url| url.trim_end_matches('/').to_owned()),
+            )
+            .collect()
     }
 
     /// Requests the model sends when it is not bounded by time.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::client::{Client, SendError};
+use crate::client::{uri_at, Client, SendError};
 use crate::config::{Model, RunConfig};
 use crate::outcome::Outcome;
 use crate::plan::pair;
@@ -20,7 +20,8 @@ use crate::schedule::Schedule;
 use crate::setup::Target;
 use crate::LoadError;
 
-/// A buy that was accepted: whose, for what, and the id to poll.
+/// A buy that was accepted (or whose outcome the service could not learn): whose, for what,
+/// and the id to poll.
 #[derive(Debug, Clone)]
 pub struct AcceptedBuy {
     /// Index of the user.
@@ -37,10 +38,13 @@ pub struct Driven {
     pub recorder: Recorder,
     /// Every accepted buy.
     pub accepted: Vec<AcceptedBuy>,
+    /// Every buy answered `503 outcome-unknown`: each may own a unit.
+    pub undecided: Vec<AcceptedBuy>,
     /// From the first request due to the last answer.
     pub elapsed: Duration,
 }
 
+/// The body of a `202`, and of a `503 outcome-unknown` problem.
 #[derive(Deserialize)]
 struct AcceptedBody {
     #[serde(rename = "requestId")]
@@ -55,6 +59,7 @@ struct Shared {
     permits: Semaphore,
     recorder: Mutex<Recorder>,
     accepted: Mutex<Vec<AcceptedBuy>>,
+    undecided: Mutex<Vec<AcceptedBuy>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -65,9 +70,13 @@ impl Shared {
     /// Sends request `i`, due at `due`, and records its answer.
     async fn buy(&self, i: u64, due: Instant) {
         let (user_index, product_index) = pair(i, self.users, self.products);
+        let apis = self.target.buy_uris.len().max(1);
         let (Some(user), Some(uri)) = (
             self.target.users.get(user_index as usize),
-            self.target.buy_uris.get(product_index as usize),
+            self.target
+                .buy_uris
+                .get(user_index as usize % apis)
+                .and_then(|uris| uris.get(product_index as usize)),
         ) else {
             return;
         };
@@ -89,9 +98,14 @@ impl Shared {
             Err(SendError::Timeout) => Outcome::Timeout,
             Err(SendError::Transport(_)) => Outcome::TransportError,
         };
-        if let (Outcome::Accepted, Ok(answer)) = (outcome, &answer) {
+        let kept = match outcome {
+            Outcome::Accepted => Some(&self.accepted),
+            Outcome::OutcomeUnknown => Some(&self.undecided),
+            _ => None,
+        };
+        if let (Some(kept), Ok(answer)) = (kept, &answer) {
             match serde_json::from_slice::<AcceptedBody>(&answer.body) {
-                Ok(body) => lock(&self.accepted).push(AcceptedBuy {
+                Ok(body) => lock(kept).push(AcceptedBuy {
                     user: user_index,
                     product: product_index,
                     request_id: body.request_id,
@@ -107,13 +121,18 @@ impl Shared {
 }
 
 /// Opens up to `connections` keep-alive connections before the clock starts (as wrk does), so
-/// the first second does not measure connection set-up: as many concurrent `GET /healthz`.
-async fn open_connections(client: &Client, connections: usize) {
-    let Ok(uri) = client.uri("/healthz") else {
+/// the first second does not measure connection set-up: as many concurrent `GET /healthz`,
+/// shared out over the API processes.
+async fn open_connections(client: &Client, apis: &[String], connections: usize) {
+    let Ok(uris) = apis
+        .iter()
+        .map(|api| uri_at(api, "/healthz"))
+        .collect::<Result<Vec<_>, _>>()
+    else {
         return;
     };
     let mut probes = JoinSet::new();
-    for _ in 0..connections {
+    for uri in uris.iter().cycle().take(connections) {
         let (client, uri) = (client.clone(), uri.clone());
         probes.spawn(async move { client.send(Method::GET, uri, None, None, None).await });
     }
@@ -129,7 +148,7 @@ pub async fn drive(
     client: &Client,
     target: &Arc<Target>,
 ) -> Result<Driven, LoadError> {
-    open_connections(client, config.connections).await;
+    open_connections(client, &config.apis(), config.connections).await;
     let start = Instant::now();
     let recorder = Recorder::new(start).map_err(|e| LoadError::Config(e.to_string()))?;
     let shared = Arc::new(Shared {
@@ -140,6 +159,7 @@ pub async fn drive(
         permits: Semaphore::new(config.connections),
         recorder: Mutex::new(recorder),
         accepted: Mutex::new(Vec::new()),
+        undecided: Mutex::new(Vec::new()),
     });
     match (&config.model, Schedule::of(&config.model)) {
         (
@@ -162,6 +182,10 @@ pub async fn drive(
             .unwrap_or_else(PoisonError::into_inner),
         accepted: shared
             .accepted
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+        undecided: shared
+            .undecided
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner),
         elapsed,

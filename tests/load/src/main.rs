@@ -46,6 +46,10 @@ struct RunArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     base_url: String,
+    /// Another API process of the same service, buyers spread over all (repeat for more):
+    /// buyer n buys from the (n mod APIs)-th; set-up and checks use --base-url.
+    #[arg(long = "also-api")]
+    also_api: Vec<String>,
     /// The service's token secret.
     #[arg(long, env = "FLASHSALE__AUTH__TOKEN_SECRET", hide_env_values = true)]
     secret: String,
@@ -118,6 +122,7 @@ impl RunArgs {
             .clone()
             .unwrap_or_else(|| format!("load-{}", chrono::Utc::now().timestamp()));
         let mut config = RunConfig::closed(&self.base_url, &self.secret, &run_id, self.users);
+        config.other_apis = self.also_api.clone();
         config.products = self.products;
         config.stock = self.stock;
         let duration = self.duration_secs.map(Duration::from_secs_f64);

@@ -18,7 +18,10 @@ pub enum Outcome {
     OutsideWindow,
     /// Any other 4xx.
     OtherClientError,
-    /// Any 5xx.
+    /// `503 outcome-unknown`: the service could not learn whether the order was queued; the
+    /// unit may be the buyer's, and the purchase's result says so once it is known.
+    OutcomeUnknown,
+    /// Any other 5xx.
     ServerError,
     /// No answer within the request timeout.
     Timeout,
@@ -28,13 +31,14 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 9] = [
+    pub const ALL: [Outcome; 10] = [
         Outcome::Accepted,
         Outcome::SoldOut,
         Outcome::AlreadyPurchased,
         Outcome::RateLimited,
         Outcome::OutsideWindow,
         Outcome::OtherClientError,
+        Outcome::OutcomeUnknown,
         Outcome::ServerError,
         Outcome::Timeout,
         Outcome::TransportError,
@@ -54,17 +58,20 @@ impl Outcome {
             Outcome::RateLimited => "rate_limited",
             Outcome::OutsideWindow => "outside_window",
             Outcome::OtherClientError => "other_4xx",
+            Outcome::OutcomeUnknown => "outcome_unknown",
             Outcome::ServerError => "5xx",
             Outcome::Timeout => "timeout",
             Outcome::TransportError => "transport_error",
         }
     }
 
-    /// Whether it is an error: nothing a healthy service answers to a well-formed buy.
+    /// Whether it is an error: nothing a healthy service answers to a well-formed buy (an
+    /// outcome the service could not learn is a true answer, but not a healthy one).
     pub fn is_error(self) -> bool {
         matches!(
             self,
             Outcome::OtherClientError
+                | Outcome::OutcomeUnknown
                 | Outcome::ServerError
                 | Outcome::Timeout
                 | Outcome::TransportError
@@ -83,6 +90,7 @@ impl Outcome {
                 Outcome::OutsideWindow
             }
             400..=499 => Outcome::OtherClientError,
+            503 if has(b"problem:outcome-unknown") => Outcome::OutcomeUnknown,
             _ => Outcome::ServerError,
         }
     }
@@ -102,6 +110,9 @@ mod tests {
         assert_eq!(Outcome::of(409, late), Outcome::OutsideWindow);
         assert_eq!(Outcome::of(409, b"{}"), Outcome::OtherClientError);
         assert_eq!(Outcome::of(503, b"{}"), Outcome::ServerError);
+        let unknown = br#"{"type":"urn:flashsale:problem:outcome-unknown"}"#;
+        assert_eq!(Outcome::of(503, unknown), Outcome::OutcomeUnknown);
+        assert!(Outcome::of(503, unknown).is_error());
         assert!(Outcome::of(500, b"").is_error());
         assert!(!Outcome::of(429, b"").is_error());
     }

@@ -75,6 +75,8 @@ pub struct RunSummary {
     pub stock: u32,
     /// Most requests in flight.
     pub connections: usize,
+    /// API processes the buyers were spread over.
+    pub apis: usize,
     /// Answers (or timeouts) counted.
     pub requests: u64,
     /// From the first request to the last answer.
@@ -159,6 +161,7 @@ pub fn build(config: &RunConfig, driven: &Driven, invariants: Invariants) -> Rep
         products: config.products,
         stock: config.stock,
         connections: config.connections,
+        apis: config.apis().len(),
         requests: recorder.total(),
         elapsed_secs: secs,
         throughput_rps: recorder.total() as f64 / secs,
@@ -205,8 +208,8 @@ impl Report {
         let _ = writeln!(out, "run {} — {}", s.run_id, s.model);
         let _ = writeln!(
             out,
-            "  {} users, {} product(s) x {} units, {} connections",
-            s.users, s.products, s.stock, s.connections
+            "  {} users, {} product(s) x {} units, {} connections to {} API process(es)",
+            s.users, s.products, s.stock, s.connections, s.apis
         );
         let _ = writeln!(
             out,
@@ -241,6 +244,14 @@ impl Report {
             "  results: {} polled, {} succeeded, {} failed, {} pending, {} unreadable",
             r.checked, r.succeeded, r.failed, r.pending, r.errors
         );
+        let u = &i.undecided;
+        if u.checked > 0 {
+            let _ = writeln!(
+                out,
+                "  told outcome-unknown: {} polled, {} succeeded (own an order), {} failed, {} pending, {} unreadable",
+                u.checked, u.succeeded, u.failed, u.pending, u.errors
+            );
+        }
         if i.passed {
             let _ = writeln!(
                 out,

@@ -8,7 +8,7 @@ use flashsale_http::{mint_token, TokenSecret};
 use hyper::header::HeaderValue;
 use hyper::{Method, Uri};
 
-use crate::client::{bearer, describe, service, Client};
+use crate::client::{bearer, describe, service, uri_at, Client};
 use crate::config::RunConfig;
 use crate::LoadError;
 
@@ -29,8 +29,8 @@ pub struct User {
 pub struct Target {
     /// Product ids, in plan order.
     pub products: Vec<String>,
-    /// Each product's buy URI.
-    pub buy_uris: Vec<Uri>,
+    /// Each product's buy URI on each API process: `buy_uris[api][product]`.
+    pub buy_uris: Vec<Vec<Uri>>,
     /// The buyers, in plan order.
     pub users: Vec<User>,
     /// An admin's `Bearer <token>`.
@@ -74,7 +74,6 @@ pub async fn prepare(config: &RunConfig, client: &Client) -> Result<Target, Load
     let at = |offset: i64| {
         (now + chrono::Duration::seconds(offset)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     };
-    let mut buy_uris = Vec::with_capacity(products.len());
     for product in &products {
         let body = serde_json::json!({
             "productId": product, "name": product, "stock": config.stock,
@@ -93,8 +92,17 @@ pub async fn prepare(config: &RunConfig, client: &Client) -> Result<Target, Load
         if answer.status != 201 {
             return Err(service("creating a product", describe(&answer)));
         }
-        buy_uris.push(client.uri(&format!("/api/v1/sales/{product}/purchases"))?);
     }
+    let buy_uris = config
+        .apis()
+        .iter()
+        .map(|api| {
+            products
+                .iter()
+                .map(|product| uri_at(api, &format!("/api/v1/sales/{product}/purchases")))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Target {
         products,
         buy_uris,

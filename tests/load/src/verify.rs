@@ -46,6 +46,9 @@ pub struct ProductCheck {
     pub max_orders_per_buyer: u64,
     /// Distinct buyers whose buy was accepted.
     pub accepted_buyers: u64,
+    /// Distinct buyers told `503 outcome-unknown` whose purchase then succeeded: they own a
+    /// unit as well.
+    pub undecided_owners: u64,
     /// Units the stock gate (Redis) still offers.
     pub gate_remaining: Option<u32>,
     /// Reservations still in flight at the gate.
@@ -67,7 +70,7 @@ pub struct Drain {
     pub orders_per_second: f64,
 }
 
-/// What polling the accepted purchases found.
+/// What polling the accepted (or undecided) purchases found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Results {
     /// Results polled.
@@ -97,6 +100,9 @@ pub struct Invariants {
     pub drain: Drain,
     /// The accepted purchases' results.
     pub results: Results,
+    /// The results of the buys told `503 outcome-unknown`: each must settle, `succeeded` (with
+    /// an order) or `failed` (without).
+    pub undecided: Results,
 }
 
 #[derive(Default)]
@@ -152,15 +158,46 @@ pub async fn verify(
         ));
     }
 
+    // A buy told "outcome unknown" settles once its message is stored or the reconciler
+    // releases its reservation: wait for that, then for the orders of those that succeeded.
+    let settled = poll_results(client, target, &driven.undecided, settle_tries(config)).await;
+    let undecided = summarize(&settled);
+    if undecided.pending + undecided.errors > 0 {
+        violations.add(format!(
+            "{} of {} buys told outcome-unknown did not settle within {:?} ({} unreadable)",
+            undecided.pending + undecided.errors,
+            undecided.checked,
+            config.drain_timeout,
+            undecided.errors
+        ));
+    }
+    let mut owners: Vec<HashSet<u32>> = vec![HashSet::new(); target.products.len()];
+    for (buy, status) in driven.undecided.iter().zip(&settled) {
+        if status.as_deref() == Some("succeeded") {
+            if let Some(set) = owners.get_mut(buy.product as usize) {
+                set.insert(buy.user);
+            }
+        }
+    }
+    if undecided.succeeded > 0 {
+        wait_for_drain(
+            &source,
+            expected + undecided.succeeded,
+            config.drain_timeout,
+        )
+        .await?;
+    }
+
     let mut products = Vec::with_capacity(target.products.len());
     for (index, product) in target.products.iter().enumerate() {
         let accepted = buyers[index].len() as u64;
-        let check = source.check(product, accepted).await?;
+        let mut check = source.check(product, accepted).await?;
+        check.undecided_owners = owners[index].len() as u64;
         product_invariants(&check, &mut violations);
         products.push(check);
     }
     let results = if config.check_results {
-        poll_results(client, target, &driven.accepted).await
+        summarize(&poll_results(client, target, &driven.accepted, RESULT_TRIES).await)
     } else {
         Results::default()
     };
@@ -184,6 +221,7 @@ pub async fn verify(
         products,
         drain,
         results,
+        undecided,
     })
 }
 
@@ -195,10 +233,19 @@ fn product_invariants(c: &ProductCheck, violations: &mut Violations) {
             c.orders, c.stock
         ));
     }
-    let expected = c.accepted_buyers.min(u64::from(c.stock));
+    let owners = c.accepted_buyers + c.undecided_owners;
+    let expected = owners.min(u64::from(c.stock));
     if c.orders != expected {
+        let undecided = if c.undecided_owners > 0 {
+            format!(
+                " + {} told outcome-unknown whose purchase succeeded",
+                c.undecided_owners
+            )
+        } else {
+            String::new()
+        };
         violations.add(format!(
-            "{p}: {} orders, but min(stock {}, accepted buyers {}) = {expected}",
+            "{p}: {} orders, but min(stock {}, accepted buyers {}{undecided}) = {expected}",
             c.orders, c.stock, c.accepted_buyers
         ));
     }
@@ -275,6 +322,7 @@ impl Source<'_> {
             distinct_buyers: number("distinctBuyers"),
             max_orders_per_buyer: number("maxOrdersPerBuyer"),
             accepted_buyers,
+            undecided_owners: 0,
             gate_remaining: audit["gateRemaining"]
                 .as_u64()
                 .and_then(|v| u32::try_from(v).ok()),
@@ -347,21 +395,42 @@ async fn wait_for_drain(
     Ok(drain)
 }
 
-async fn poll_results(client: &Client, target: &Arc<Target>, accepted: &[AcceptedBuy]) -> Results {
+/// Polls of an undecided buy's result: as long as the drain may take.
+fn settle_tries(config: &RunConfig) -> u32 {
+    u32::try_from(config.drain_timeout.as_millis() / POLL.as_millis().max(1)).unwrap_or(u32::MAX)
+}
+
+/// Each buy's result status, in the order of `buys` (`None`: no usable answer).
+async fn poll_results(
+    client: &Client,
+    target: &Arc<Target>,
+    buys: &[AcceptedBuy],
+    tries: u32,
+) -> Vec<Option<String>> {
     let permits = Arc::new(Semaphore::new(RESULT_CONCURRENCY));
     let mut polls = JoinSet::new();
-    for buy in accepted {
+    for (index, buy) in buys.iter().enumerate() {
         let (client, target, permits) = (client.clone(), target.clone(), permits.clone());
         let buy = buy.clone();
         polls.spawn(async move {
             let _permit = permits.acquire().await;
-            result_of(&client, &target, &buy).await
+            (index, result_of(&client, &target, &buy, tries).await)
         });
     }
+    let mut statuses = vec![None; buys.len()];
+    while let Some(polled) = polls.join_next().await {
+        if let Ok((index, status)) = polled {
+            statuses[index] = status;
+        }
+    }
+    statuses
+}
+
+fn summarize(statuses: &[Option<String>]) -> Results {
     let mut results = Results::default();
-    while let Some(status) = polls.join_next().await {
+    for status in statuses {
         results.checked += 1;
-        match status.ok().flatten().as_deref() {
+        match status.as_deref() {
             Some("succeeded") => results.succeeded += 1,
             Some("failed") => results.failed += 1,
             Some(_) => results.pending += 1,
@@ -371,11 +440,16 @@ async fn poll_results(client: &Client, target: &Arc<Target>, accepted: &[Accepte
     results
 }
 
-/// The purchase's status once it left `pending` (or `pending` after every try).
-async fn result_of(client: &Client, target: &Target, buy: &AcceptedBuy) -> Option<String> {
+/// The purchase's status once it left `pending` (or `pending` after `tries` polls).
+async fn result_of(
+    client: &Client,
+    target: &Target,
+    buy: &AcceptedBuy,
+    tries: u32,
+) -> Option<String> {
     let user = target.users.get(buy.user as usize)?;
     let path = format!("/api/v1/purchases/{}", buy.request_id);
-    for _ in 0..RESULT_TRIES {
+    for _ in 0..tries {
         let body = client
             .get_json(&path, &user.bearer, "polling a result")
             .await
@@ -404,9 +478,31 @@ mod tests {
             distinct_buyers: 50,
             max_orders_per_buyer: 1,
             accepted_buyers: 50,
+            undecided_owners: 0,
             gate_remaining: Some(0),
             in_flight: 0,
         }
+    }
+
+    #[test]
+    fn buyers_told_outcome_unknown_whose_purchase_succeeded_own_their_orders() {
+        let some_undecided = ProductCheck {
+            accepted_buyers: 47,
+            undecided_owners: 3,
+            ..healthy()
+        };
+        assert!(violations_of(&some_undecided).is_empty());
+        let unowned = ProductCheck {
+            stock: 60,
+            remaining: 10,
+            accepted_buyers: 47,
+            undecided_owners: 1,
+            gate_remaining: Some(10),
+            ..healthy()
+        };
+        let found = violations_of(&unowned);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("+ 1 told outcome-unknown"), "{found:?}");
     }
 
     fn violations_of(check: &ProductCheck) -> Vec<String> {
