@@ -68,15 +68,18 @@ SCRIPT_CALLS = ("evalsha", "eval", "evalsha_ro", "eval_ro", "fcall", "fcall_ro")
 # What each command is in these runs (from adapters/redis and the Lua scripts).
 ROLE = {
     "evalsha": "script calls: reserve.lua per buy that asks Redis; load.lua per sale created; "
-               "release.lua per order the worker refuses",
+               "release.lua per order the worker refuses; the worker's settle.lua and "
+               "save_result.lua, one each per product per batch",
     "hmget": "reserve.lua: the sale, then each bucket",
     "hset": "reserve.lua: each bucket a token is taken from, the buyer marker and the in-flight "
             "record of an accepted buy; load.lua: the sale",
     "pexpire": "reserve.lua: a bucket's expiry",
     "hexists": "reserve.lua: has this buyer bought already",
     "hincrby": "reserve.lua: the units taken; release.lua: units back",
-    "set": "worker: each order's final result (SET NX EX), pipelined per batch",
-    "setex": "worker: each buyer's latest request, pipelined per batch",
+    "set": "worker's save_result.lua: each order's final result and its buyer's latest request "
+           "(SET EX)",
+    "get": "worker's save_result.lua: is a final result kept already",
+    "setex": "earlier builds' worker: each buyer's latest request, pipelined per batch",
     "hdel": "worker: settle, the batch's in-flight records (one HDEL per product per batch); "
             "release.lua",
     "hget": "the sales listing's background refresh, the audit and the gauges: a sale's "

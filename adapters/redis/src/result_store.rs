@@ -31,47 +31,70 @@ impl RedisResultStore {
         }
     }
 
-    /// `lua/save_result.lua` per record (the first final state wins, but for the one record
-    /// it supersedes, named in full), and the buyer's latest request: one pipeline per hash
-    /// slot (a Redis Cluster refuses a pipeline across slots), each loading the script first (a
-    /// Redis that restarted has forgotten it). A product's records and latest pointers share
-    /// its slot, so a batch costs one pipeline per product.
+    /// One `lua/save_result.lua` call per hash slot (a Redis Cluster refuses a script whose
+    /// keys span slots): the slot's records (the first final state wins, but for the one
+    /// record it supersedes, named in full) and buyers' latest requests. A product's records
+    /// and latest pointers share its slot, so a batch costs one call per product, each in a
+    /// pipeline that loads the script first (a Redis that restarted has forgotten it).
     fn pipelines(&self, purchases: &[&Purchase]) -> Vec<redis::Pipeline> {
         let keys = self.redis.keys();
-        let mut by_slot: BTreeMap<String, redis::Pipeline> = BTreeMap::new();
+        let mut by_slot: BTreeMap<String, SlotWrites> = BTreeMap::new();
         for purchase in purchases {
             let replaceable = purchase
                 .superseded_failure()
                 .map(|failure| encode(&failure))
                 .unwrap_or_default();
-            let mut invocation = SAVE_RESULT.prepare_invoke();
-            invocation
-                .key(keys.purchase(&purchase.request_id))
-                .arg(encode(purchase))
-                .arg(self.ttl_secs)
-                .arg(replaceable);
-            pipeline_of(&mut by_slot, keys.purchase_tag(&purchase.request_id))
-                .invoke_script(&invocation)
-                .ignore();
-            let latest = keys.latest_request(&purchase.product_id, &purchase.user_id);
-            pipeline_of(&mut by_slot, purchase.product_id.to_string())
-                .set_ex(latest, purchase.request_id.as_str(), self.ttl_secs)
-                .ignore();
+            by_slot
+                .entry(keys.purchase_tag(&purchase.request_id))
+                .or_default()
+                .records
+                .push((
+                    keys.purchase(&purchase.request_id),
+                    encode(purchase),
+                    replaceable,
+                ));
+            by_slot
+                .entry(purchase.product_id.to_string())
+                .or_default()
+                .latest
+                .push((
+                    keys.latest_request(&purchase.product_id, &purchase.user_id),
+                    purchase.request_id.as_str(),
+                ));
         }
-        by_slot.into_values().collect()
+        by_slot
+            .into_values()
+            .map(|writes| writes.pipeline(self.ttl_secs))
+            .collect()
     }
 }
 
-/// The pipeline of the slot of hash tag `tag`, begun with loading the script.
-fn pipeline_of(
-    by_slot: &mut BTreeMap<String, redis::Pipeline>,
-    tag: String,
-) -> &mut redis::Pipeline {
-    by_slot.entry(tag).or_insert_with(|| {
+/// What one `lua/save_result.lua` call writes in one hash slot.
+#[derive(Default)]
+struct SlotWrites<'a> {
+    /// Purchase key, encoded record, replaceable record (or empty).
+    records: Vec<(String, String, String)>,
+    /// Latest-request key, request id.
+    latest: Vec<(String, &'a str)>,
+}
+
+impl SlotWrites<'_> {
+    fn pipeline(self, ttl_secs: u64) -> redis::Pipeline {
+        let mut invocation = SAVE_RESULT.prepare_invoke();
+        invocation.arg(ttl_secs).arg(self.records.len());
+        for (key, record, replaceable) in &self.records {
+            invocation.key(key).arg(record).arg(replaceable);
+        }
+        for (key, request) in &self.latest {
+            invocation.key(key).arg(*request);
+        }
         let mut pipe = redis::pipe();
-        pipe.load_script(&SAVE_RESULT).ignore();
+        pipe.load_script(&SAVE_RESULT)
+            .ignore()
+            .invoke_script(&invocation)
+            .ignore();
         pipe
-    })
+    }
 }
 
 /// A command's failure while doing `context`: `Unavailable`.

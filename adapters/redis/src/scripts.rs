@@ -31,7 +31,8 @@ pub static LOAD: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("l
 pub static SETTLE: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/settle.lua")));
 /// Repair a settled sale's count: `lua/repair.lua`.
 pub static REPAIR: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("lua/repair.lua")));
-/// Store a final result, first wins but for the one it supersedes: `lua/save_result.lua`.
+/// Store the final results of one hash slot, first wins but for the one each supersedes, and
+/// point buyers at their latest requests: `lua/save_result.lua`.
 pub static SAVE_RESULT: LazyLock<Script> =
     LazyLock::new(|| Script::new(include_str!("lua/save_result.lua")));
 

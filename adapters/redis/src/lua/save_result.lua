@@ -1,10 +1,21 @@
--- Store a final purchase record unless one is kept already (the first final state wins),
--- except the one record ARGV[3] names, which this one replaces (a success replacing the
--- queue_unavailable failure of the same request: Purchase::supersedes).
--- KEYS[1] the purchase key
--- ARGV[1] the encoded record, ARGV[2] seconds to keep it, ARGV[3] the replaceable record or ''
--- Returns 1 stored, 0 kept the stored one.
-local stored = redis.call('GET', KEYS[1])
-if stored and stored ~= ARGV[3] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-return 1
+-- Store the final purchase records of one hash slot, and point buyers at their latest request.
+-- A record is stored unless one is kept already (the first final state wins), except the one
+-- record named as replaceable, which it replaces (a success replacing the queue_unavailable
+-- failure of the same request: Purchase::supersedes). A latest pointer is always set.
+-- KEYS[1..n] the purchase keys, KEYS[n+1..] the latest-request keys
+-- ARGV[1] seconds to keep everything, ARGV[2] n, then per purchase key two values: its encoded
+-- record and the replaceable record (or ''); then per latest-request key its request id
+-- Returns how many records were stored.
+local ttl, records = ARGV[1], tonumber(ARGV[2])
+local stored = 0
+for i = 1, records do
+  local kept = redis.call('GET', KEYS[i])
+  if not kept or kept == ARGV[2 * i + 2] then
+    redis.call('SET', KEYS[i], ARGV[2 * i + 1], 'EX', ttl)
+    stored = stored + 1
+  end
+end
+for i = records + 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[records + i + 2], 'EX', ttl)
+end
+return stored
