@@ -87,7 +87,7 @@ impl SqliteStore {
 
     /// Closes both pools, waiting for the connections in use to come back; the last one to
     /// close checkpoints the WAL into the database file. Queries after this fail.
-    pub async fn close(&self) {
+    pub async fn shutdown(&self) {
         self.reader.close().await;
         self.writer.close().await;
     }

@@ -2,22 +2,13 @@
 //! database, each contract on a fresh database file of its own.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod common;
+
+use common::fresh_store;
 use flashsale_contracts::{
     catalog_controls_contract, order_closing_contract, order_events_contract,
     order_payment_contract, order_store_contract, sale_orders_contract,
 };
-use flashsale_sqlite::{SqliteSettings, SqliteStore};
-use tempfile::TempDir;
-
-/// A migrated store on a new file in a new temporary folder; the folder goes with the guard.
-async fn fresh_store() -> (SqliteStore, TempDir) {
-    let folder = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&SqliteSettings::new(folder.path().join("flashsale.db")))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    (store, folder)
-}
 
 #[tokio::test]
 async fn the_sqlite_store_fulfils_the_order_store_contract() {
