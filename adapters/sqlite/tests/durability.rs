@@ -12,6 +12,11 @@ use flashsale_contracts::Fixtures;
 use flashsale_domain::{OrderStatus, PaymentId, Timestamp};
 use flashsale_sqlite::{SqliteError, SqliteSettings, SqliteStore};
 
+/// Set for the child process of the crash test: the file it commits to before it exits.
+const CRASH_CHILD: &str = "FLASHSALE_SQLITE_CRASH_CHILD";
+/// The exit code of that child once it committed.
+const COMMITTED: i32 = 42;
+
 #[tokio::test]
 async fn orders_payments_closes_and_events_survive_closing_and_reopening_the_file() {
     let (path, _folder) = fresh_path();
@@ -78,6 +83,55 @@ async fn orders_payments_closes_and_events_survive_closing_and_reopening_the_fil
         "a redelivery after a restart finds its order: {redelivered:?}"
     );
     reopened.shutdown().await;
+}
+
+/// Run as the parent: starts this very test in a child process that commits a sale and a batch
+/// of orders and exits without closing anything (no pool closed, no WAL checkpoint), then opens
+/// the file and finds them, recovered from the WAL.
+#[tokio::test]
+async fn orders_committed_by_a_process_that_then_dies_are_in_the_file() {
+    let f = Fixtures::new("crash");
+    let sale = f.open_sale("kept", 5);
+    let product = sale.product_id().clone();
+    let batch: Vec<_> = (0..3)
+        .map(|i| new_order(f.reservation(&product, i, &i.to_string())))
+        .collect();
+    if let Some(path) = std::env::var_os(CRASH_CHILD) {
+        let store = open_store(std::path::Path::new(&path)).await;
+        store.create(&sale).await.unwrap();
+        store.persist(&batch).await.unwrap();
+        std::process::exit(COMMITTED);
+    }
+
+    let (path, _folder) = fresh_path();
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "orders_committed_by_a_process_that_then_dies_are_in_the_file",
+            "--nocapture",
+        ])
+        .env(CRASH_CHILD, &path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        child.status.code(),
+        Some(COMMITTED),
+        "the child commits, then dies: {}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    let wal = path.with_extension("db-wal");
+    assert!(
+        std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0),
+        "the commits are still in the WAL, not checkpointed: {wal:?}"
+    );
+
+    let store = open_store(&path).await;
+    assert_eq!(store.sale(&product).await.unwrap().unwrap().remaining, 2);
+    for new in &batch {
+        let order = store.order(&new.order_id).await.unwrap();
+        assert!(order.is_some(), "{} survived", new.order_id);
+    }
+    assert_eq!(store.unpublished(100).await.unwrap().len(), 3);
 }
 
 #[tokio::test]
