@@ -97,13 +97,12 @@ pub(crate) async fn close(
         give_back(&mut tx, &seen).await?;
         crate::outbox::record_change(&mut tx, order_id, now).await?;
     }
-    let statement = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?");
-    let current = sqlx::query_as::<_, OrderRow>(&statement)
-        .bind(order_id.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(during("reading the closed order"))?
-        .into_order()?;
+    let current = order(&mut *tx, order_id)
+        .await?
+        .ok_or_else(|| StoreFailure::Database {
+            during: "reading the closed order",
+            source: sqlx::Error::RowNotFound,
+        })?;
     tx.commit().await.map_err(during("committing the close"))?;
     Ok(if changed {
         Closed::Closed(current)

@@ -10,7 +10,8 @@ pub struct SqliteSettings {
     /// companion files beside it while open (`-wal` and `-shm`): copy or delete the three
     /// together, and only while no process has the database open.
     pub path: PathBuf,
-    /// Most connections of the read pool (writes go through one connection of their own).
+    /// Most connections of the read pool, at least 1 (writes go through one connection of
+    /// their own).
     pub read_connections: u32,
     /// How long a statement waits for a lock another process holds before failing with
     /// `SQLITE_BUSY` (`PRAGMA busy_timeout`).

@@ -334,3 +334,39 @@ async fn a_shut_store_is_unavailable_with_the_driver_error_as_its_cause() {
     let error = store.list().await.unwrap_err();
     assert!(matches!(error, CatalogError::Unavailable(_)), "{error:?}");
 }
+
+/// The system clock in milliseconds since the Unix epoch.
+fn unix_millis() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    i64::try_from(since.as_millis()).unwrap()
+}
+
+#[tokio::test]
+async fn rows_are_stamped_with_the_databases_clock_in_milliseconds() {
+    let (store, _folder) = fresh_store().await;
+    let f = Fixtures::new("clock");
+    let sale = f.open_sale("stamped", 1);
+    let before = unix_millis();
+    store.create(&sale).await.unwrap();
+    let restock = f.restock("1");
+    store
+        .add_units(sale.product_id(), 1, &restock)
+        .await
+        .unwrap();
+    let after = unix_millis();
+    for table in ["sales", "sale_restocks"] {
+        let stamped: i64 = sqlx::query_scalar(&format!(
+            "SELECT created_at_ms FROM {table} WHERE product_id = ?"
+        ))
+        .bind(sale.product_id().as_str())
+        .fetch_one(store.reader())
+        .await
+        .unwrap();
+        assert!(
+            (before - 5..=after + 5).contains(&stamped),
+            "{table}: {before} <= {stamped} <= {after}"
+        );
+    }
+}
