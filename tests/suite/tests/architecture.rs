@@ -95,6 +95,8 @@ fn adapters_depend_inward_and_never_on_each_other() {
         .collect();
     assert!(adapters.iter().any(|a| a.as_str() == "flashsale-memory"));
     assert!(adapters.iter().any(|a| a.as_str() == "flashsale-http"));
+    assert!(adapters.iter().any(|a| a.as_str() == "flashsale-mysql"));
+    assert!(adapters.iter().any(|a| a.as_str() == "flashsale-sqlite"));
     for adapter in &adapters {
         for dep in deps_of(&all, adapter) {
             let is_other_adapter = adapters.iter().any(|other| other.as_str() == dep);

@@ -1,0 +1,180 @@
+//! `SaleCatalog` on SQLite: creating, listing and snapshotting sales.
+
+use std::collections::HashMap;
+
+use flashsale_application::ports::{
+    CatalogError, OrderAudit, Restocked, SaleCatalog, SaleRecord, StockSnapshot,
+};
+use flashsale_domain::{ProductId, RestockId, Sale, SaleWindow};
+
+use crate::error::{during, StoreFailure};
+use crate::restock::RestockRow;
+use crate::rows::{BuyerRow, SaleRow, SALE_COLUMNS};
+use crate::sql::NOW_MS;
+use crate::SqliteStore;
+
+impl SaleCatalog for SqliteStore {
+    async fn create(&self, sale: &Sale) -> Result<(), CatalogError> {
+        // `created_at_ms` is the database's clock: an operator's record, not a domain value.
+        let statement = format!(
+            "INSERT INTO sales (product_id, name, stock, remaining, starts_at_ms, ends_at_ms, \
+             per_user_limit, payment_window_secs, rebuy_after_cancel, created_at_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, {NOW_MS})"
+        );
+        let inserted = sqlx::query(&statement)
+            .bind(sale.product_id().as_str())
+            .bind(sale.name())
+            .bind(sale.stock())
+            .bind(sale.stock())
+            .bind(sale.window().starts_at().as_millis())
+            .bind(sale.window().ends_at().as_millis())
+            .bind(sale.per_user_limit().get())
+            .bind(sale.payment_window().secs())
+            .bind(sale.rebuy_after_cancel())
+            .execute(self.writer())
+            .await;
+        match inserted {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(CatalogError::AlreadyExists)
+            }
+            Err(error) => Err(during("creating a sale")(error).into()),
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<SaleRecord>, CatalogError> {
+        let statement =
+            format!("SELECT {SALE_COLUMNS} FROM sales ORDER BY starts_at_ms, product_id");
+        let rows = sqlx::query_as::<_, SaleRow>(&statement)
+            .fetch_all(self.reader())
+            .await
+            .map_err(during("listing the sales"))?;
+        let records = rows
+            .into_iter()
+            .map(SaleRow::into_record)
+            .collect::<Result<_, _>>()
+            .map_err(StoreFailure::from)?;
+        Ok(records)
+    }
+
+    async fn sale(&self, product: &ProductId) -> Result<Option<SaleRecord>, CatalogError> {
+        let statement = format!("SELECT {SALE_COLUMNS} FROM sales WHERE product_id = ?");
+        let row = sqlx::query_as::<_, SaleRow>(&statement)
+            .bind(product.as_str())
+            .fetch_optional(self.reader())
+            .await
+            .map_err(during("reading a sale"))?;
+        Ok(row
+            .map(SaleRow::into_record)
+            .transpose()
+            .map_err(StoreFailure::from)?)
+    }
+
+    async fn set_paused(&self, product: &ProductId, paused: bool) -> Result<bool, CatalogError> {
+        // SQLite counts the rows matched, changed or not: one exactly when the sale exists.
+        let matched = sqlx::query("UPDATE sales SET paused = ? WHERE product_id = ?")
+            .bind(paused)
+            .bind(product.as_str())
+            .execute(self.writer())
+            .await
+            .map_err(during("pausing a sale"))?
+            .rows_affected();
+        Ok(matched > 0)
+    }
+
+    async fn set_window(
+        &self,
+        product: &ProductId,
+        window: SaleWindow,
+    ) -> Result<bool, CatalogError> {
+        let matched =
+            sqlx::query("UPDATE sales SET starts_at_ms = ?, ends_at_ms = ? WHERE product_id = ?")
+                .bind(window.starts_at().as_millis())
+                .bind(window.ends_at().as_millis())
+                .bind(product.as_str())
+                .execute(self.writer())
+                .await
+                .map_err(during("moving a sale's window"))?
+                .rows_affected();
+        Ok(matched > 0)
+    }
+
+    async fn add_units(
+        &self,
+        product: &ProductId,
+        units: u32,
+        restock: &RestockId,
+    ) -> Result<Restocked, CatalogError> {
+        Ok(
+            match crate::restock::add_units(self, product, units, restock).await? {
+                RestockRow::Applied => match self.sale(product).await? {
+                    Some(record) => Restocked::Applied(record),
+                    None => Restocked::NoSale,
+                },
+                RestockRow::NoSale => Restocked::NoSale,
+                RestockRow::IdReused(units) => Restocked::IdReused { units },
+                RestockRow::TooMuchStock => Restocked::TooMuchStock,
+            },
+        )
+    }
+
+    async fn snapshots(&self) -> Result<Vec<StockSnapshot>, CatalogError> {
+        Ok(read_snapshots(self).await?)
+    }
+
+    async fn audit(&self, product: &ProductId) -> Result<Option<OrderAudit>, CatalogError> {
+        Ok(crate::audit::audit(self, product).await?)
+    }
+}
+
+/// Sales and buyers read in one read transaction on a reading connection: in WAL mode it sees
+/// one committed state from its first read to its end, so each sale's remaining stock and its
+/// orders are from the same instant and always add up to at most its stock.
+async fn read_snapshots(store: &SqliteStore) -> Result<Vec<StockSnapshot>, StoreFailure> {
+    let mut tx = store
+        .reader()
+        .begin()
+        .await
+        .map_err(during("starting the snapshot transaction"))?;
+
+    let statement = format!("SELECT {SALE_COLUMNS} FROM sales ORDER BY product_id");
+    let sales = sqlx::query_as::<_, SaleRow>(&statement)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(during("reading the sales"))?;
+    let buyer_rows = sqlx::query_as::<_, BuyerRow>(
+        "SELECT product_id, user_id, request_id, quantity, status, \
+         (active_user_id IS NOT NULL) AS holds_place FROM orders \
+         ORDER BY product_id, user_id",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(during("reading the buyers"))?;
+    tx.commit()
+        .await
+        .map_err(during("ending the snapshot transaction"))?;
+
+    let mut buyers: HashMap<_, Vec<_>> = HashMap::new();
+    let mut barred: HashMap<_, Vec<_>> = HashMap::new();
+    for row in buyer_rows {
+        let (live, bars) = (row.is_live(), row.bars_its_buyer());
+        let (product, buyer) = row.into_buyer()?;
+        if live {
+            buyers.entry(product).or_default().push(buyer);
+        } else if bars {
+            barred.entry(product).or_default().push(buyer.0);
+        }
+    }
+    sales
+        .into_iter()
+        .map(|row| {
+            let record = row.into_record()?;
+            Ok(StockSnapshot {
+                buyers: buyers.remove(record.sale.product_id()).unwrap_or_default(),
+                barred: barred.remove(record.sale.product_id()).unwrap_or_default(),
+                sale: record.sale,
+                remaining: record.remaining,
+            })
+        })
+        .collect()
+}
