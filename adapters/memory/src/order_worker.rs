@@ -1,10 +1,12 @@
-//! The worker draining the in-memory queue: batches into `process_orders`, retried until stored.
+//! The worker draining the in-memory queue: batches into `process_orders`, retried until stored,
+//! then each waiting publisher told its order is stored.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use flashsale_application::{ErrorChain, FlashSale, Ports};
+use flashsale_domain::Reservation;
 
 use crate::OrderReceiver;
 
@@ -49,8 +51,12 @@ pub async fn run_order_worker<P: Ports>(
             tracing::info!("order worker stopped: queue drained");
             return;
         }
+        let reservations: Vec<Reservation> = batch
+            .iter()
+            .map(|queued| queued.reservation.clone())
+            .collect();
         loop {
-            match service.process_orders(&batch).await {
+            match service.process_orders(&reservations).await {
                 Ok(report) => {
                     tracing::debug!(?report, "batch persisted");
                     break;
@@ -61,6 +67,11 @@ pub async fn run_order_worker<P: Ports>(
                 }
             }
         }
-        batch.clear();
+        // Stored: the publishers waiting for it may answer now.
+        for queued in batch.drain(..) {
+            if let Some(stored) = queued.stored {
+                let _ = stored.send(());
+            }
+        }
     }
 }
