@@ -1,93 +1,126 @@
-//! The embedded profile: every adapter in memory, measured like production's, wired and started,
-//! on the system clock or on the clock a test passes (`start_with_clock`).
+//! The embedded profile: no external server. The stock gate, the queue, the rate limits and the
+//! results live in this process; sales, orders and their events in a SQLite file (or, with
+//! `embedded.storage = "memory"`, in memory too). Measured like production's, wired and
+//! started, on the system clock or on the clock a test passes (`start_with_clock`).
 
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use flashsale_application::ports::{Clock, KeyTimes};
+use flashsale_application::ports::{Clock, KeyTimes, OrderEvents, OrderStore, SaleCatalog};
 use flashsale_application::{Adapters, FlashSale, GateRetention, Ports};
 use flashsale_domain::{PaymentWindow, RatePolicy};
 use flashsale_http::{HttpSettings, Readiness, TokenSecret, WebhookSecret, WebhookSettings};
 use flashsale_memory::{
-    embedded_with_clock, run_order_worker, Embedded, EmbeddedSettings, MemoryEventLog, MemoryLease,
-    OrderReceiver, RateLimits, SystemClock, WorkerSettings,
+    order_queue, run_order_worker, MemoryDatabase, MemoryEventLog, MemoryIdempotencyStore,
+    MemoryLease, MemoryOrderQueue, MemoryRateLimiter, MemoryResultStore, MemoryStockGate,
+    OrderReceiver, RateLimits, SystemClock, UuidIds, WorkerSettings,
 };
 use flashsale_metrics::Measured;
+use flashsale_sqlite::{SqliteSettings, SqliteStore};
 
 use crate::expiry::run_expiry;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::relay::run_relay;
 use crate::runner::{launch, split_stop, Launch, Running};
-use crate::settings::{IdempotencySection, RateLimitSection, Role, Settings};
+use crate::settings::{IdempotencySection, RateLimitSection, Role, Settings, Storage};
 
-/// The embedded adapters, measured as the production ones are, the time from `C`.
-pub struct MeasuredEmbedded<C = SystemClock>(PhantomData<fn() -> C>);
+/// What keeps the embedded profile's sales, orders and order events.
+pub trait SystemOfRecord: OrderStore + SaleCatalog + OrderEvents + Clone {}
 
-impl<C: Clock> Ports for MeasuredEmbedded<C> {
-    type Gate = Measured<<Embedded<C> as Ports>::Gate>;
-    type Queue = Measured<<Embedded<C> as Ports>::Queue>;
-    type Store = Measured<<Embedded<C> as Ports>::Store>;
-    type Catalog = <Embedded<C> as Ports>::Catalog;
-    type Results = Measured<<Embedded<C> as Ports>::Results>;
-    type Limiter = Measured<<Embedded<C> as Ports>::Limiter>;
+impl<T: OrderStore + SaleCatalog + OrderEvents + Clone> SystemOfRecord for T {}
+
+/// The embedded adapters, measured as the production ones are: the time from `C`, sales and
+/// orders in `S`.
+pub struct MeasuredEmbedded<C = SystemClock, S = MemoryDatabase>(PhantomData<fn() -> (C, S)>);
+
+impl<C: Clock, S: SystemOfRecord> Ports for MeasuredEmbedded<C, S> {
+    type Gate = Measured<MemoryStockGate>;
+    type Queue = Measured<MemoryOrderQueue>;
+    type Store = Measured<S>;
+    type Catalog = S;
+    type Results = Measured<MemoryResultStore>;
+    type Limiter = Measured<MemoryRateLimiter<C>>;
     type Clock = C;
-    type Ids = <Embedded<C> as Ports>::Ids;
-    type Idempotency = Measured<<Embedded<C> as Ports>::Idempotency>;
-}
-
-fn measure<C: Clock>(adapters: Adapters<Embedded<C>>) -> Adapters<MeasuredEmbedded<C>> {
-    Adapters {
-        gate: Measured::new(adapters.gate),
-        queue: Measured::new(adapters.queue),
-        store: Measured::new(adapters.store),
-        catalog: adapters.catalog,
-        results: Measured::new(adapters.results),
-        limiter: Measured::new(adapters.limiter),
-        clock: adapters.clock,
-        ids: adapters.ids,
-        idempotency: Measured::new(adapters.idempotency),
-    }
+    type Ids = UuidIds;
+    type Idempotency = Measured<MemoryIdempotencyStore>;
 }
 
 /// The embedded service and the receiving end of its queue.
+pub type Built<C, S> = (Arc<FlashSale<MeasuredEmbedded<C, S>>>, OrderReceiver);
+
+/// The embedded service with everything in memory, and the receiving end of its queue.
 ///
 /// # Errors
 /// When a rate-limit setting is invalid.
-pub fn build(
-    settings: &Settings,
-) -> anyhow::Result<(Arc<FlashSale<MeasuredEmbedded>>, OrderReceiver)> {
-    build_with_clock(settings, SystemClock)
+pub fn build(settings: &Settings) -> anyhow::Result<Built<SystemClock, MemoryDatabase>> {
+    build_on(settings, SystemClock, MemoryDatabase::default(), None)
 }
 
-/// [`build`] on `clock`.
+/// The embedded service on `clock` with sales and orders in `store`; a publish returns once
+/// queued, or, with `stored_within`, once its order is stored (waiting that long at most).
 ///
 /// # Errors
 /// When a rate-limit setting is invalid.
-pub fn build_with_clock<C: Clock>(
+pub fn build_on<C: Clock, S: SystemOfRecord>(
     settings: &Settings,
     clock: C,
-) -> anyhow::Result<(Arc<FlashSale<MeasuredEmbedded<C>>>, OrderReceiver)> {
-    let embedded_settings = EmbeddedSettings {
-        rate_limits: rate_limits(&settings.rate_limit)?,
-        queue_capacity: settings.queue.capacity,
-        publish_timeout: Duration::from_millis(settings.queue.publish_timeout_ms),
-        idempotency: key_times(&settings.idempotency),
+    store: S,
+    stored_within: Option<Duration>,
+) -> anyhow::Result<Built<C, S>> {
+    let limits = rate_limits(&settings.rate_limit)?;
+    let (queue, receiver) = order_queue(
+        settings.queue.capacity,
+        Duration::from_millis(settings.queue.publish_timeout_ms),
+    );
+    let queue = match stored_within {
+        Some(within) => queue.acknowledged_when_stored(within),
+        None => queue,
     };
-    let (adapters, receiver) = embedded_with_clock(&embedded_settings, clock);
-    let service = FlashSale::new(measure(adapters))
+    let adapters: Adapters<MeasuredEmbedded<C, S>> = Adapters {
+        gate: Measured::new(MemoryStockGate::new(limits.gate())),
+        queue: Measured::new(queue),
+        store: Measured::new(store.clone()),
+        catalog: store,
+        results: Measured::new(MemoryResultStore::default()),
+        limiter: Measured::new(MemoryRateLimiter::new(limits.per_ip, clock.clone())),
+        clock,
+        ids: UuidIds,
+        idempotency: Measured::new(MemoryIdempotencyStore::new(key_times(
+            &settings.idempotency,
+        ))),
+    };
+    let service = FlashSale::new(adapters)
         .with_payment_window(payment_window(settings)?)
         .with_gate_retention(gate_retention(settings));
     Ok((Arc::new(service), receiver))
+}
+
+/// Opens (creating it when missing) and migrates the embedded profile's database file.
+///
+/// # Errors
+/// When the file cannot be created, opened or migrated.
+pub async fn open_file(settings: &Settings) -> anyhow::Result<SqliteStore> {
+    let path = &settings.embedded.path;
+    let store = SqliteStore::open(&SqliteSettings::new(path.clone()))
+        .await
+        .with_context(|| format!("opening the database file {}", path.display()))?;
+    store
+        .migrate()
+        .await
+        .with_context(|| format!("migrating the database file {}", path.display()))?;
+    tracing::info!(path = %path.display(), "system of record: database file");
+    Ok(store)
 }
 
 /// Starts the embedded service: API and worker in this process, whatever the role says (the
 /// in-memory queue cannot cross processes).
 ///
 /// # Errors
-/// When the settings are invalid or the address cannot be bound.
+/// When the settings are invalid, the database file cannot be opened or the address cannot be
+/// bound.
 pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
     start_with_clock(settings, SystemClock).await
 }
@@ -97,8 +130,26 @@ pub async fn start(settings: &Settings) -> anyhow::Result<Running> {
 /// # Errors
 /// As [`start`].
 pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow::Result<Running> {
+    match settings.embedded.storage {
+        Storage::Memory => {
+            tracing::info!("system of record: this process's memory (nothing survives it)");
+            let built = build_on(settings, clock, MemoryDatabase::default(), None)?;
+            run(settings, built).await
+        }
+        Storage::Sqlite => {
+            let store = open_file(settings).await?;
+            let within = Duration::from_millis(settings.embedded.commit_timeout_ms);
+            let built = build_on(settings, clock, store, Some(within))?;
+            run(settings, built).await
+        }
+    }
+}
+
+async fn run<C: Clock, S: SystemOfRecord>(
+    settings: &Settings,
+    (service, receiver): Built<C, S>,
+) -> anyhow::Result<Running> {
     let metrics = monitoring::install(&settings.metrics)?;
-    let (service, receiver) = build_with_clock(settings, clock)?;
     let report = service.preload_stock().await.context("preloading stock")?;
     tracing::info!(?report, "stock preloaded");
     if settings.demo.seed {

@@ -63,6 +63,8 @@ pub struct Settings {
     pub auth: AuthSection,
     /// Token buckets.
     pub rate_limit: RateLimitSection,
+    /// Where the embedded profile keeps its system of record.
+    pub embedded: EmbeddedSection,
     /// The embedded order queue.
     pub queue: QueueSection,
     /// Idempotency keys of buys.
@@ -171,6 +173,27 @@ pub struct QueueSection {
     pub capacity: usize,
     /// Wait for room before refusing.
     pub publish_timeout_ms: u64,
+}
+
+/// `[embedded]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmbeddedSection {
+    /// A database file or this process's memory.
+    pub storage: Storage,
+    /// The database file (`sqlite`).
+    pub path: std::path::PathBuf,
+    /// How long a purchase waits for its order's commit (`sqlite`).
+    pub commit_timeout_ms: u64,
+}
+
+/// Where the embedded profile keeps sales, orders and their events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Storage {
+    /// A SQLite file: everything survives a restart.
+    Sqlite,
+    /// This process's memory: nothing survives it.
+    Memory,
 }
 
 /// `[worker]`

@@ -37,6 +37,7 @@ async fn rate_limits_refill_and_the_sale_closes_as_the_given_clock_moves() {
     settings.http.bind = "127.0.0.1:0".into();
     settings.auth.token_secret = flashsale::settings::Secret::new(SECRET);
     settings.metrics.enabled = false;
+    settings.embedded.storage = flashsale::settings::Storage::Memory;
     settings.demo.seed = true;
     settings.demo.duration_secs = 60;
     // One purchase per second from an address, no burst; nothing else limited.

@@ -1,7 +1,8 @@
 //! The README's walk-through, against the real binary: run it, list what is on sale (from the
 //! snapshot the server refreshes, so it is ready then), mint tokens with its subcommand,
 //! buy the demo product, poll to success, get refused as a repeat buyer and as a late buyer,
-//! then stop it with SIGTERM and see it drain and exit cleanly.
+//! then stop it with SIGTERM and see it drain and exit cleanly; started again on the same
+//! database file, it still knows the sale and every buyer's purchase.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
 
 use std::io::{BufRead, BufReader};
@@ -14,10 +15,18 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_flashsale");
 const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
+/// This test's database file: the shipped configuration's storage, in a folder of its own.
+fn database() -> std::path::PathBuf {
+    std::env::temp_dir()
+        .join(format!("flashsale-walk-through-{}", std::process::id()))
+        .join("flashsale.db")
+}
+
 fn flashsale() -> Command {
     let mut command = Command::new(BIN);
     command
         .current_dir(WORKSPACE)
+        .env("FLASHSALE__EMBEDDED__PATH", database())
         .env("FLASHSALE__HTTP__BIND", "127.0.0.1:0")
         .env("FLASHSALE__DEMO__STOCK", "3")
         .env("FLASHSALE__LOG__FORMAT", "json")
@@ -110,7 +119,8 @@ async fn the_readme_walk_through_works_against_the_binary() {
     let alice = mint("alice");
     let (status, accepted) = buy(&client, &base, &alice).await;
     assert_eq!(status, 202, "{accepted}");
-    let result_url = format!("{base}{}", accepted["resultUrl"].as_str().unwrap());
+    let result_path = accepted["resultUrl"].as_str().unwrap().to_owned();
+    let result_url = format!("{base}{result_path}");
     let mut result = Value::Null;
     for _ in 0..100 {
         result = client
@@ -160,6 +170,41 @@ async fn the_readme_walk_through_works_against_the_binary() {
         "{metrics}"
     );
 
+    stop(&mut service, &lines).await;
+
+    // Started again on the same file: the sale, its stock and alice's purchase are kept.
+    let (mut service, base, lines) = start();
+    let sales: Value = client
+        .get(format!("{base}/api/v1/sales"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sales[0]["productId"], "demo-phone", "{sales}");
+    assert_eq!(sales[0]["remaining"], 0, "{sales}");
+    let kept: Value = client
+        .get(format!("{base}{result_path}"))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["status"], "succeeded", "{kept}");
+    let (status, problem) = buy(&client, &base, &mint("erin")).await;
+    assert_eq!(
+        (status, problem["type"].as_str()),
+        (409, Some("urn:flashsale:problem:sold-out"))
+    );
+    stop(&mut service, &lines).await;
+    let _ = std::fs::remove_dir_all(database().parent().unwrap());
+}
+
+/// SIGTERM, then the clean exit the log reports.
+async fn stop(service: &mut Running, lines: &mpsc::Receiver<String>) {
     let pid = service.0.id().to_string();
     let killed = Command::new("kill")
         .args(["-TERM", &pid])

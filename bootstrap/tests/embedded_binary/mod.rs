@@ -32,12 +32,15 @@ impl Service {
     }
 }
 
-/// Starts the binary with the built-in defaults plus `env`, and waits until it listens.
+/// Starts the binary with the built-in defaults plus `env`, and waits until it listens. Its
+/// system of record is in memory unless `env` says otherwise (tests run side by side and must
+/// not share a database file).
 pub fn start(env: &[(&str, &str)]) -> Service {
     let mut child = Command::new(BIN)
         .env("FLASHSALE__HTTP__BIND", "127.0.0.1:0")
         .env("FLASHSALE__LOG__FORMAT", "json")
         .env("FLASHSALE_CONFIG_DIR", "/nonexistent")
+        .env("FLASHSALE__EMBEDDED__STORAGE", "memory")
         .envs(env.iter().copied())
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
