@@ -24,7 +24,8 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 BASE="http://127.0.0.1:$PORT"
 SECRET="console-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
-FLASHSALE_PROFILE=embedded FLASHSALE__HTTP__BIND="127.0.0.1:$PORT" \
+rm -rf "$OUT/data" # the shipped storage (a database file), fresh for each run
+FLASHSALE_PROFILE=embedded FLASHSALE__HTTP__BIND="127.0.0.1:$PORT" FLASHSALE__EMBEDDED__PATH="$OUT/data/flashsale.db" \
 FLASHSALE__AUTH__TOKEN_SECRET="$SECRET" FLASHSALE__DEMO__SEED=true \
 FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=0 FLASHSALE__HTTP__CLIENT_IP_HEADER=x-forwarded-for \
 FLASHSALE__LOG__FORMAT=json \

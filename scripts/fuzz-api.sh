@@ -58,6 +58,9 @@ PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 BASE="http://127.0.0.1:$PORT"
 SERVICE_LOG="$WORKDIR/service.log"
 export FLASHSALE_PROFILE=embedded
+# The shipped storage (a database file), fresh for each run.
+rm -rf "$WORKDIR/data"
+export FLASHSALE__EMBEDDED__PATH="$WORKDIR/data/flashsale.db"
 export FLASHSALE__HTTP__BIND="127.0.0.1:$PORT"
 export FLASHSALE__AUTH__TOKEN_SECRET="fuzz-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 export FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=0

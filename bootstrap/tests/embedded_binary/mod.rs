@@ -19,6 +19,13 @@ impl Drop for Service {
 }
 
 impl Service {
+    /// Kills the process with SIGKILL (no chance to stop cleanly) and waits until it is gone.
+    #[allow(dead_code)] // not every test binary that shares this module kills the service
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL is sent");
+        self.child.wait().expect("waits");
+    }
+
     /// Sends SIGTERM and waits until the process exits.
     #[allow(dead_code)] // not every test binary that shares this module stops the service so
     pub fn terminate(&mut self) -> ExitStatus {

@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import subprocess
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,9 +35,12 @@ class Service:
 @pytest.fixture(scope="module")
 def service() -> Iterator[Service]:
     webhook_secret = secrets.token_hex(32)
+    data = tempfile.TemporaryDirectory(prefix="flashsale-sdk-")
     env = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
     env.update(
         FLASHSALE_PROFILE="embedded",
+        # The shipped storage (a database file), fresh for these tests.
+        FLASHSALE__EMBEDDED__PATH=os.path.join(data.name, "flashsale.db"),
         FLASHSALE__HTTP__BIND="127.0.0.1:0",
         FLASHSALE__AUTH__TOKEN_SECRET=secrets.token_hex(32),
         FLASHSALE__PAYMENTS__WEBHOOK_SECRET=webhook_secret,
@@ -91,3 +95,4 @@ def service() -> Iterator[Service]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        data.cleanup()

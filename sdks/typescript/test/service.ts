@@ -4,6 +4,8 @@
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -28,6 +30,8 @@ export async function startService(): Promise<Service> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     FLASHSALE_PROFILE: "embedded",
+    // The shipped storage (a database file), fresh for these tests.
+    FLASHSALE__EMBEDDED__PATH: path.join(mkdtempSync(path.join(tmpdir(), "flashsale-sdk-")), "flashsale.db"),
     FLASHSALE__HTTP__BIND: "127.0.0.1:0",
     FLASHSALE__AUTH__TOKEN_SECRET: randomBytes(32).toString("hex"),
     FLASHSALE__PAYMENTS__WEBHOOK_SECRET: webhookSecret,
