@@ -21,14 +21,16 @@
 #      FLASHSALE__REDIS__CONNECTION=bb8 and =manager (a fresh service and database each; skipped,
 #      with a log line, when the build does not know the setting);
 #   7. Kafka linger side by side: the accepted path at one rate with FLASHSALE__KAFKA__LINGER_MS
-#      = 0, 1 and 5 (a fresh service and database each).
+#      = 0, 1 and 5 (a fresh service and database each);
+#   8. scale-out: scripts/bench-scale-out.sh (a Redis Cluster, three Kafka brokers, 1 API +
+#      1 worker and 2 APIs + 2 workers), once this script's stack is down.
 # Production stack: the test images (scripts/test-env.sh) via `docker run`, ports published on
 # 127.0.0.1 only; the service in release mode, production profile, configured by environment.
 # Every run's invariants are checked by flashsale-load; any violation fails the script.
 # All traffic goes to 127.0.0.1. Every loop is bounded in count and time (about 20-25 minutes
 # in all with BENCH_STEP_SECS=8).
 #
-# Usage: scripts/bench.sh [all|ceilings|stack-up|stack-down]   (default: all)
+# Usage: scripts/bench.sh [all|ceilings|scale-out|stack-up|stack-down]   (default: all)
 # Variables: BENCH_STEP_SECS (8: seconds per measured run), BENCH_OUT (target/bench/<UTC time>),
 # BENCH_KEEP_STACK=1, BENCH_NETWORK (host | published, see stack_up), BENCH_REDIS_POOL
 # (2: Redis connections), BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the
@@ -569,6 +571,11 @@ describe_machine() {
     } >"$OUT/config.txt"
 }
 
+scale_out() { # part 8, on its own stack
+    BENCH_OUT=$OUT BENCH_DOC=$DOC BENCH_STEP_SECS=$STEP_SECS BENCH_QUICK=$QUICK \
+        bash scripts/bench-scale-out.sh || die "the scale-out benchmark failed"
+}
+
 # ------------------------------------------------------------------ main
 main() {
     mkdir -p "$OUT"
@@ -576,6 +583,7 @@ main() {
     case "${1:-all}" in
         stack-up) stack_up; return ;;
         stack-down) stack_down; return ;;
+        scale-out) scale_out; return ;;
     esac
     trap cleanup EXIT
     log "building release binaries"
@@ -627,6 +635,8 @@ main() {
     stop_service
 
     python3 scripts/bench_report.py "$OUT" "$DOC"
+    stack_down
+    scale_out
     log "done: results in $OUT, $DOC updated"
 }
 

@@ -1,8 +1,9 @@
 //! The durable embedded profile (a SQLite file) against the real binary: buyers buy while the
 //! process is killed with SIGKILL, or stopped with SIGTERM; started again on the same file,
-//! every buyer who got a `202` has `succeeded` and an order, the stock is conserved (remaining
-//! + units ordered = stock), no buyer holds two orders, and the rest of the sale sells to new
-//! buyers, never oversold, while earlier buyers stay refused as having bought already.
+//! every buyer who got a `202` has `succeeded` and an order, the stock is conserved (units
+//! remaining and ordered add up to the stock), no buyer holds two orders, and the rest of the
+//! sale sells to new buyers, never oversold, while earlier buyers stay refused as having
+//! bought already.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
 
 mod embedded_binary;
@@ -27,6 +28,7 @@ const CONCURRENCY: usize = 32;
 
 /// What one buy was answered.
 #[derive(Debug, Clone)]
+#[allow(dead_code)] // `Other`'s fields are read by its Debug output in a failure message
 enum Answer {
     /// `202`, with the request id to poll.
     Accepted(String),
@@ -37,7 +39,7 @@ enum Answer {
     /// Any other status.
     Other(u16, String),
     /// No answer: the process died with the request in flight.
-    NoAnswer,
+    Lost,
 }
 
 fn token(user: &str, admin: bool) -> String {
@@ -76,11 +78,11 @@ async fn buy(client: &reqwest::Client, base: &str, user: &str) -> Answer {
         .send()
         .await;
     let Ok(response) = sent else {
-        return Answer::NoAnswer;
+        return Answer::Lost;
     };
     let status = response.status().as_u16();
     let Ok(body) = response.json::<Value>().await else {
-        return Answer::NoAnswer;
+        return Answer::Lost;
     };
     let kind = body["type"].as_str().unwrap_or_default().to_owned();
     match status {
@@ -178,7 +180,7 @@ async fn stop_mid_sale_and_restart(stop: fn(&mut Service), stop_at: usize) {
     tokio::task::block_in_place(|| stop(&mut service));
     let first = first.await.unwrap();
     let first_accepted = count(&first, |a| matches!(a, Answer::Accepted(_)));
-    let maybe = count(&first, |a| matches!(a, Answer::Unknown | Answer::NoAnswer));
+    let maybe = count(&first, |a| matches!(a, Answer::Unknown | Answer::Lost));
     let others: Vec<_> = first
         .iter()
         .filter(|(_, a)| matches!(a, Answer::Other(..)))
