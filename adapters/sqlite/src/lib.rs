@@ -36,7 +36,8 @@
 //!   `sale_orders`: a sale's orders, paged.
 //! - `result_store`: the final purchase records and each buyer's latest one per product
 //!   ([`ResultStore`]), one write transaction per batch; `result_plan` decides a batch in
-//!   memory, `purchase_row` turns a record into a row and back.
+//!   memory, `purchase_row` turns a record into a row and back; `result_purge`: deleting the
+//!   records written before a cutoff ([`SqliteStore::purge_results_before`]).
 //! - `rows`: rows as read, converted into domain values without ever panicking.
 //! - `sql`: placeholders for IN-lists and multi-row inserts, chunked, and the database's clock.
 //! - `error`: setup errors, and the failures that become the ports' `Unavailable` or
@@ -60,6 +61,7 @@ mod payment;
 mod purchase_row;
 mod restock;
 mod result_plan;
+mod result_purge;
 mod result_store;
 mod rows;
 mod sale_orders;

@@ -11,7 +11,8 @@
 //!    [`CHUNK`] rows;
 //! 5. commit. Any error drops the transaction, which rolls it back: saving again is safe.
 //!
-//! Reads go through the read pool.
+//! Reads go through the read pool. Old rows are deleted by
+//! [`SqliteStore::purge_results_before`](crate::SqliteStore::purge_results_before).
 
 use std::collections::{BTreeSet, HashMap};
 
