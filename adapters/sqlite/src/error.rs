@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use flashsale_application::ports::{CatalogError, OrderStoreError, PortFailure};
+use flashsale_application::ports::{CatalogError, OrderStoreError, PortFailure, ResultStoreError};
 
 /// Why the store could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -114,6 +114,12 @@ impl From<StoreFailure> for OrderStoreError {
 impl From<StoreFailure> for CatalogError {
     fn from(failure: StoreFailure) -> Self {
         CatalogError::Unavailable(failure.into())
+    }
+}
+
+impl From<StoreFailure> for ResultStoreError {
+    fn from(failure: StoreFailure) -> Self {
+        ResultStoreError::Unavailable(failure.into())
     }
 }
 

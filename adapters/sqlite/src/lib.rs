@@ -1,10 +1,12 @@
-//! SQLite adapters: the order store, the sale catalog and the order-events outbox in one
-//! database file, with migrations: the system of record of a durable single-process profile.
+//! SQLite adapters: the order store, the sale catalog, the order-events outbox and the purchase
+//! results in one database file, with migrations: the system of record of a durable
+//! single-process profile.
 //!
 //! [`SqliteStore`] implements the application's [`OrderStore`], [`SaleCatalog`] and
 //! [`OrderEvents`] ports with the same behaviour as the MySQL adapter (and the in-memory
-//! database); the shared contract suite runs against all three. The schema lives in
-//! `migrations/sqlite/` at the workspace root and is applied by [`SqliteStore::migrate`].
+//! database), and its [`ResultStore`] with the in-memory result store's; the shared contract
+//! suite runs against all of them. The schema lives in `migrations/sqlite/` at the workspace
+//! root and is applied by [`SqliteStore::migrate`].
 //!
 //! Durability: the file is in WAL mode with `synchronous = FULL`, so every commit (a batch of
 //! orders, a payment, a close) is fsynced to the WAL before the call returns, and a committed
@@ -32,6 +34,10 @@
 //!   transaction that makes it; read and marked published by the relay ([`OrderEvents`]).
 //! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read;
 //!   `sale_orders`: a sale's orders, paged.
+//! - `result_store`: the final purchase records and each buyer's latest one per product
+//!   ([`ResultStore`]), one write transaction per batch; `result_plan` decides a batch in
+//!   memory, `purchase_row` turns a record into a row and back; `result_purge`: deleting the
+//!   records written before a cutoff ([`SqliteStore::purge_results_before`]).
 //! - `rows`: rows as read, converted into domain values without ever panicking.
 //! - `sql`: placeholders for IN-lists and multi-row inserts, chunked, and the database's clock.
 //! - `error`: setup errors, and the failures that become the ports' `Unavailable` or
@@ -43,6 +49,7 @@
 //! [`OrderStore`]: flashsale_application::ports::OrderStore
 //! [`SaleCatalog`]: flashsale_application::ports::SaleCatalog
 //! [`OrderEvents`]: flashsale_application::ports::OrderEvents
+//! [`ResultStore`]: flashsale_application::ports::ResultStore
 
 mod audit;
 mod catalog;
@@ -51,7 +58,11 @@ mod error;
 mod order_store;
 mod outbox;
 mod payment;
+mod purchase_row;
 mod restock;
+mod result_plan;
+mod result_purge;
+mod result_store;
 mod rows;
 mod sale_orders;
 mod settings;

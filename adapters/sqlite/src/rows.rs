@@ -153,7 +153,7 @@ impl RowKey<'_> {
     }
 
     /// Turns a refusal of the domain into an [`InvalidRow`] naming this row.
-    fn bad<E: Display>(&self) -> impl FnOnce(E) -> InvalidRow + '_ {
+    pub(crate) fn bad<E: Display>(&self) -> impl FnOnce(E) -> InvalidRow + '_ {
         move |problem| InvalidRow {
             table: self.table,
             key: self.key.to_owned(),

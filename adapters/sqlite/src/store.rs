@@ -21,8 +21,8 @@ use crate::{SqliteError, SqliteSettings};
 /// The migrations of `migrations/sqlite/` at the workspace root, embedded at compile time.
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
 
-/// The order store, sale catalog and order-events outbox on one SQLite file. Cloning shares
-/// the pools.
+/// The order store, sale catalog, order-events outbox and purchase results on one SQLite file.
+/// Cloning shares the pools.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,

@@ -7,7 +7,7 @@ mod common;
 use common::fresh_store;
 use flashsale_contracts::{
     catalog_controls_contract, order_closing_contract, order_events_contract,
-    order_payment_contract, order_store_contract, sale_orders_contract,
+    order_payment_contract, order_store_contract, result_store_contract, sale_orders_contract,
 };
 
 #[tokio::test]
@@ -44,4 +44,10 @@ async fn the_sqlite_store_fulfils_the_order_events_contract() {
 async fn the_sqlite_store_fulfils_the_order_payment_contract() {
     let (store, _folder) = fresh_store().await;
     order_payment_contract(store, "sqlite").await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_fulfils_the_result_store_contract() {
+    let (store, _folder) = fresh_store().await;
+    result_store_contract(store, "sqlite").await;
 }

@@ -6,10 +6,10 @@ mod common;
 
 use common::{fresh_path, new_order, open_store};
 use flashsale_application::ports::{
-    Closed, Closing, OrderEvents, OrderStore, Paid, Persisted, SaleCatalog,
+    Closed, Closing, OrderEvents, OrderStore, Paid, Persisted, ResultStore, SaleCatalog,
 };
 use flashsale_contracts::Fixtures;
-use flashsale_domain::{OrderStatus, PaymentId, Timestamp};
+use flashsale_domain::{FailureReason, OrderId, OrderStatus, PaymentId, Purchase, Timestamp};
 use flashsale_sqlite::{SqliteError, SqliteSettings, SqliteStore};
 
 /// Set for the child process of the crash test: the file it commits to before it exits.
@@ -132,6 +132,57 @@ async fn orders_committed_by_a_process_that_then_dies_are_in_the_file() {
         assert!(order.is_some(), "{} survived", new.order_id);
     }
     assert_eq!(store.unpublished(100).await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn purchase_results_survive_closing_and_reopening_the_file() {
+    let (path, _folder) = fresh_path();
+    let f = Fixtures::new("durable-results");
+    let product = f.product("kept");
+    let mut done = Purchase::accepted(&f.reservation(&product, 1, "1"));
+    done.succeed(
+        OrderId::parse("o-durable-1").unwrap(),
+        Some(Timestamp::from_millis(1_764_000_900_000)),
+    )
+    .unwrap();
+    let second = Purchase::accepted(&f.reservation(&product, 2, "2"));
+    let mut queue_failed = second.clone();
+    queue_failed.fail(FailureReason::QueueUnavailable).unwrap();
+
+    let store = open_store(&path).await;
+    store
+        .save(&[done.clone(), queue_failed.clone()])
+        .await
+        .unwrap();
+    store.shutdown().await;
+    assert!(
+        store.find(&done.request_id).await.is_err(),
+        "a closed store answers no more"
+    );
+
+    let reopened = open_store(&path).await;
+    assert_eq!(
+        reopened.find(&done.request_id).await.unwrap(),
+        Some(done.clone())
+    );
+    assert_eq!(
+        reopened.find_for_buyer(&f.user(1), &product).await.unwrap(),
+        Some(done)
+    );
+    assert_eq!(
+        reopened.find_for_buyer(&f.user(2), &product).await.unwrap(),
+        Some(queue_failed.clone())
+    );
+    let mut late = second;
+    late.succeed(OrderId::parse("o-durable-2").unwrap(), None)
+        .unwrap();
+    reopened.save(std::slice::from_ref(&late)).await.unwrap();
+    assert_eq!(
+        reopened.find(&late.request_id).await.unwrap(),
+        Some(late),
+        "the queue failure read back from the file is still replaceable"
+    );
+    reopened.shutdown().await;
 }
 
 #[tokio::test]
