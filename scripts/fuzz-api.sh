@@ -88,7 +88,8 @@ log "schemathesis $SCHEMATHESIS_VERSION against $BASE/openapi.json: $MAX_EXAMPLE
 started=$SECONDS
 status=0
 ST="$PWD/$VENV/bin/st"
-(cd "$WORKDIR" && "$ST" run "$BASE/openapi.json" \
+CONFIG="$PWD/scripts/schemathesis.toml"
+(cd "$WORKDIR" && "$ST" --config-file "$CONFIG" run "$BASE/openapi.json" \
     --header "Authorization: Bearer $TOKEN" \
     --checks all \
     --exclude-checks positive_data_acceptance \

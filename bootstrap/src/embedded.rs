@@ -1,6 +1,6 @@
-//! The embedded profile: no external server. The stock gate, the queue, the rate limits and the
-//! results live in this process; sales, orders and their events in a SQLite file (or, with
-//! `embedded.storage = "memory"`, in memory too). Measured like production's, wired and
+//! The embedded profile: no external server. The stock gate, the queue and the rate limits
+//! live in this process; sales, orders, their events and purchases' final results in a SQLite
+//! file (or, with `embedded.storage = "memory"`, in memory too). Measured like production's, wired and
 //! started, on the system clock or on the clock a test passes (`start_with_clock`).
 
 use std::marker::PhantomData;
@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use flashsale_application::ports::{Clock, KeyTimes, OrderEvents, OrderStore, SaleCatalog};
+use flashsale_application::ports::{
+    Clock, KeyTimes, OrderEvents, OrderStore, ResultStore, SaleCatalog,
+};
 use flashsale_application::{Adapters, FlashSale, GateRetention, Ports};
 use flashsale_domain::{PaymentWindow, RatePolicy};
 use flashsale_http::{HttpSettings, Readiness, TokenSecret, WebhookSecret, WebhookSettings};
@@ -33,15 +35,20 @@ pub trait SystemOfRecord: OrderStore + SaleCatalog + OrderEvents + Clone {}
 impl<T: OrderStore + SaleCatalog + OrderEvents + Clone> SystemOfRecord for T {}
 
 /// The embedded adapters, measured as the production ones are: the time from `C`, sales and
-/// orders in `S`.
-pub struct MeasuredEmbedded<C = SystemClock, S = MemoryDatabase>(PhantomData<fn() -> (C, S)>);
+/// orders in `S`, purchases' final results in `R`.
+pub struct MeasuredEmbedded<C = SystemClock, S = MemoryDatabase, R = MemoryResultStore>(
+    PhantomData<Adapted<C, S, R>>,
+);
 
-impl<C: Clock, S: SystemOfRecord> Ports for MeasuredEmbedded<C, S> {
+/// What [`MeasuredEmbedded`] is made of, as a marker that is `Send` and `Sync` whatever it is.
+type Adapted<C, S, R> = fn() -> (C, S, R);
+
+impl<C: Clock, S: SystemOfRecord, R: ResultStore> Ports for MeasuredEmbedded<C, S, R> {
     type Gate = Measured<MemoryStockGate>;
     type Queue = Measured<MemoryOrderQueue>;
     type Store = Measured<S>;
     type Catalog = S;
-    type Results = Measured<MemoryResultStore>;
+    type Results = Measured<R>;
     type Limiter = Measured<MemoryRateLimiter<C>>;
     type Clock = C;
     type Ids = UuidIds;
@@ -49,27 +56,38 @@ impl<C: Clock, S: SystemOfRecord> Ports for MeasuredEmbedded<C, S> {
 }
 
 /// The embedded service and the receiving end of its queue.
-pub type Built<C, S> = (Arc<FlashSale<MeasuredEmbedded<C, S>>>, OrderReceiver);
+pub type Built<C, S, R> = (Arc<FlashSale<MeasuredEmbedded<C, S, R>>>, OrderReceiver);
 
 /// The embedded service with everything in memory, and the receiving end of its queue.
 ///
 /// # Errors
 /// When a rate-limit setting is invalid.
-pub fn build(settings: &Settings) -> anyhow::Result<Built<SystemClock, MemoryDatabase>> {
-    build_on(settings, SystemClock, MemoryDatabase::default(), None)
+pub fn build(
+    settings: &Settings,
+) -> anyhow::Result<Built<SystemClock, MemoryDatabase, MemoryResultStore>> {
+    let records = MemoryDatabase::default();
+    build_on(
+        settings,
+        SystemClock,
+        records,
+        MemoryResultStore::default(),
+        None,
+    )
 }
 
-/// The embedded service on `clock` with sales and orders in `store`; a publish returns once
-/// queued, or, with `stored_within`, once its order is stored (waiting that long at most).
+/// The embedded service on `clock` with sales and orders in `store` and final results in
+/// `results`; a publish returns once queued, or, with `stored_within`, once its order is
+/// stored (waiting that long at most).
 ///
 /// # Errors
 /// When a rate-limit setting is invalid.
-pub fn build_on<C: Clock, S: SystemOfRecord>(
+pub fn build_on<C: Clock, S: SystemOfRecord, R: ResultStore>(
     settings: &Settings,
     clock: C,
     store: S,
+    results: R,
     stored_within: Option<Duration>,
-) -> anyhow::Result<Built<C, S>> {
+) -> anyhow::Result<Built<C, S, R>> {
     let limits = rate_limits(&settings.rate_limit)?;
     let (queue, receiver) = order_queue(
         settings.queue.capacity,
@@ -79,12 +97,12 @@ pub fn build_on<C: Clock, S: SystemOfRecord>(
         Some(within) => queue.acknowledged_when_stored(within),
         None => queue,
     };
-    let adapters: Adapters<MeasuredEmbedded<C, S>> = Adapters {
+    let adapters: Adapters<MeasuredEmbedded<C, S, R>> = Adapters {
         gate: Measured::new(MemoryStockGate::new(limits.gate())),
         queue: Measured::new(queue),
         store: Measured::new(store.clone()),
         catalog: store,
-        results: Measured::new(MemoryResultStore::default()),
+        results: Measured::new(results),
         limiter: Measured::new(MemoryRateLimiter::new(limits.per_ip, clock.clone())),
         clock,
         ids: UuidIds,
@@ -133,21 +151,22 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
     match settings.embedded.storage {
         Storage::Memory => {
             tracing::info!("system of record: this process's memory (nothing survives it)");
-            let built = build_on(settings, clock, MemoryDatabase::default(), None)?;
+            let (records, results) = (MemoryDatabase::default(), MemoryResultStore::default());
+            let built = build_on(settings, clock, records, results, None)?;
             run(settings, built).await
         }
         Storage::Sqlite => {
             let store = open_file(settings).await?;
             let within = Duration::from_millis(settings.embedded.commit_timeout_ms);
-            let built = build_on(settings, clock, store, Some(within))?;
+            let built = build_on(settings, clock, store.clone(), store, Some(within))?;
             run(settings, built).await
         }
     }
 }
 
-async fn run<C: Clock, S: SystemOfRecord>(
+async fn run<C: Clock, S: SystemOfRecord, R: ResultStore>(
     settings: &Settings,
-    (service, receiver): Built<C, S>,
+    (service, receiver): Built<C, S, R>,
 ) -> anyhow::Result<Running> {
     let metrics = monitoring::install(&settings.metrics)?;
     let report = service.preload_stock().await.context("preloading stock")?;

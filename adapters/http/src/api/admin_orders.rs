@@ -45,6 +45,9 @@ pub enum SaleOrdersResponse {
     /// No sale for this product.
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
     /// `limit` is outside 1 to 500, or `after` is not a `next` this operation gave.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),

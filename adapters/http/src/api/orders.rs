@@ -38,6 +38,9 @@ pub enum ListOrdersResponse {
     /// The bearer token is missing or invalid.
     #[oai(status = 401, content_type = "application/problem+json")]
     Unauthorized(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
     /// `limit` is outside 1 to 100.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
