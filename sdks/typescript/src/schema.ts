@@ -1451,6 +1451,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `limit` is outside 1 to 100. */
             422: {
                 headers: {
@@ -2517,6 +2526,15 @@ export interface operations {
             };
             /** @description No sale for this product. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
