@@ -11,7 +11,9 @@
 #   3. accepted path: 100,000 distinct buyers of a large stock, open model at increasing rates
 #      until p99 > 50 ms or an error; then the drain: 100,000 orders accepted by an API-only
 #      process, a worker started afterwards, timed until every order is in MariaDB;
-#   4. the embedded profile under scenario 2;
+#   4. the embedded profile, its system of record in memory and in a SQLite file (the default):
+#      scenario 2's ladder, the accepted path's ladder, and (file) the resident memory of the
+#      process after 1,000,000 accepted orders;
 #   5. Redis commands per buy: short runs, each bracketed by two `INFO commandstats` snapshots
 #      and paired with a 1-request run of the same shape (set-up and checks cancel out):
 #      accepted buys; refusals with the in-process sold-out memory off
@@ -56,6 +58,8 @@ BIN=$ROOT/target/release
 STAMPEDE_RATES=(2500 5000 10000 15000 20000 25000 30000 40000)
 ACCEPT_RATES=(2000 3000 4000 5000 6000 8000 10000 12000)
 EMBEDDED_RATES=(5000 10000 20000 30000 40000 50000 60000)
+EMBEDDED_ACCEPT_RATES=(2000 5000 10000 15000 20000 30000)
+MILLION=1000000
 DRAIN_ORDERS=100000
 CMDS_REQUESTS=${BENCH_CMDS_REQUESTS:-10000}
 CMDS_RATE=${BENCH_CMDS_RATE:-2000}
@@ -65,6 +69,7 @@ QUICK=${BENCH_QUICK:-0}
 DOC=${BENCH_DOC:-docs/benchmarks.md}
 if [ "$QUICK" = 1 ]; then # a few seconds per scenario, to try the script itself
     STEP_SECS=2 STAMPEDE_RATES=(2000 4000) ACCEPT_RATES=(1000) EMBEDDED_RATES=(2000) DRAIN_ORDERS=4000
+    EMBEDDED_ACCEPT_RATES=(1000) MILLION=5000
     CMDS_REQUESTS=1000 CMDS_RATE=1000 WARM_SECS=1
 fi
 QUICK_CAP=5000 # with BENCH_QUICK=1, no run sends more requests than this
@@ -507,6 +512,60 @@ drain() { # 100,000 orders accepted by an API-only process; the worker starts af
     SERVICE_PID=""
 }
 
+# ------------------------------------------------------------------ the embedded profile
+start_embedded() { # start_embedded <storage> <log>: a fresh embedded service (a new file for sqlite)
+    rm -f "$OUT/embedded-$1.db" "$OUT/embedded-$1.db-wal" "$OUT/embedded-$1.db-shm"
+    (
+        export FLASHSALE_PROFILE=embedded FLASHSALE__AUTH__TOKEN_SECRET=$SECRET \
+            FLASHSALE__EMBEDDED__STORAGE=$1 FLASHSALE__EMBEDDED__PATH="$OUT/embedded-$1.db" \
+            FLASHSALE__HTTP__BIND=127.0.0.1:$API_PORT FLASHSALE__HTTP__CLIENT_IP_HEADER=x-forwarded-for \
+            FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND=5 FLASHSALE__RATE_LIMIT__PER_USER_BURST=10 \
+            FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100 FLASHSALE__RATE_LIMIT__PER_IP_BURST=200 \
+            FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_PER_SECOND=20 FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_BURST=40 \
+            FLASHSALE__LOG__FILTER=warn
+        exec "$BIN/flashsale"
+    ) >"$2" 2>&1 &
+    SERVICE_PID=$!
+    wait_api
+}
+
+embedded_accepted_path() { # embedded_accepted_path <storage>: the ladder, until p99 > 50 ms
+    for rate in "${EMBEDDED_ACCEPT_RATES[@]}"; do
+        accept_run "embedded-accept-$1-$rate" "$rate"
+        holds "embedded-accept-$1-$rate" 50 || { log "embedded $1: accepted path at $rate/s does not hold"; break; }
+    done
+}
+
+resident_kb() { ps -o rss= -p "$1" | tr -d ' '; }
+
+embedded_profile() { # both storages side by side, then the resident memory after a million orders
+    for storage in memory sqlite; do
+        log "embedded profile, system of record: $storage"
+        start_embedded "$storage" "$OUT/service-embedded-$storage.log"
+        stampede "embedded-$storage" "${EMBEDDED_RATES[@]}"
+        embedded_accepted_path "$storage"
+        stop_service
+    done
+    local rate
+    rate=$(cd "$OUT" && for f in embedded-accept-sqlite-*.json; do
+        [ -f "$f" ] || continue
+        jq -r 'select(.summary.errors == 0 and .summary.latency.p99_ms <= 50) | .summary.target_rate' "$f"
+    done | sort -n | tail -n 1)
+    rate=${rate%.*}
+    [ -n "$rate" ] || rate=${EMBEDDED_ACCEPT_RATES[0]}
+    log "embedded profile (file): resident memory after $MILLION accepted orders at $rate/s"
+    start_embedded sqlite "$OUT/service-embedded-million.log"
+    echo "start_kb=$(resident_kb "$SERVICE_PID")" >"$OUT/embedded-million.rss"
+    load embedded-million --users "$MILLION" --products 1 --stock $((MILLION * 10)) --model open \
+        --rate "$rate" --requests "$MILLION" --connections 1024 --no-check-results --drain-timeout-secs 600
+    {
+        echo "after_kb=$(resident_kb "$SERVICE_PID")"
+        echo "file_bytes=$(du -cb "$OUT"/embedded-sqlite.db* | tail -n 1 | cut -f1)"
+        echo "rate=$rate"
+    } >>"$OUT/embedded-million.rss"
+    stop_service
+}
+
 # ------------------------------------------------------------------ ceilings
 ceilings() {
     log "ceiling: poem hello-world under wrk (2 threads, 64 connections, 10 s)"
@@ -618,21 +677,8 @@ main() {
     use_database bench_drain
     drain "$best"
 
-    log "embedded profile"
-    (
-        unset FLASHSALE_LOAD_MYSQL_URL
-        export FLASHSALE_PROFILE=embedded FLASHSALE__AUTH__TOKEN_SECRET=$SECRET \
-            FLASHSALE__HTTP__BIND=127.0.0.1:$API_PORT FLASHSALE__HTTP__CLIENT_IP_HEADER=x-forwarded-for \
-            FLASHSALE__RATE_LIMIT__PER_USER_PER_SECOND=5 FLASHSALE__RATE_LIMIT__PER_USER_BURST=10 \
-            FLASHSALE__RATE_LIMIT__PER_IP_PER_SECOND=100 FLASHSALE__RATE_LIMIT__PER_IP_BURST=200 \
-            FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_PER_SECOND=20 FLASHSALE__RATE_LIMIT__PER_IP_PRODUCT_BURST=40 \
-            FLASHSALE__LOG__FILTER=warn
-        exec "$BIN/flashsale"
-    ) >"$OUT/service-embedded.log" 2>&1 &
-    SERVICE_PID=$!
-    wait_api
-    (unset FLASHSALE_LOAD_MYSQL_URL; stampede embedded "${EMBEDDED_RATES[@]}")
-    stop_service
+    unset FLASHSALE_LOAD_MYSQL_URL # the embedded runs check against the audit endpoint
+    embedded_profile
 
     python3 scripts/bench_report.py "$OUT" "$DOC"
     stack_down

@@ -412,6 +412,27 @@ def linger_section(out):
     return lines, best
 
 
+def million_section(out):
+    """The embedded profile's resident memory after a million accepted orders (file storage)."""
+    path = os.path.join(out, "embedded-million.json")
+    if not os.path.exists(path):
+        return []
+    r, m = load(path), meta(out, "embedded-million.rss")
+    s = r["summary"]
+    mb = lambda kb: f"{int(kb) / 1024:,.0f} MB" if kb and kb.isdigit() else "?"
+    after = m.get("after_kb", "")
+    verdict = ("under" if after.isdigit() and int(after) < 256 * 1024 else "NOT under")
+    return ["### 4e. Embedded profile: resident memory after a million accepted orders", "",
+            f"A fresh embedded service (SQLite file) accepted {s['counts'].get('accepted', 0):,} of "
+            f"{s['requests']:,} buys of one product at {m.get('rate', '?')}/s offered "
+            f"({s['accepted_per_sec']:,.0f} accepted/s, p99 {s['latency']['p99_ms']:.1f} ms, "
+            f"{s['errors']:,} errors; invariants "
+            f"{'hold' if r['invariants']['passed'] else '**VIOLATED**'}). Resident memory: "
+            f"{mb(m.get('start_kb'))} at start, **{mb(after)} after the orders were stored** "
+            f"({verdict} the 256 MB goal); the database file and its WAL: "
+            f"{int(m.get('file_bytes', '0') or 0) / 1e6:,.0f} MB.", ""]
+
+
 def text(path):
     return open(path).read().strip() if os.path.exists(path) else "(not measured)"
 
@@ -525,9 +546,18 @@ def main(out, doc):
                   f"orders/s** while the backlog drained (from the first order written to the last). "
                   f"Drained: {d['drained']}; invariants: "
                   f"{'hold' if r['invariants']['passed'] else '**VIOLATED**'}.", ""]
-    lines, best4 = table("4. Embedded profile under scenario 2", runs(out, "embedded"), 20,
-                         "stampede rate")
+    lines, best4 = table("4. Embedded profile under scenario 2, system of record in memory",
+                         runs(out, "embedded-memory"), 20, "stampede rate")
     parts += lines
+    lines, _ = table("4b. Embedded profile under scenario 2, system of record in a SQLite file "
+                     "(the default: each 202 after its batch's commit)",
+                     runs(out, "embedded-sqlite"), 20, "stampede rate")
+    parts += lines
+    for storage, title in (("memory", "4c. Embedded accepted path, system of record in memory"),
+                           ("sqlite", "4d. Embedded accepted path, system of record in a SQLite file")):
+        lines, _ = table(title, runs(out, f"embedded-accept-{storage}"), 50, "accepted-path rate")
+        parts += lines
+    parts += million_section(out)
     lines, calls = commands_section(out)
     parts += lines
     lines, conn = connection_section(out)
