@@ -26,6 +26,7 @@ use crate::expiry::run_expiry;
 use crate::monitoring;
 use crate::reconciler::run_reconciler;
 use crate::relay::run_relay;
+use crate::result_purge::run_result_purge;
 use crate::runner::{launch, split_stop, Launch, Running};
 use crate::settings::{IdempotencySection, RateLimitSection, Role, Settings, Storage};
 
@@ -153,20 +154,23 @@ pub async fn start_with_clock<C: Clock>(settings: &Settings, clock: C) -> anyhow
             tracing::info!("system of record: this process's memory (nothing survives it)");
             let (records, results) = (MemoryDatabase::default(), MemoryResultStore::default());
             let built = build_on(settings, clock, records, results, None)?;
-            run(settings, built).await
+            run(settings, built, None).await
         }
         Storage::Sqlite => {
             let store = open_file(settings).await?;
             let within = Duration::from_millis(settings.embedded.commit_timeout_ms);
-            let built = build_on(settings, clock, store.clone(), store, Some(within))?;
-            run(settings, built).await
+            let built = build_on(settings, clock, store.clone(), store.clone(), Some(within))?;
+            run(settings, built, Some(store)).await
         }
     }
 }
 
+/// Runs the built service; `file`, when the system of record is one, has its old results
+/// purged.
 async fn run<C: Clock, S: SystemOfRecord, R: ResultStore>(
     settings: &Settings,
     (service, receiver): Built<C, S, R>,
+    file: Option<SqliteStore>,
 ) -> anyhow::Result<Running> {
     let metrics = monitoring::install(&settings.metrics)?;
     let report = service.preload_stock().await.context("preloading stock")?;
@@ -182,6 +186,7 @@ async fn run<C: Clock, S: SystemOfRecord, R: ResultStore>(
     let reconciler_settings = settings.reconciler.clone();
     let orders_settings = settings.orders.clone();
     let lease = MemoryLease::new();
+    let results_ttl = Duration::from_secs(settings.redis.result_ttl_secs);
     launch(Launch {
         service,
         role: Role::All,
@@ -191,7 +196,14 @@ async fn run<C: Clock, S: SystemOfRecord, R: ResultStore>(
         worker: move |stop| async move {
             let (stop_worker, stop_others) = split_stop(stop);
             let (stop_reconciler, stop_rest) = split_stop(stop_others);
-            let (stop_expiry, stop_relay) = split_stop(stop_rest);
+            let (stop_expiry, stop_rest) = split_stop(stop_rest);
+            let (stop_relay, stop_purge) = split_stop(stop_rest);
+            let clock = worker_service.ports().clock.clone();
+            let purge = async move {
+                if let Some(file) = file {
+                    run_result_purge(file, clock, results_ttl, stop_purge).await;
+                }
+            };
             // No broker here: events go to a bounded in-memory log, and to the log output.
             let relay = run_relay(
                 worker_service.ports().catalog.clone(),
@@ -210,7 +222,7 @@ async fn run<C: Clock, S: SystemOfRecord, R: ResultStore>(
             );
             let expiry = run_expiry(worker_service.clone(), lease, orders_settings, stop_expiry);
             let worker = run_order_worker(worker_service, receiver, worker_settings, stop_worker);
-            tokio::join!(worker, reconciler, expiry, relay);
+            tokio::join!(worker, reconciler, expiry, relay, purge);
             Ok(())
         },
         watched: gauges.into_iter().collect(),

@@ -11,6 +11,7 @@ pub mod monitoring;
 pub mod production;
 pub mod reconciler;
 pub mod relay;
+pub mod result_purge;
 pub mod runner;
 pub mod settings;
 pub mod shutdown;
