@@ -32,7 +32,7 @@
 # All traffic goes to 127.0.0.1. Every loop is bounded in count and time (about 20-25 minutes
 # in all with BENCH_STEP_SECS=8).
 #
-# Usage: scripts/bench.sh [all|ceilings|scale-out|stack-up|stack-down]   (default: all)
+# Usage: scripts/bench.sh [all|ceilings|embedded|scale-out|stack-up|stack-down]   (default: all)
 # Variables: BENCH_STEP_SECS (8: seconds per measured run), BENCH_OUT (target/bench/<UTC time>),
 # BENCH_KEEP_STACK=1, BENCH_NETWORK (host | published, see stack_up), BENCH_REDIS_POOL
 # (2: Redis connections), BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the
@@ -643,6 +643,12 @@ main() {
         stack-up) stack_up; return ;;
         stack-down) stack_down; return ;;
         scale-out) scale_out; return ;;
+        embedded)
+            trap cleanup EXIT
+            cargo build --release --locked -p flashsale -p flashsale-load
+            unset FLASHSALE_LOAD_MYSQL_URL
+            embedded_profile
+            return ;;
     esac
     trap cleanup EXIT
     log "building release binaries"
