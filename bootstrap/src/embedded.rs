@@ -1,7 +1,7 @@
 //! The embedded profile: no external server. The stock gate, the queue and the rate limits
 //! live in this process; sales, orders, their events and purchases' final results in a SQLite
-//! file (or, with `embedded.storage = "memory"`, in memory too). Measured like production's, wired and
-//! started, on the system clock or on the clock a test passes (`start_with_clock`).
+//! file (or, with `embedded.storage = "memory"`, in memory too). Measured like production's,
+//! wired and started, on the system clock or on the clock a test passes (`start_with_clock`).
 
 use std::marker::PhantomData;
 use std::sync::Arc;
