@@ -26,6 +26,9 @@ struct Tables {
     /// sale does not let its buyer buy again (the unique (user, product) key of the database).
     by_buyer: HashMap<(UserId, ProductId), OrderId>,
     by_request: HashMap<RequestId, OrderId>,
+    /// Each product's orders, in the order they were created (the database's index on the
+    /// product): audits, snapshots and pages of one sale read only that sale's orders.
+    by_product: HashMap<ProductId, Vec<OrderId>>,
     /// The order each payment paid (the unique payment id of the database).
     by_payment: HashMap<PaymentId, OrderId>,
     /// Units each addition applied, by sale and restock id (the database's primary key).
@@ -52,12 +55,7 @@ impl MemoryDatabase {
 
     /// Every order of a product, for checks and reports.
     pub fn orders_of(&self, product: &ProductId) -> Vec<Order> {
-        self.tables()
-            .orders
-            .values()
-            .filter(|order| &order.product_id == product)
-            .cloned()
-            .collect()
+        self.tables().of_product(product).cloned().collect()
     }
 
     /// The stock the system of record still has for a product.
@@ -109,6 +107,10 @@ impl Tables {
             let key = (order.user_id.clone(), order.product_id.clone());
             self.by_request
                 .insert(order.request_id.clone(), order.id.clone());
+            self.by_product
+                .entry(order.product_id.clone())
+                .or_default()
+                .push(order.id.clone());
             self.by_buyer.insert(key, order.id.clone());
             self.orders.insert(order.id.clone(), order);
         }
@@ -162,9 +164,11 @@ impl Tables {
 
     /// Orders of a product, live (pending payment or paid) or closed.
     fn of_product<'a>(&'a self, product: &'a ProductId) -> impl Iterator<Item = &'a Order> {
-        self.orders
-            .values()
-            .filter(move |o| &o.product_id == product)
+        self.by_product
+            .get(product)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.orders.get(id))
     }
 }
 
