@@ -1,11 +1,13 @@
-//! In-memory adapters: the embedded default, which needs no external server.
+//! In-memory adapters: what the embedded profile keeps in its process (the stock gate, the
+//! order queue, rate limits, idempotency keys), and, with `embedded.storage = "memory"`, its
+//! system of record too.
 //!
 //! Each port has a thread-safe implementation here, correct under concurrency: the stock gate
 //! runs the domain's [`flashsale_domain::Inventory`] rules under a per-product lock, the order
 //! queue is a bounded tokio channel drained by a batching worker, and one in-memory database
-//! plays the system of record (with the outbox of order events,
-//! relayed to a bounded in-memory [`MemoryEventLog`]). [`Embedded`] bundles them as a deployment profile, on the system
-//! clock or on any other (e.g. a [`ManualClock`] in tests).
+//! plays the system of record (with the outbox of order events, relayed to a bounded in-memory
+//! [`MemoryEventLog`]). [`Embedded`] bundles them all, on the system clock or on any other (e.g.
+//! a [`ManualClock`] in tests).
 
 mod buckets;
 mod database;
