@@ -41,18 +41,9 @@ if [ "$QUICK" = 1 ]; then
 fi
 PIDS=()
 
-log() { printf '[bench-scale %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "ERROR: $*" >&2; exit 1; }
-
-wait_for() { # wait_for <what> <seconds> <command...>
-    local what=$1 limit=$2 waited=0
-    shift 2
-    until "$@" >/dev/null 2>&1; do
-        [ "$waited" -lt "$limit" ] || die "$what not ready within ${limit}s"
-        sleep 1
-        waited=$((waited + 1))
-    done
-}
+BENCH_LOG_TAG=bench-scale
+# shellcheck source=scripts/bench-lib.sh
+source scripts/bench-lib.sh
 
 # ------------------------------------------------------------------ the cluster stack
 containers() { docker ps -aq --filter "name=^$NAME-" ; }
@@ -224,17 +215,6 @@ load() { # load <name> <flashsale-load run args...>; result in $OUT/<name>.json
         --json "$OUT/$name.json" --html "$OUT/$name.html" "$@" | tee "$OUT/$name.txt" || rc=$?
     [ "$rc" -ne 1 ] || die "run $name: INVARIANTS VIOLATED (see $OUT/$name.txt)"
     [ "$rc" -eq 0 ] || die "run $name could not be carried out (exit $rc)"
-}
-
-holds() { # holds <name> <p99 limit ms>
-    jq -e --argjson limit "$2" \
-        '.summary.errors == 0 and .summary.latency.p99_ms <= $limit and .invariants.passed' \
-        "$OUT/$1.json" >/dev/null
-}
-
-keeps_up() { # keeps_up <name> <rate>: no error, at least 90% of the offered rate answered
-    jq -e --argjson rate "$2" '.summary.errors == 0 and .summary.throughput_rps >= 0.9 * $rate' \
-        "$OUT/$1.json" >/dev/null
 }
 
 requests_for() { # requests_for <rate> [cap]
