@@ -4,8 +4,9 @@
 //! this order: the window first, then the per-user marker, then the limit, then the stock. A
 //! refused attempt changes nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
+use crate::holders::Holders;
 use crate::{ProductId, Quantity, RequestId, Sale, SalePhase, Timestamp, UserId};
 
 /// One buyer's attempt to reserve units of a sale.
@@ -86,18 +87,12 @@ pub enum InventoryError {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Holding {
-    request_id: RequestId,
-    quantity: Quantity,
-}
-
 /// A sale's live state: units left and who holds the others.
 #[derive(Debug, Clone)]
 pub struct Inventory {
     sale: Sale,
     remaining: u32,
-    holders: HashMap<UserId, Holding>,
+    holders: Holders,
     /// Buyers whose order was cancelled or expired and who may not buy this sale again: their
     /// units are back in stock, their marker stays.
     barred: HashSet<UserId>,
@@ -108,8 +103,8 @@ impl Inventory {
     pub fn open(sale: Sale) -> Self {
         Self {
             remaining: sale.stock(),
+            holders: Holders::new(sale.product_id()),
             sale,
-            holders: HashMap::new(),
             barred: HashSet::new(),
         }
     }
@@ -123,19 +118,11 @@ impl Inventory {
         remaining: u32,
         holders: impl IntoIterator<Item = (UserId, RequestId, Quantity)>,
     ) -> Result<Self, InventoryError> {
-        let holders: HashMap<UserId, Holding> = holders
-            .into_iter()
-            .map(|(user, request_id, quantity)| {
-                (
-                    user,
-                    Holding {
-                        request_id,
-                        quantity,
-                    },
-                )
-            })
-            .collect();
-        let held: u64 = holders.values().map(|h| u64::from(h.quantity.get())).sum();
+        let mut markers = Holders::new(sale.product_id());
+        for (user, request_id, quantity) in holders {
+            markers.insert(&user, &request_id, quantity);
+        }
+        let held = markers.units();
         if u64::from(remaining) + held > u64::from(sale.stock()) {
             return Err(InventoryError::MoreThanStock {
                 remaining,
@@ -146,7 +133,7 @@ impl Inventory {
         Ok(Self {
             sale,
             remaining,
-            holders,
+            holders: markers,
             barred: HashSet::new(),
         })
     }
@@ -174,20 +161,22 @@ impl Inventory {
     }
 
     /// The request holding the buyer's units, if the buyer holds any.
-    pub fn holder(&self, user: &UserId) -> Option<&RequestId> {
-        self.holders.get(user).map(|holding| &holding.request_id)
+    pub fn holder(&self, user: &UserId) -> Option<RequestId> {
+        self.holders.request_of(user)
     }
 
     /// The reservation `request` already holds, when its buyer's units are held by this very
     /// request id (a retried reserve whose first answer was lost), reserved at `now` as far as
     /// this inventory knows (it does not keep the instant).
     pub fn replay(&self, request: &ReservationRequest, now: Timestamp) -> Option<Reservation> {
-        let holding = self.holders.get(&request.user_id)?;
-        (holding.request_id == request.request_id).then(|| Reservation {
+        let quantity = self
+            .holders
+            .held_by(&request.user_id, &request.request_id)?;
+        Some(Reservation {
             request_id: request.request_id.clone(),
             user_id: request.user_id.clone(),
             product_id: request.product_id.clone(),
-            quantity: holding.quantity,
+            quantity,
             reserved_at: now,
         })
     }
@@ -214,7 +203,7 @@ impl Inventory {
         if self.sale.is_paused() {
             return Err(Refusal::Paused);
         }
-        if self.holders.contains_key(&request.user_id) || self.barred.contains(&request.user_id) {
+        if self.holders.contains(&request.user_id) || self.barred.contains(&request.user_id) {
             return Err(Refusal::AlreadyPurchased);
         }
         let limit = self.sale.per_user_limit();
@@ -225,13 +214,8 @@ impl Inventory {
             return Err(Refusal::SoldOut);
         }
         self.remaining -= request.quantity.get();
-        self.holders.insert(
-            request.user_id.clone(),
-            Holding {
-                request_id: request.request_id.clone(),
-                quantity: request.quantity,
-            },
-        );
+        self.holders
+            .insert(&request.user_id, &request.request_id, request.quantity);
         Ok(Reservation {
             request_id: request.request_id,
             user_id: request.user_id,
@@ -277,15 +261,11 @@ impl Inventory {
     /// units are held by the order's request. The buyer's marker goes; unless `may_buy_again`,
     /// the buyer stays barred from buying this sale again.
     pub fn restock(&mut self, user: &UserId, request: &RequestId, may_buy_again: bool) -> Release {
-        let held_by_this_request = self
-            .holders
-            .get(user)
-            .is_some_and(|h| &h.request_id == request);
-        if !held_by_this_request {
+        if self.holders.held_by(user, request).is_none() {
             return Release::NotHeld;
         }
-        if let Some(holding) = self.holders.remove(user) {
-            self.remaining = self.remaining.saturating_add(holding.quantity.get());
+        if let Some(quantity) = self.holders.remove(user) {
+            self.remaining = self.remaining.saturating_add(quantity.get());
         }
         if !may_buy_again {
             self.barred.insert(user.clone());
@@ -300,23 +280,19 @@ impl Inventory {
     /// exactly-once (it runs only for a reservation remembered as withdrawn).
     pub fn reclaim(&mut self, reservation: &Reservation) {
         self.remaining = self.remaining.saturating_sub(reservation.quantity.get());
-        self.holders
-            .entry(reservation.user_id.clone())
-            .or_insert_with(|| Holding {
-                request_id: reservation.request_id.clone(),
-                quantity: reservation.quantity,
-            });
+        if !self.holders.contains(&reservation.user_id) {
+            self.holders.insert(
+                &reservation.user_id,
+                &reservation.request_id,
+                reservation.quantity,
+            );
+        }
     }
 
     /// Sets the units left to the system of record's count (a repair of a settled sale that
     /// drifted); refused (`false`) when that count and the units held exceed the stock.
     pub fn set_remaining(&mut self, remaining: u32) -> bool {
-        let held: u64 = self
-            .holders
-            .values()
-            .map(|h| u64::from(h.quantity.get()))
-            .sum();
-        if u64::from(remaining) + held > u64::from(self.sale.stock()) {
+        if u64::from(remaining) + self.holders.units() > u64::from(self.sale.stock()) {
             return false;
         }
         self.remaining = remaining;
@@ -324,16 +300,15 @@ impl Inventory {
     }
 
     fn end(&mut self, reservation: &Reservation, restock: bool) -> Release {
-        let held_by_this_request = self
+        let held = self
             .holders
-            .get(&reservation.user_id)
-            .is_some_and(|h| h.request_id == reservation.request_id);
-        if !held_by_this_request {
+            .held_by(&reservation.user_id, &reservation.request_id);
+        if held.is_none() {
             return Release::NotHeld;
         }
-        if let Some(holding) = self.holders.remove(&reservation.user_id) {
+        if let Some(quantity) = self.holders.remove(&reservation.user_id) {
             if restock {
-                self.remaining = self.remaining.saturating_add(holding.quantity.get());
+                self.remaining = self.remaining.saturating_add(quantity.get());
             }
         }
         Release::Released
@@ -412,7 +387,7 @@ mod tests {
         assert_eq!(inventory.remaining(), 0);
         assert_eq!(
             inventory.holder(&reservation.user_id),
-            Some(&reservation.request_id)
+            Some(reservation.request_id.clone())
         );
         let again = ReservationRequest {
             request_id: RequestId::parse("r-a-again").expect("valid"),
@@ -430,8 +405,14 @@ mod tests {
         let second = resold.reserve(request("b", 1), at(150)).expect("reserved");
         resold.reclaim(&first);
         assert_eq!(resold.remaining(), 0);
-        assert_eq!(resold.holder(&second.user_id), Some(&second.request_id));
-        assert_eq!(resold.holder(&first.user_id), Some(&first.request_id));
+        assert_eq!(
+            resold.holder(&second.user_id),
+            Some(second.request_id.clone())
+        );
+        assert_eq!(
+            resold.holder(&first.user_id),
+            Some(first.request_id.clone())
+        );
     }
 
     #[test]

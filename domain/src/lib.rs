@@ -5,12 +5,14 @@
 //! - [`ids`] and [`quantity`]: validated newtypes; an invalid value cannot exist past the edge.
 //! - [`time`]: the instant type the rules reason about.
 //! - [`sale`]: a sale, its window and its per-user limit.
-//! - [`inventory`]: one sale's stock and buyers; the atomic reserve / exactly-once release rules.
+//! - [`inventory`]: one sale's stock and buyers; the atomic reserve / exactly-once release rules
+//!   (its buyer markers are kept compact by the private `holders` module).
 //! - [`purchase`]: the purchase request's state machine, as a buyer polls it.
 //! - [`order`]: an order and its payment life cycle.
 //! - [`payment`]: the payment window that gives an order its deadline.
 //! - [`rate_limit`]: the token bucket every rate limiter implements.
 
+mod holders;
 pub mod ids;
 pub mod inventory;
 pub mod order;

@@ -322,7 +322,7 @@ impl StockGate for MemoryStockGate {
             return Ok(None);
         };
         let live = sale.lock().map_err(poisoned)?;
-        Ok(live.inventory.holder(user).cloned())
+        Ok(live.inventory.holder(user))
     }
 
     async fn in_flight_count(&self, product: &ProductId) -> Result<u64, StockGateError> {
