@@ -32,14 +32,16 @@
 # All traffic goes to 127.0.0.1. Every loop is bounded in count and time (about 20-25 minutes
 # in all with BENCH_STEP_SECS=8).
 #
-# Usage: scripts/bench.sh [all|ceilings|embedded|scale-out|stack-up|stack-down]   (default: all)
+# Usage: scripts/bench.sh [all|ceilings|embedded|million|scale-out|stack-up|stack-down]   (default: all)
+# (million: only the embedded profile's resident memory after a million orders)
 # Variables: BENCH_STEP_SECS (8: seconds per measured run), BENCH_OUT (target/bench/<UTC time>),
 # BENCH_KEEP_STACK=1, BENCH_NETWORK (host | published, see stack_up), BENCH_REDIS_POOL
 # (2: Redis connections), BENCH_DOC (docs/benchmarks.md), BENCH_QUICK=1 (tiny runs, to try the
 # script), BENCH_CMDS_REQUESTS (10000) and BENCH_CMDS_RATE (2000: the commands-per-buy runs),
 # BENCH_SIDE_STAMPEDE_RATE (the goal rate) and BENCH_SIDE_ACCEPT_RATE (the highest accepted rate
 # that held): the connection set-ups' fixed rates, BENCH_LINGER_RATE (BENCH_SIDE_ACCEPT_RATE),
-# BENCH_REDIS_CONNECTION (bb8 | manager: the set-up of every other run, redis.connection).
+# BENCH_REDIS_CONNECTION (bb8 | manager: the set-up of every other run, redis.connection),
+# BENCH_MILLION_RATE (the million orders' rate; else the file's best accepted rate that held).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -526,6 +528,10 @@ embedded_profile() { # both storages side by side, then the resident memory afte
         embedded_accepted_path "$storage"
         stop_service
     done
+    embedded_million
+}
+
+embedded_million() { # the resident memory after a million orders, at the file's best accepted rate
     local rate
     rate=$(cd "$OUT" && for f in embedded-accept-sqlite-*.json; do
         [ -f "$f" ] || continue
@@ -533,6 +539,7 @@ embedded_profile() { # both storages side by side, then the resident memory afte
     done | sort -n | tail -n 1)
     rate=${rate%.*}
     [ -n "$rate" ] || rate=${EMBEDDED_ACCEPT_RATES[0]}
+    rate=${BENCH_MILLION_RATE:-$rate}
     log "embedded profile (file): resident memory after $MILLION accepted orders at $rate/s"
     start_embedded sqlite "$OUT/service-embedded-million.log"
     echo "start_kb=$(resident_kb "$SERVICE_PID")" >"$OUT/embedded-million.rss"
@@ -623,11 +630,11 @@ main() {
         stack-up) stack_up; return ;;
         stack-down) stack_down; return ;;
         scale-out) scale_out; return ;;
-        embedded)
+        embedded | million)
             trap cleanup EXIT
             cargo build --release --locked -p flashsale -p flashsale-load
             unset FLASHSALE_LOAD_MYSQL_URL
-            embedded_profile
+            if [ "$1" = million ]; then embedded_million; else embedded_profile; fi
             return ;;
     esac
     trap cleanup EXIT

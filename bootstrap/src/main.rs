@@ -10,6 +10,11 @@ use flashsale::{embedded, shutdown, telemetry, Settings};
 
 use crate::cli::{Cli, Command};
 
+/// jemalloc gives memory freed by a long sale back to the system, where glibc's per-thread
+/// arenas keep it (measured in docs/benchmarks.md, section 4e).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::load(cli.profile, &cli.config_dir)
