@@ -3,7 +3,7 @@
 //! their units back; every status change also writes its order event into the outbox, under
 //! the same lock (the in-memory transaction).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::outbox::Outbox;
@@ -29,6 +29,11 @@ struct Tables {
     /// Each product's orders, in the order they were created (the database's index on the
     /// product): audits, snapshots and pages of one sale read only that sale's orders.
     by_product: HashMap<ProductId, Vec<OrderId>>,
+    /// Each buyer's orders, of every sale (the database's index on the buyer).
+    by_user: HashMap<UserId, Vec<OrderId>>,
+    /// Orders pending payment, by deadline (the database's index on status and deadline): the
+    /// expiry's pass reads the overdue ones without looking at any other.
+    awaiting_payment: BTreeSet<(Timestamp, OrderId)>,
     /// The order each payment paid (the unique payment id of the database).
     by_payment: HashMap<PaymentId, OrderId>,
     /// Units each addition applied, by sale and restock id (the database's primary key).
@@ -112,6 +117,14 @@ impl Tables {
                 .or_default()
                 .push(order.id.clone());
             self.by_buyer.insert(key, order.id.clone());
+            self.by_user
+                .entry(order.user_id.clone())
+                .or_default()
+                .push(order.id.clone());
+            if order.status() == OrderStatus::PendingPayment {
+                self.awaiting_payment
+                    .insert((order.payment_deadline, order.id.clone()));
+            }
             self.orders.insert(order.id.clone(), order);
         }
         plan.outcomes
@@ -129,6 +142,8 @@ impl Tables {
         if moved.is_err() {
             return Closed::Unchanged(order.clone());
         }
+        self.awaiting_payment
+            .remove(&(order.payment_deadline, order.id.clone()));
         self.outbox.record(order, now);
         if let Some(row) = self.sales.get_mut(&order.product_id) {
             row.remaining = row.remaining.saturating_add(order.quantity.get());
@@ -158,6 +173,8 @@ impl Tables {
             return Paid::Unchanged(order.clone());
         }
         self.by_payment.insert(payment.clone(), id.clone());
+        self.awaiting_payment
+            .remove(&(order.payment_deadline, id.clone()));
         self.outbox.record(order, now);
         Paid::Paid(order.clone())
     }
@@ -205,9 +222,11 @@ impl OrderStore for MemoryDatabase {
     ) -> Result<Vec<Order>, OrderStoreError> {
         let tables = self.tables();
         let mut orders: Vec<&Order> = tables
-            .orders
-            .values()
-            .filter(|order| &order.user_id == user_id)
+            .by_user
+            .get(user_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| tables.orders.get(id))
             .collect();
         orders.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
         Ok(orders
@@ -262,13 +281,14 @@ impl OrderStore for MemoryDatabase {
 
     async fn overdue(&self, now: Timestamp, limit: u32) -> Result<Vec<Order>, OrderStoreError> {
         let tables = self.tables();
-        let mut due: Vec<&Order> = tables
-            .orders
-            .values()
-            .filter(|order| order.is_overdue(now))
-            .collect();
-        due.sort_by(|a, b| (a.payment_deadline, &a.id).cmp(&(b.payment_deadline, &b.id)));
-        Ok(due.into_iter().take(limit as usize).cloned().collect())
+        Ok(tables
+            .awaiting_payment
+            .iter()
+            .filter_map(|(_, id)| tables.orders.get(id))
+            .take_while(|order| order.is_overdue(now))
+            .take(limit as usize)
+            .cloned()
+            .collect())
     }
 
     async fn find_order_for_buyer(
