@@ -679,4 +679,5 @@ main() {
     log "done: results in $OUT, $DOC updated"
 }
 
-main "$@"
+# Sourced (by an experiment that reuses these functions), it defines them and runs nothing.
+[ "${BASH_SOURCE[0]}" != "$0" ] || main "$@"
