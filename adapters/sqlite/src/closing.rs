@@ -9,10 +9,11 @@
 
 use flashsale_application::ports::{Closed, Closing, OrderPage};
 use flashsale_domain::{Order, OrderId, Timestamp, UserId};
+use flashsale_sql::{status_name, ORDER_COLUMNS};
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, OrderRow, ORDER_COLUMNS};
+use crate::rows::OrderRow;
 use crate::SqliteStore;
 
 /// The order with this id, on any connection (a pool, or a transaction's).

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use flashsale_application::ports::{CatalogError, OrderStoreError, PortFailure, ResultStoreError};
+use flashsale_sql::InvalidRow;
 
 /// Why the store could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -45,18 +46,6 @@ pub(crate) enum StoreFailure {
         /// The product whose update matched no row.
         product: String,
     },
-}
-
-/// A stored value the domain refuses: the row cannot be turned into a domain object.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {table} row {key:?}: {problem}")]
-pub(crate) struct InvalidRow {
-    /// The table.
-    pub table: &'static str,
-    /// The row's key as stored.
-    pub key: String,
-    /// What the domain refused.
-    pub problem: String,
 }
 
 /// Wraps a driver error with what the adapter was doing.

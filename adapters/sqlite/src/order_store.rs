@@ -24,11 +24,11 @@ use flashsale_application::ports::{
 };
 use flashsale_application::ErrorChain;
 use flashsale_domain::{Order, OrderId, PaymentId, ProductId, RequestId, Timestamp, UserId};
+use flashsale_sql::{placeholders, row_placeholders, status_name, CHUNK, ORDER_COLUMNS};
 use sqlx::SqliteConnection;
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, OrderRow, PlaceRow, SaleStockRow, ORDER_COLUMNS};
-use crate::sql::{placeholders, row_placeholders, CHUNK};
+use crate::rows::{OrderRow, PlaceRow, SaleStockRow};
 use crate::SqliteStore;
 
 impl OrderStore for SqliteStore {
