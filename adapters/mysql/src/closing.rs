@@ -164,9 +164,7 @@ async fn give_back(conn: &mut MySqlConnection, order: &Order) -> Result<(), Stor
         .await
         .map_err(during("returning a closed order's units"))?;
     if result.rows_affected() != 1 {
-        return Err(StoreFailure::StockMoved {
-            product: order.product_id.to_string(),
-        });
+        return Err(StoreFailure::stock_moved(order.product_id.to_string()));
     }
     Ok(())
 }

@@ -264,9 +264,7 @@ async fn take_stock(
     .await
     .map_err(during("decrementing the stock"))?;
     if result.rows_affected() != 1 {
-        return Err(StoreFailure::StockMoved {
-            product: product.to_string(),
-        });
+        return Err(StoreFailure::stock_moved(product.to_string()));
     }
     Ok(())
 }

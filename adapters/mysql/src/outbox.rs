@@ -1,9 +1,7 @@
 //! The outbox of order events on MySQL (`order_events`, migration 0005): written inside the
 //! transactions that change an order's status, read and marked by the relay.
 
-use flashsale_application::ports::{
-    EventId, OrderEvent, OrderEvents, OrderEventsError, PortFailure,
-};
+use flashsale_application::ports::{EventId, OrderEvent, OrderEvents, OrderEventsError};
 use flashsale_domain::{Order, OrderId, PaymentId, Timestamp};
 use flashsale_sql::{
     placeholders, row_placeholders, status_name, CHUNK, EVENT_ORDER_SNAPSHOT,
@@ -84,10 +82,9 @@ impl OrderEvents for MySqlStore {
             .bind(limit)
             .fetch_all(self.pool())
             .await
-            .map_err(during("reading the unpublished order events"))
-            .map_err(unavailable)?;
+            .map_err(during("reading the unpublished order events"))?;
         rows.into_iter()
-            .map(|row| row.into_event().map_err(|e| unavailable(e.into())))
+            .map(|row| row.into_event().map_err(|e| StoreFailure::from(e).into()))
             .collect()
     }
 
@@ -111,13 +108,8 @@ impl OrderEvents for MySqlStore {
             query
                 .execute(self.pool())
                 .await
-                .map_err(during("marking order events published"))
-                .map_err(unavailable)?;
+                .map_err(during("marking order events published"))?;
         }
         Ok(())
     }
-}
-
-fn unavailable(failure: StoreFailure) -> OrderEventsError {
-    OrderEventsError::Unavailable(PortFailure::from(failure))
 }

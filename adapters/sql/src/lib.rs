@@ -14,11 +14,14 @@
 //! - `snapshots`: the sales' stock snapshots from their rows and their buyers' rows.
 //! - `audit_row`: a sale's audit as read, counts and all.
 //! - `restock`: what a restock transaction decides from what it read.
+//! - `failure`: [`StoreFailure`], a failure inside one port call, whether retrying may help
+//!   (asking the adapter's [`Dialect`]), and the port errors it becomes.
 //! - `placeholders`: placeholders for IN-lists and multi-row inserts, and their chunk size.
 
 mod audit_row;
 mod buyer_rows;
 mod columns;
+mod failure;
 mod id_column;
 mod invalid_row;
 mod order_event_row;
@@ -34,6 +37,7 @@ pub use buyer_rows::{BuyerRow, PlaceRow};
 pub use columns::{
     EVENT_ORDER_SNAPSHOT, EVENT_WRITTEN_COLUMNS, ORDER_COLUMNS, ORDER_EVENT_COLUMNS, SALE_COLUMNS,
 };
+pub use failure::{Dialect, StoreFailure};
 pub use id_column::IdColumn;
 pub use invalid_row::{InvalidRow, RowKey};
 pub use order_event_row::OrderEventRow;
