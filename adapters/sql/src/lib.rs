@@ -1,5 +1,6 @@
-//! What the SQL adapters (`flashsale-mysql`, `flashsale-sqlite`) share: one home for every rule
-//! that does not depend on the SQL dialect. It implements no port and depends on no adapter.
+//! What the SQL adapters (`flashsale-mysql`, `flashsale-sqlite`) share: one home for each rule
+//! that depends neither on the SQL dialect nor on a connection. It implements no port and
+//! depends on no adapter.
 //!
 //! Each adapter keeps its statements (the dialects differ: row locks, the clock, integer
 //! casts) and runs them; what they read comes back as the rows here, and what they decide from
