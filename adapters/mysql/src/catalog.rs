@@ -1,16 +1,14 @@
 //! `SaleCatalog` on MySQL: creating, listing and snapshotting sales.
 
-use std::collections::HashMap;
-
 use flashsale_application::ports::{
     CatalogError, OrderAudit, Restocked, SaleCatalog, SaleRecord, StockSnapshot,
 };
 use flashsale_domain::{ProductId, RestockId, Sale, SaleWindow};
+use flashsale_sql::{stock_snapshots, RestockRow, SALE_COLUMNS};
 use sqlx::Connection;
 
 use crate::error::{during, StoreFailure};
-use crate::restock::RestockRow;
-use crate::rows::{BuyerRow, SaleRow, SALE_COLUMNS};
+use crate::rows::{BuyerRow, SaleRow};
 use crate::MySqlStore;
 
 impl SaleCatalog for MySqlStore {
@@ -168,27 +166,5 @@ async fn read_snapshots(store: &MySqlStore) -> Result<Vec<StockSnapshot>, StoreF
         .await
         .map_err(during("ending the snapshot transaction"))?;
 
-    let mut buyers: HashMap<_, Vec<_>> = HashMap::new();
-    let mut barred: HashMap<_, Vec<_>> = HashMap::new();
-    for row in buyer_rows {
-        let (live, bars) = (row.is_live(), row.bars_its_buyer());
-        let (product, buyer) = row.into_buyer()?;
-        if live {
-            buyers.entry(product).or_default().push(buyer);
-        } else if bars {
-            barred.entry(product).or_default().push(buyer.0);
-        }
-    }
-    sales
-        .into_iter()
-        .map(|row| {
-            let record = row.into_record()?;
-            Ok(StockSnapshot {
-                buyers: buyers.remove(record.sale.product_id()).unwrap_or_default(),
-                barred: barred.remove(record.sale.product_id()).unwrap_or_default(),
-                sale: record.sale,
-                remaining: record.remaining,
-            })
-        })
-        .collect()
+    Ok(stock_snapshots(sales, buyer_rows)?)
 }

@@ -10,10 +10,11 @@
 
 use flashsale_application::ports::{Closed, Closing, OrderPage};
 use flashsale_domain::{Order, OrderId, Timestamp, UserId};
+use flashsale_sql::{status_name, ORDER_COLUMNS};
 use sqlx::{MySqlConnection, MySqlPool};
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, OrderRow, ORDER_COLUMNS};
+use crate::rows::OrderRow;
 use crate::MySqlStore;
 
 /// The order with this id, on any connection.
@@ -163,9 +164,7 @@ async fn give_back(conn: &mut MySqlConnection, order: &Order) -> Result<(), Stor
         .await
         .map_err(during("returning a closed order's units"))?;
     if result.rows_affected() != 1 {
-        return Err(StoreFailure::StockMoved {
-            product: order.product_id.to_string(),
-        });
+        return Err(StoreFailure::stock_moved(order.product_id.to_string()));
     }
     Ok(())
 }

@@ -1,6 +1,8 @@
-//! The adapter's errors: setting up the store, and failures inside a port call.
+//! The adapter's errors: setting up the store, and what MySQL/MariaDB says about a failure
+//! inside a port call (the shared [`flashsale_sql::StoreFailure`]).
 
-use flashsale_application::ports::{CatalogError, OrderStoreError, PortFailure};
+use flashsale_sql::Dialect;
+use sqlx::error::DatabaseError;
 
 /// Why the store could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -14,38 +16,25 @@ pub enum MySqlError {
 }
 
 /// A failure inside one port call; it becomes the port's `Unavailable` or `Refused`, whose
-/// [`PortFailure`] keeps it (and the driver's error under it) as its source.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum StoreFailure {
-    /// The database refused or did not answer.
-    #[error("{during}")]
-    Database {
-        /// What the adapter was doing.
-        during: &'static str,
-        /// The driver's error.
-        source: sqlx::Error,
-    },
-    /// A stored row holds a value the domain refuses.
-    #[error("{0}")]
-    InvalidRow(#[from] InvalidRow),
-    /// The conditional decrement found less stock than the locked row showed.
-    #[error("the stock of {product} changed under its row lock")]
-    StockMoved {
-        /// The product whose decrement matched no row.
-        product: String,
-    },
-}
+/// `PortFailure` keeps it (and the driver's error under it) as its source.
+pub(crate) type StoreFailure = flashsale_sql::StoreFailure<MySql>;
 
-/// A stored value the domain refuses: the row cannot be turned into a domain object.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {table} row {key:?}: {problem}")]
-pub(crate) struct InvalidRow {
-    /// The table.
-    pub table: &'static str,
-    /// The row's key as stored.
-    pub key: String,
-    /// What the domain refused.
-    pub problem: String,
+/// MySQL/MariaDB as the shared failures need to know it: its stock moves under a row lock, and
+/// its transient errors are known by their numbers.
+#[derive(Debug)]
+pub(crate) struct MySql;
+
+impl Dialect for MySql {
+    const NAME: &'static str = "mysql";
+    const STOCK_MOVED: &'static str = "under its row lock";
+
+    /// A connection or pool problem, or a transient database error; not a constraint, a
+    /// trigger's refusal or a bad value.
+    fn is_transient(error: &(dyn DatabaseError + 'static)) -> bool {
+        error
+            .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+            .is_none_or(|mysql| is_transient_number(mysql.number()))
+    }
 }
 
 /// Wraps a driver error with what the adapter was doing.
@@ -61,47 +50,6 @@ const TRANSIENT_ERROR_NUMBERS: [u16; 9] = [1205, 1213, 1040, 2006, 2013, 1053, 1
 /// Whether a database error with this number may pass on a retry.
 fn is_transient_number(number: u16) -> bool {
     TRANSIENT_ERROR_NUMBERS.contains(&number)
-}
-
-impl StoreFailure {
-    /// Whether retrying may help: a connection or pool problem, or a transient database error;
-    /// not a constraint, a trigger's refusal, a bad value, or a row the domain refuses.
-    pub(crate) fn is_transient(&self) -> bool {
-        match self {
-            Self::Database { source, .. } => match source {
-                sqlx::Error::Database(error) => error
-                    .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
-                    .is_none_or(|mysql| is_transient_number(mysql.number())),
-                _ => true,
-            },
-            Self::InvalidRow(_) => false,
-            Self::StockMoved { .. } => true,
-        }
-    }
-}
-
-impl From<StoreFailure> for PortFailure {
-    /// The failure's own text, prefixed, as the context (so the port error alone says what
-    /// failed); the failure itself, with the driver's error under it, as the source.
-    fn from(failure: StoreFailure) -> Self {
-        PortFailure::caused_by(format!("mysql: {failure}"), failure)
-    }
-}
-
-impl From<StoreFailure> for OrderStoreError {
-    fn from(failure: StoreFailure) -> Self {
-        if failure.is_transient() {
-            OrderStoreError::Unavailable(failure.into())
-        } else {
-            OrderStoreError::Refused(failure.into())
-        }
-    }
-}
-
-impl From<StoreFailure> for CatalogError {
-    fn from(failure: StoreFailure) -> Self {
-        CatalogError::Unavailable(failure.into())
-    }
 }
 
 #[cfg(test)]
@@ -124,23 +72,10 @@ mod tests {
     }
 
     #[test]
-    fn a_lost_connection_is_transient_and_an_invalid_row_is_not() {
-        let lost = StoreFailure::Database {
-            during: "persisting",
-            source: sqlx::Error::PoolTimedOut,
-        };
-        assert!(matches!(
-            OrderStoreError::from(lost),
-            OrderStoreError::Unavailable(_)
-        ));
-        let invalid = StoreFailure::InvalidRow(InvalidRow {
-            table: "orders",
-            key: "k".into(),
-            problem: "bad".into(),
-        });
-        assert!(matches!(
-            OrderStoreError::from(invalid),
-            OrderStoreError::Refused(_)
-        ));
+    fn moved_stock_says_it_moved_under_its_row_lock() {
+        assert_eq!(
+            StoreFailure::stock_moved("p1".to_owned()).to_string(),
+            "the stock of p1 changed under its row lock"
+        );
     }
 }

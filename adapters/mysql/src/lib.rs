@@ -12,11 +12,19 @@
 //!   (unique: a payment pays one order).
 //! - `outbox`: the order events (`order_events`), one row written per status change inside the
 //!   transaction that makes it; read and marked published by the relay ([`OrderEvents`]).
-//! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read.
-//! - `rows`: rows as read, converted into domain values without ever panicking.
-//! - `sql`: placeholders for IN-lists and multi-row inserts, chunked.
-//! - `error`: setup errors, and the failures that become the ports' `Unavailable` or
+//! - `restock`: adding units to a sale once per restock id.
+//! - `catalog`: creating, listing and snapshotting sales; `audit`: a sale's counts in one read;
+//!   `sale_orders`: a sale's orders, paged.
+//! - `rows`: the shared rows with MySQL's id columns (bytes).
+//! - `error`: setup errors, and the dialect (`MySql`) that tells the shared failures which of
+//!   this database's errors are transient: the failures become the ports' `Unavailable` or
 //!   `Refused`, keeping the driver's error as their source.
+//!
+//! What does not depend on the dialect lives in `flashsale-sql`, shared with the SQLite
+//! adapter: the rows and their conversion into domain values (without ever panicking), the
+//! column lists, the placeholders for IN-lists and multi-row inserts and their chunk size, the
+//! stock snapshots built from the rows, a restock's decisions, an audit's row, and the failures
+//! inside a port call with the port errors they become.
 //!
 //! Statements are runtime-checked `sqlx::query` with bound values; none needs a database at
 //! build time.
@@ -36,7 +44,6 @@ mod restock;
 mod rows;
 mod sale_orders;
 mod settings;
-mod sql;
 mod store;
 #[cfg(test)]
 mod unreachable_tests;

@@ -19,11 +19,11 @@ use flashsale_application::ports::{
 };
 use flashsale_application::ErrorChain;
 use flashsale_domain::{Order, OrderId, PaymentId, ProductId, RequestId, Timestamp, UserId};
+use flashsale_sql::{placeholders, row_placeholders, status_name, CHUNK, ORDER_COLUMNS};
 use sqlx::MySqlConnection;
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, LockedSaleRow, OrderRow, PlaceRow, ORDER_COLUMNS};
-use crate::sql::{placeholders, row_placeholders, CHUNK};
+use crate::rows::{OrderRow, PlaceRow, SaleStockRow};
 use crate::MySqlStore;
 
 impl OrderStore for MySqlStore {
@@ -176,7 +176,7 @@ async fn lock_sales(
              ORDER BY product_id FOR UPDATE",
             placeholders(chunk.len())
         );
-        let mut query = sqlx::query_as::<_, LockedSaleRow>(&statement).persistent(false);
+        let mut query = sqlx::query_as::<_, SaleStockRow>(&statement).persistent(false);
         for product in chunk {
             query = query.bind(*product);
         }
@@ -264,9 +264,7 @@ async fn take_stock(
     .await
     .map_err(during("decrementing the stock"))?;
     if result.rows_affected() != 1 {
-        return Err(StoreFailure::StockMoved {
-            product: product.to_string(),
-        });
+        return Err(StoreFailure::stock_moved(product.to_string()));
     }
     Ok(())
 }

@@ -8,11 +8,11 @@
 
 use flashsale_application::ports::Paid;
 use flashsale_domain::{OrderId, PaymentId, Timestamp};
+use flashsale_sql::RowKey;
 use sqlx::MySqlPool;
 
 use crate::closing::order;
 use crate::error::{during, StoreFailure};
-use crate::rows::RowKey;
 use crate::MySqlStore;
 
 /// Records that `payment_id` pays the order, if it is pending payment before its deadline.

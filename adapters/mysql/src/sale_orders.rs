@@ -3,10 +3,11 @@
 
 use flashsale_application::ports::SaleOrdersQuery;
 use flashsale_domain::{Order, ProductId};
+use flashsale_sql::{status_name, ORDER_COLUMNS};
 use sqlx::{MySql, QueryBuilder};
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, OrderRow, ORDER_COLUMNS};
+use crate::rows::OrderRow;
 use crate::MySqlStore;
 
 /// Up to `query.limit` orders of the sale after `query.after`, of `query.status` if given.

@@ -3,6 +3,7 @@
 
 use flashsale_application::ports::OrderAudit;
 use flashsale_domain::ProductId;
+use flashsale_sql::AuditRow;
 
 use crate::error::{during, StoreFailure};
 use crate::SqliteStore;
@@ -26,18 +27,6 @@ const AUDIT: &str = "\
         AS max_orders_per_buyer \
     FROM sales s WHERE s.product_id = ?";
 
-/// The audit row as read.
-#[derive(Debug, sqlx::FromRow)]
-struct AuditRow {
-    stock: u32,
-    remaining: u32,
-    orders: u64,
-    units_pending_payment: u64,
-    units_paid: u64,
-    distinct_buyers: u64,
-    max_orders_per_buyer: u64,
-}
-
 /// The product's audit, `None` when it has no sale.
 pub(crate) async fn audit(
     store: &SqliteStore,
@@ -49,14 +38,5 @@ pub(crate) async fn audit(
         .fetch_optional(store.reader())
         .await
         .map_err(during("auditing a sale"))?;
-    Ok(row.map(|row| OrderAudit {
-        stock: row.stock,
-        remaining: row.remaining,
-        orders: row.orders,
-        units_ordered: row.units_pending_payment + row.units_paid,
-        units_pending_payment: row.units_pending_payment,
-        units_paid: row.units_paid,
-        distinct_buyers: row.distinct_buyers,
-        max_orders_per_buyer: row.max_orders_per_buyer,
-    }))
+    Ok(row.map(AuditRow::into_audit))
 }

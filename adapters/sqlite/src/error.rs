@@ -1,8 +1,10 @@
-//! The adapter's errors: setting up the store, and failures inside a port call.
+//! The adapter's errors: setting up the store, and what SQLite says about a failure inside a
+//! port call (the shared [`flashsale_sql::StoreFailure`]).
 
 use std::path::PathBuf;
 
-use flashsale_application::ports::{CatalogError, OrderStoreError, PortFailure, ResultStoreError};
+use flashsale_sql::Dialect;
+use sqlx::error::DatabaseError;
 
 /// Why the store could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -24,39 +26,27 @@ pub enum SqliteError {
 }
 
 /// A failure inside one port call; it becomes the port's `Unavailable` or `Refused`, whose
-/// [`PortFailure`] keeps it (and the driver's error under it) as its source.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum StoreFailure {
-    /// The database refused or did not answer.
-    #[error("{during}")]
-    Database {
-        /// What the adapter was doing.
-        during: &'static str,
-        /// The driver's error.
-        source: sqlx::Error,
-    },
-    /// A stored row holds a value the domain refuses.
-    #[error("{0}")]
-    InvalidRow(#[from] InvalidRow),
-    /// A conditional stock update matched no row although the write transaction read the
-    /// sale before it: the file was changed under the transaction's lock.
-    #[error("the stock of {product} changed inside its write transaction")]
-    StockMoved {
-        /// The product whose update matched no row.
-        product: String,
-    },
-}
+/// `PortFailure` keeps it (and the driver's error under it) as its source.
+pub(crate) type StoreFailure = flashsale_sql::StoreFailure<Sqlite>;
 
-/// A stored value the domain refuses: the row cannot be turned into a domain object.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {table} row {key:?}: {problem}")]
-pub(crate) struct InvalidRow {
-    /// The table.
-    pub table: &'static str,
-    /// The row's key as stored.
-    pub key: String,
-    /// What the domain refused.
-    pub problem: String,
+/// SQLite as the shared failures need to know it: a stock that moved although the write
+/// transaction read the sale first means the file was changed under the transaction's lock,
+/// and its transient errors are known by their result codes.
+#[derive(Debug)]
+pub(crate) struct Sqlite;
+
+impl Dialect for Sqlite {
+    const NAME: &'static str = "sqlite";
+    const STOCK_MOVED: &'static str = "inside its write transaction";
+
+    /// A busy, locked or I/O error; not a constraint, a type mismatch, an SQL error or a
+    /// corrupt file.
+    fn is_transient(error: &(dyn DatabaseError + 'static)) -> bool {
+        error
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_none_or(is_transient_code)
+    }
 }
 
 /// Wraps a driver error with what the adapter was doing.
@@ -73,54 +63,6 @@ const TRANSIENT_PRIMARY_CODES: [i32; 7] = [5, 6, 7, 10, 13, 14, 15];
 /// code carries its primary code in its low byte.
 fn is_transient_code(code: i32) -> bool {
     TRANSIENT_PRIMARY_CODES.contains(&(code & 0xff))
-}
-
-impl StoreFailure {
-    /// Whether retrying may help: a pool problem, or a busy, locked or I/O error; not a
-    /// constraint, a type mismatch, an SQL error, a corrupt file, or a row the domain refuses.
-    pub(crate) fn is_transient(&self) -> bool {
-        match self {
-            Self::Database { source, .. } => match source {
-                sqlx::Error::Database(error) => error
-                    .code()
-                    .and_then(|code| code.parse::<i32>().ok())
-                    .is_none_or(is_transient_code),
-                _ => true,
-            },
-            Self::InvalidRow(_) => false,
-            Self::StockMoved { .. } => true,
-        }
-    }
-}
-
-impl From<StoreFailure> for PortFailure {
-    /// The failure's own text, prefixed, as the context (so the port error alone says what
-    /// failed); the failure itself, with the driver's error under it, as the source.
-    fn from(failure: StoreFailure) -> Self {
-        PortFailure::caused_by(format!("sqlite: {failure}"), failure)
-    }
-}
-
-impl From<StoreFailure> for OrderStoreError {
-    fn from(failure: StoreFailure) -> Self {
-        if failure.is_transient() {
-            OrderStoreError::Unavailable(failure.into())
-        } else {
-            OrderStoreError::Refused(failure.into())
-        }
-    }
-}
-
-impl From<StoreFailure> for CatalogError {
-    fn from(failure: StoreFailure) -> Self {
-        CatalogError::Unavailable(failure.into())
-    }
-}
-
-impl From<StoreFailure> for ResultStoreError {
-    fn from(failure: StoreFailure) -> Self {
-        ResultStoreError::Unavailable(failure.into())
-    }
 }
 
 #[cfg(test)]
@@ -145,23 +87,10 @@ mod tests {
     }
 
     #[test]
-    fn a_pool_timeout_is_transient_and_an_invalid_row_is_not() {
-        let lost = StoreFailure::Database {
-            during: "persisting",
-            source: sqlx::Error::PoolTimedOut,
-        };
-        assert!(matches!(
-            OrderStoreError::from(lost),
-            OrderStoreError::Unavailable(_)
-        ));
-        let invalid = StoreFailure::InvalidRow(InvalidRow {
-            table: "orders",
-            key: "k".into(),
-            problem: "bad".into(),
-        });
-        assert!(matches!(
-            OrderStoreError::from(invalid),
-            OrderStoreError::Refused(_)
-        ));
+    fn moved_stock_says_it_moved_inside_its_write_transaction() {
+        assert_eq!(
+            StoreFailure::stock_moved("p1".to_owned()).to_string(),
+            "the stock of p1 changed inside its write transaction"
+        );
     }
 }

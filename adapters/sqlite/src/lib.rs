@@ -38,10 +38,17 @@
 //!   ([`ResultStore`]), one write transaction per batch; `result_plan` decides a batch in
 //!   memory, `purchase_row` turns a record into a row and back; `result_purge`: deleting the
 //!   records written before a cutoff ([`SqliteStore::purge_results_before`]).
-//! - `rows`: rows as read, converted into domain values without ever panicking.
-//! - `sql`: placeholders for IN-lists and multi-row inserts, chunked, and the database's clock.
-//! - `error`: setup errors, and the failures that become the ports' `Unavailable` or
+//! - `rows`: the shared rows with SQLite's id columns (text).
+//! - `sql`: the database's clock.
+//! - `error`: setup errors, and the dialect (`Sqlite`) that tells the shared failures which of
+//!   this database's errors are transient: the failures become the ports' `Unavailable` or
 //!   `Refused`, keeping the driver's error as their source.
+//!
+//! What does not depend on the dialect lives in `flashsale-sql`, shared with the MySQL
+//! adapter: the rows and their conversion into domain values (without ever panicking), the
+//! column lists, the placeholders for IN-lists and multi-row inserts and their chunk size, the
+//! stock snapshots built from the rows, a restock's decisions, an audit's row, and the failures
+//! inside a port call with the port errors they become.
 //!
 //! Statements are runtime-checked `sqlx::query` with bound values; none needs a database at
 //! build time.

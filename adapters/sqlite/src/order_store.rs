@@ -24,11 +24,11 @@ use flashsale_application::ports::{
 };
 use flashsale_application::ErrorChain;
 use flashsale_domain::{Order, OrderId, PaymentId, ProductId, RequestId, Timestamp, UserId};
+use flashsale_sql::{placeholders, row_placeholders, status_name, CHUNK, ORDER_COLUMNS};
 use sqlx::SqliteConnection;
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, OrderRow, PlaceRow, SaleStockRow, ORDER_COLUMNS};
-use crate::sql::{placeholders, row_placeholders, CHUNK};
+use crate::rows::{OrderRow, PlaceRow, SaleStockRow};
 use crate::SqliteStore;
 
 impl OrderStore for SqliteStore {
@@ -261,9 +261,7 @@ async fn take_stock(
     .await
     .map_err(during("decrementing the stock"))?;
     if result.rows_affected() != 1 {
-        return Err(StoreFailure::StockMoved {
-            product: product.to_string(),
-        });
+        return Err(StoreFailure::stock_moved(product.to_string()));
     }
     Ok(())
 }

@@ -1,20 +1,17 @@
 //! The outbox of order events on SQLite (`order_events`): written inside the transactions that
 //! change an order's status, read and marked by the relay.
 
-use flashsale_application::ports::{
-    EventId, OrderEvent, OrderEvents, OrderEventsError, PortFailure,
-};
+use flashsale_application::ports::{EventId, OrderEvent, OrderEvents, OrderEventsError};
 use flashsale_domain::{Order, OrderId, PaymentId, Timestamp};
+use flashsale_sql::{
+    placeholders, row_placeholders, status_name, CHUNK, EVENT_ORDER_SNAPSHOT,
+    EVENT_WRITTEN_COLUMNS, ORDER_EVENT_COLUMNS,
+};
 use sqlx::SqliteConnection;
 
 use crate::error::{during, StoreFailure};
-use crate::rows::{status_name, OrderEventRow, ORDER_EVENT_COLUMNS};
-use crate::sql::{placeholders, row_placeholders, CHUNK};
+use crate::rows::OrderEventRow;
 use crate::SqliteStore;
-
-/// The columns an event is written with (its id is the table's).
-const WRITTEN_COLUMNS: &str = "order_id, request_id, user_id, product_id, quantity, status, \
-     payment_id, payment_deadline_ms, occurred_at_ms";
 
 /// Records the creation of `orders` (pending payment, at their creation), in the caller's
 /// transaction, in their order.
@@ -25,7 +22,7 @@ pub(crate) async fn record_created(
     const COLUMNS: usize = 9;
     for chunk in orders.chunks(CHUNK) {
         let statement = format!(
-            "INSERT INTO order_events ({WRITTEN_COLUMNS}) VALUES {}",
+            "INSERT INTO order_events ({EVENT_WRITTEN_COLUMNS}) VALUES {}",
             row_placeholders(chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&statement).persistent(false);
@@ -57,8 +54,8 @@ pub(crate) async fn record_change(
     occurred_at: Timestamp,
 ) -> Result<(), StoreFailure> {
     let statement = format!(
-        "INSERT INTO order_events ({WRITTEN_COLUMNS}) \
-         SELECT {ORDER_SNAPSHOT}, ? FROM orders WHERE order_id = ?"
+        "INSERT INTO order_events ({EVENT_WRITTEN_COLUMNS}) \
+         SELECT {EVENT_ORDER_SNAPSHOT}, ? FROM orders WHERE order_id = ?"
     );
     let result = sqlx::query(&statement)
         .bind(occurred_at.as_millis())
@@ -75,10 +72,6 @@ pub(crate) async fn record_change(
     Ok(())
 }
 
-/// The `orders` columns an event copies, in [`WRITTEN_COLUMNS`] order (without its time).
-const ORDER_SNAPSHOT: &str = "order_id, request_id, user_id, product_id, quantity, status, \
-     payment_id, payment_deadline_ms";
-
 impl OrderEvents for SqliteStore {
     async fn unpublished(&self, limit: u32) -> Result<Vec<OrderEvent>, OrderEventsError> {
         let statement = format!(
@@ -89,10 +82,9 @@ impl OrderEvents for SqliteStore {
             .bind(limit)
             .fetch_all(self.reader())
             .await
-            .map_err(during("reading the unpublished order events"))
-            .map_err(unavailable)?;
+            .map_err(during("reading the unpublished order events"))?;
         rows.into_iter()
-            .map(|row| row.into_event().map_err(|e| unavailable(e.into())))
+            .map(|row| row.into_event().map_err(|e| StoreFailure::from(e).into()))
             .collect()
     }
 
@@ -122,34 +114,8 @@ impl OrderEvents for SqliteStore {
             query
                 .execute(self.writer())
                 .await
-                .map_err(during("marking order events published"))
-                .map_err(unavailable)?;
+                .map_err(during("marking order events published"))?;
         }
         Ok(())
-    }
-}
-
-fn unavailable(failure: StoreFailure) -> OrderEventsError {
-    OrderEventsError::Unavailable(PortFailure::from(failure))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rows::ORDER_COLUMNS;
-
-    #[test]
-    fn a_change_copies_every_written_column_but_its_time() {
-        assert_eq!(
-            format!("{ORDER_SNAPSHOT}, occurred_at_ms"),
-            WRITTEN_COLUMNS,
-            "INSERT ... SELECT pairs columns by position"
-        );
-        for column in ORDER_SNAPSHOT.split(", ") {
-            assert!(
-                ORDER_COLUMNS.contains(column),
-                "{column} is an orders column"
-            );
-        }
     }
 }

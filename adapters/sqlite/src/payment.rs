@@ -10,11 +10,11 @@
 
 use flashsale_application::ports::Paid;
 use flashsale_domain::{OrderId, PaymentId, Timestamp};
+use flashsale_sql::RowKey;
 use sqlx::SqliteConnection;
 
 use crate::closing::order;
 use crate::error::{during, StoreFailure};
-use crate::rows::RowKey;
 use crate::SqliteStore;
 
 /// Records that `payment_id` pays the order, if it is pending payment before its deadline.

@@ -7,9 +7,7 @@ use flashsale_domain::{
     FailureReason, OrderId, ProductId, Purchase, PurchaseState, Quantity, RequestId, Reservation,
     Timestamp, UserId,
 };
-
-use crate::error::InvalidRow;
-use crate::rows::RowKey;
+use flashsale_sql::{InvalidRow, RowKey};
 
 /// The columns of `purchase_results` a record is written and read with (not its time).
 pub(crate) const PURCHASE_COLUMNS: &str = "request_id, user_id, product_id, quantity, \

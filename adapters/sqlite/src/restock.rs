@@ -3,24 +3,13 @@
 //! doubled request adds nothing more and concurrent restocks never take the stock above
 //! `MAX_STOCK`.
 
-use flashsale_domain::{ProductId, RestockId, MAX_STOCK};
+use flashsale_domain::{ProductId, RestockId};
+use flashsale_sql::{fits_max_stock, RestockRow};
 use sqlx::Row;
 
 use crate::error::{during, StoreFailure};
 use crate::sql::NOW_MS;
 use crate::SqliteStore;
-
-/// What the transaction found and did, before the sale is read back.
-pub(crate) enum RestockRow {
-    /// The units were added now or by this restock id before.
-    Applied,
-    /// No sale for the product.
-    NoSale,
-    /// The restock id added these (other) units before.
-    IdReused(u32),
-    /// The stock would exceed `MAX_STOCK`.
-    TooMuchStock,
-}
 
 /// Adds `units` to the sale of `product` unless `restock` was applied to it before.
 pub(crate) async fn add_units(
@@ -51,13 +40,9 @@ pub(crate) async fn add_units(
         let before: u32 = row
             .try_get("units")
             .map_err(during("reading a restock's units"))?;
-        return Ok(if before == units {
-            RestockRow::Applied
-        } else {
-            RestockRow::IdReused(before)
-        });
+        return Ok(RestockRow::replayed(before, units));
     }
-    if u64::from(stock) + u64::from(units) > u64::from(MAX_STOCK) {
+    if !fits_max_stock(stock, units) {
         return Ok(RestockRow::TooMuchStock);
     }
     sqlx::query(

@@ -19,12 +19,13 @@ use std::collections::{BTreeSet, HashMap};
 use flashsale_application::ports::{ResultStore, ResultStoreError};
 use flashsale_application::ErrorChain;
 use flashsale_domain::{ProductId, Purchase, RequestId, UserId};
+use flashsale_sql::{placeholders, row_placeholders, CHUNK};
 use sqlx::SqliteConnection;
 
 use crate::error::{during, StoreFailure};
 use crate::purchase_row::{PurchaseRow, PURCHASE_COLUMNS, PURCHASE_COLUMN_COUNT};
 use crate::result_plan::{plan_results, ResultPlan};
-use crate::sql::{placeholders, row_placeholders, CHUNK, NOW_MS};
+use crate::sql::NOW_MS;
 use crate::SqliteStore;
 
 impl ResultStore for SqliteStore {

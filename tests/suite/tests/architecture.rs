@@ -2,6 +2,8 @@
 //!
 //! `domain` depends on no infrastructure crate, `application` on the domain and small utility
 //! crates only, adapters never on each other nor on `bootstrap`, and nothing on `bootstrap`.
+//! `flashsale-sql` is no adapter but the SQL adapters' shared library: only they depend on it,
+//! and it depends on no adapter.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test code may panic
 
 use std::collections::BTreeMap;
@@ -76,6 +78,12 @@ fn the_application_depends_only_on_the_domain_and_small_utilities() {
     }
 }
 
+/// The SQL adapters' shared library (rows, column lists, conversions): not an adapter.
+const SHARED_SQL: &str = "flashsale-sql";
+
+/// The only adapters that may depend on [`SHARED_SQL`].
+const SQL_ADAPTERS: [&str; 2] = ["flashsale-mysql", "flashsale-sqlite"];
+
 #[test]
 fn adapters_depend_inward_and_never_on_each_other() {
     let all = workspace_dependencies();
@@ -84,6 +92,7 @@ fn adapters_depend_inward_and_never_on_each_other() {
         .filter(|name| {
             name.starts_with("flashsale-")
                 && !matches!(name.as_str(), "flashsale-domain" | "flashsale-application")
+                && name.as_str() != SHARED_SQL
                 && !name.contains("test")
                 // Test tools: the load generator drives the service over HTTP and mints tokens
                 // with the HTTP adapter; it is no adapter and nothing depends on it.
@@ -105,7 +114,34 @@ fn adapters_depend_inward_and_never_on_each_other() {
                 "{adapter} must not depend on the adapter {dep}"
             );
             assert_ne!(dep, "flashsale", "{adapter} must not depend on bootstrap");
+            assert!(
+                dep != SHARED_SQL || SQL_ADAPTERS.contains(&adapter.as_str()),
+                "{adapter} is no SQL adapter and must not depend on {SHARED_SQL}"
+            );
         }
+    }
+}
+
+#[test]
+fn the_shared_sql_library_depends_on_no_adapter_nor_bootstrap() {
+    let all = workspace_dependencies();
+    let allowed = [
+        "flashsale-domain",
+        "flashsale-application",
+        "thiserror",
+        "sqlx",
+    ];
+    for dep in deps_of(&all, SHARED_SQL) {
+        assert!(
+            allowed.contains(&dep.as_str()),
+            "{SHARED_SQL} must depend on no adapter, nor bootstrap, nor {dep}"
+        );
+    }
+    for adapter in SQL_ADAPTERS {
+        assert!(
+            deps_of(&all, adapter).iter().any(|dep| dep == SHARED_SQL),
+            "{adapter} shares its rows through {SHARED_SQL}"
+        );
     }
 }
 

@@ -1,17 +1,19 @@
-//! Building statements whose length depends on the batch: IN-lists and multi-row inserts.
+//! Building statements whose length depends on the batch: IN-lists and multi-row inserts, and
+//! how many values one statement takes at most.
 
 /// Most values in one IN-list and most rows in one multi-row insert. Large batches are split
-/// into several statements inside the same transaction; 500 rows of 7 columns stay far below
-/// the server's limit of 65,535 placeholders per statement and its packet size.
-pub(crate) const CHUNK: usize = 500;
+/// into several statements inside the same transaction; 500 rows of 10 columns stay far below
+/// MySQL's limit of 65,535 placeholders per statement (and its packet size) and SQLite's of
+/// 32,766 bound parameters.
+pub const CHUNK: usize = 500;
 
 /// `?, ?, ?` with `count` placeholders.
-pub(crate) fn placeholders(count: usize) -> String {
+pub fn placeholders(count: usize) -> String {
     vec!["?"; count].join(", ")
 }
 
 /// `(?, ?), (?, ?)`: `rows` row constructors of `columns` placeholders each.
-pub(crate) fn row_placeholders(rows: usize, columns: usize) -> String {
+pub fn row_placeholders(rows: usize, columns: usize) -> String {
     let row = format!("({})", placeholders(columns));
     vec![row; rows].join(", ")
 }
