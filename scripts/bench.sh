@@ -43,7 +43,7 @@
 # BENCH_REDIS_CONNECTION (bb8 | manager: the set-up of every other run, redis.connection),
 # BENCH_MILLION_RATE (the million orders' rate; else the file's best accepted rate that held).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
 STEP_SECS=${BENCH_STEP_SECS:-8}
