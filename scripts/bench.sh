@@ -235,8 +235,14 @@ start_service() { # start_service <database> <role> <log> [NAME=value...]
 
 stop_service() { stop_pid "$SERVICE_PID"; SERVICE_PID=""; }
 
-start_worker() { # start_worker <database> <log>
-    (service_env "$1" worker && export FLASHSALE__HTTP__BIND=127.0.0.1:0 && exec "$BIN/flashsale") >"$2" 2>&1 &
+start_worker() { # start_worker <database> <log> [NAME=value...]
+    local extra=("${@:3}")
+    (
+        service_env "$1" worker
+        export FLASHSALE__HTTP__BIND=127.0.0.1:0
+        [ ${#extra[@]} -eq 0 ] || export "${extra[@]}"
+        exec "$BIN/flashsale"
+    ) >"$2" 2>&1 &
     WORKER_PID=$!
 }
 
@@ -374,6 +380,34 @@ counted() { # counted <name> <run function> <rate>: the run, bracketed by INFO c
     commandstats "$1" after
 }
 
+# cmds_run <name> <requests> <shape...>: one run against an API-only process. A third snapshot,
+# "answered", is taken once every request is answered and before any worker runs; then a worker
+# starts, the orders drain, and the worker stops. before → answered: the buy path's commands;
+# answered → after: the worker's (and the run's drain wait and audit).
+cmds_run() {
+    local name=$1 requests=$2
+    shift 2
+    local marker="$OUT/$name.answered" waited=0
+    rm -f "$marker"
+    commandstats "$name" before
+    load "$name" "$@" --requests "$requests" --answered-marker "$marker" --drain-timeout-secs 300 &
+    local loader=$!
+    until [ -f "$marker" ]; do
+        kill -0 "$loader" 2>/dev/null || die "run $name ended before every request was answered"
+        [ "$waited" -lt 3000 ] || die "run $name: not every request answered within 300 s"
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    commandstats "$name" answered
+    rm -f "$marker"
+    start_worker "$CMDS_DB" "$OUT/service-$name-worker.log" "${CMDS_QUIET[@]}"
+    wait "$loader" || die "run $name failed"
+    sleep 1 # the worker's results and settle, written just after the orders reach MariaDB
+    commandstats "$name" after
+    stop_pid "$WORKER_PID"
+    WORKER_PID=""
+}
+
 # One buy shape, twice: the measured run and a 1-request run of the same shape (same set-up of
 # one sale through the admin API, same drain wait, same audit, same snapshots). The report
 # subtracts the second's commands from the first's and divides by the difference in answers.
@@ -381,41 +415,37 @@ counted() { # counted <name> <run function> <rate>: the run, bracketed by INFO c
 cmds_pair() { # cmds_pair <name> <stock>
     local shape=(--users "$CMDS_REQUESTS" --products 1 --stock "$2" --model open --rate "$CMDS_RATE"
         --connections 256 --no-check-results)
-    commandstats "$1-base" before
-    load "$1-base" "${shape[@]}" --requests 1
-    sleep 1
-    commandstats "$1-base" after
-    commandstats "$1" before
-    load "$1" "${shape[@]}" --requests "$CMDS_REQUESTS"
-    sleep 1
-    commandstats "$1" after
+    cmds_run "$1-base" 1 "${shape[@]}"
+    cmds_run "$1" "$CMDS_REQUESTS" "${shape[@]}"
 }
 
+# Only the buys' traffic: no per-sale gauge poll, no reconciliation pass, and the sales listing's
+# snapshot refreshed once a minute instead of twice a second (creating a sale refreshes it at
+# once, in both runs of a pair) during the runs.
+CMDS_DB=bench_cmds
+CMDS_QUIET=(FLASHSALE__METRICS__GAUGE_INTERVAL_SECS=0 FLASHSALE__RECONCILER__ENABLED=false
+    FLASHSALE__HTTP__CATALOG_REFRESH_MS=60000)
+
 commands_per_buy() {
-    local db=bench_cmds
-    # Only the buys' traffic: no per-sale gauge poll, no reconciliation pass, and the sales
-    # listing's snapshot refreshed once a minute instead of twice a second (creating a sale
-    # refreshes it at once, in both runs of a pair) during the runs.
-    local quiet=(FLASHSALE__METRICS__GAUGE_INTERVAL_SECS=0 FLASHSALE__RECONCILER__ENABLED=false
-        FLASHSALE__HTTP__CATALOG_REFRESH_MS=60000)
     local ttl
     ttl=$(sed -n 's/^sold_out_ttl_ms[[:space:]]*=[[:space:]]*\([0-9]*\).*/\1/p' config/default.toml)
     {
         echo "requests=$CMDS_REQUESTS"
         echo "rate=$CMDS_RATE"
         echo "default_sold_out_ttl_ms=${ttl:-unknown}"
-        echo "quiet=${quiet[*]}"
+        echo "quiet=${CMDS_QUIET[*]}"
     } >"$OUT/cmds.meta"
     grep -oh "redis.call('[A-Za-z]*'" adapters/redis/src/lua/*.lua | cut -d"'" -f2 \
         | tr '[:upper:]' '[:lower:]' | sort -u >"$OUT/lua-commands.txt"
-    use_database "$db"
+    use_database "$CMDS_DB"
     log "Redis commands per buy (default sold-out TTL ${ttl:-?} ms; gauges, reconciler, listing refresh quiet)"
-    start_service "$db" all "$OUT/service-cmds.log" "${quiet[@]}"
+    start_service "$CMDS_DB" api "$OUT/service-cmds.log" "${CMDS_QUIET[@]}"
     cmds_pair cmds-accept 10000000 # (a) accepted: distinct buyers, large stock
     cmds_pair cmds-memo 1          # (c) one unit, then refusals of a product known to be sold out
     stop_service
     log "Redis commands per buy: refusals with the sold-out memory off (TTL 0)"
-    start_service "$db" all "$OUT/service-cmds-ttl0.log" "${quiet[@]}" FLASHSALE__REDIS__SOLD_OUT_TTL_MS=0
+    start_service "$CMDS_DB" api "$OUT/service-cmds-ttl0.log" "${CMDS_QUIET[@]}" \
+        FLASHSALE__REDIS__SOLD_OUT_TTL_MS=0
     cmds_pair cmds-refuse 1        # (b) one unit, then refusals that all ask Redis
     stop_service
 }

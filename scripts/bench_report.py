@@ -80,13 +80,15 @@ ROLE = {
            "(SET EX)",
     "get": "worker's save_result.lua: is a final result kept already",
     "setex": "earlier builds' worker: each buyer's latest request, pipelined per batch",
-    "hdel": "worker: settle, the batch's in-flight records (one HDEL per product per batch); "
-            "release.lua",
-    "hget": "the sales listing's background refresh, the audit and the gauges: a sale's "
-            "remaining units; release.lua: the buyer marker",
+    "hdel": "worker's settle.lua: each order's in-flight record and its withdrawn record (two "
+            "per order); release.lua",
+    "hget": "reserve.lua: the buyer's marker (a retried request: its in-flight record too); the "
+            "sales listing's background refresh, the audit and the gauges: a sale's remaining "
+            "units; release.lua: the buyer marker",
     "hgetall": "audit and reconciler: a sale's in-flight records",
     "hlen": "in-flight count (gauges, audit)",
-    "exists": "load.lua, release.lua",
+    "exists": "reserve.lua: the request's cancel marker; load.lua, release.lua; settle.lua: a "
+              "sale still there for a withdrawn reservation",
     "publish": "load.lua, release.lua: units may be back (sold-out memory invalidation)",
     "ping": "connection checks",
     "info": "the measurement's own INFO snapshots",
@@ -104,10 +106,10 @@ def cmdstats(path):
     return calls
 
 
-def delta(out, name):
-    """Commands counted between a run's two INFO commandstats snapshots (None when not taken)."""
-    before = os.path.join(out, f"{name}.cmdstats-before")
-    after = os.path.join(out, f"{name}.cmdstats-after")
+def delta(out, name, start="before", end="after"):
+    """Commands counted between two of a run's INFO commandstats snapshots (None when not taken)."""
+    before = os.path.join(out, f"{name}.cmdstats-{start}")
+    after = os.path.join(out, f"{name}.cmdstats-{end}")
     if not (os.path.exists(before) and os.path.exists(after)):
         return None
     b, a = cmdstats(before), cmdstats(after)
@@ -127,19 +129,27 @@ def small(x):
     return f"{x:.2f}" if abs(x) >= 0.1 or x == 0 else f"{x:.4f}"
 
 
+def minus(a, b):
+    return {k: v for k in set(a) | set(b) if (v := a.get(k, 0) - b.get(k, 0))}
+
+
 def per_buy(out, name):
-    """(measured run, per-buy command differences, buys) or None: the run's commands minus its
-    1-request twin's, over the difference in answers."""
+    """(measured run, per-buy command differences, buys, raw, worker differences, orders) or
+    None. The buy path: the commands between the run's first snapshot and the one taken once
+    every request was answered by an API process running alone, minus those of its 1-request
+    twin, over the difference in answers. The worker's: from that snapshot to the end (a worker
+    started, drained the orders, stopped), minus its twin's, over the difference in orders."""
     path, base = os.path.join(out, f"{name}.json"), os.path.join(out, f"{name}-base.json")
-    dm, db = delta(out, name), delta(out, f"{name}-base")
-    if not (os.path.exists(path) and os.path.exists(base)) or dm is None or db is None:
+    dm, db = delta(out, name, end="answered"), delta(out, f"{name}-base", end="answered")
+    wm, wb = (delta(out, n, start="answered") for n in (name, f"{name}-base"))
+    if not (os.path.exists(path) and os.path.exists(base)) or None in (dm, db, wm, wb):
         return None
     r, b = load(path), load(base)
     buys = r["summary"]["requests"] - b["summary"]["requests"]
+    orders = r["summary"]["counts"]["accepted"] - b["summary"]["counts"]["accepted"]
     if buys <= 0:
         return None
-    diff = {k: dm.get(k, 0) - db.get(k, 0) for k in set(dm) | set(db)}
-    return r, {k: v for k, v in diff.items() if v}, buys, dm
+    return r, minus(dm, db), buys, dm, minus(wm, wb), orders
 
 
 CMD_CASES = (
@@ -165,39 +175,48 @@ def commands_section(out):
         if os.path.exists(os.path.join(out, "lua-commands.txt")) else set()
     ttl = m.get("default_sold_out_ttl_ms", "?")
     lines = ["### 5. Redis commands per buy", "",
-             f"`INFO commandstats` of the bench Redis before and after each run; "
+             f"`INFO commandstats` of the bench Redis, three snapshots per run: before it, once "
+             f"every request was answered by an API process running alone (no worker), and after "
+             f"a worker then started, drained the orders and stopped. "
              f"{m.get('requests', '?')} requests at {m.get('rate', '?')}/s per run, the gauge "
-             f"poller and the reconciler off, the sales listing refreshed once a minute. **Per buy** = (the run's commands − those of a "
-             f"1-request run of the same shape) / (the difference in answers): the set-up (one "
-             f"sale created through the admin API: one `EVALSHA` of load.lua), the drain wait, the "
-             f"audit and the snapshots' own `INFO`/`AUTH` are in both and cancel out; in (b) and "
-             f"(c) so does the one accepted buy. Commands marked * are also run *inside* the Lua "
-             f"scripts: `INFO commandstats` counts every command a script runs, so \"all commands\" "
-             f"counts a script's own `HMGET`/`HSET`/… too, though they cost no round trip; the "
-             f"round trips of a buy are its script call, plus the worker's pipelined batches.", "",
+             f"poller and the reconciler off, the sales listing refreshed once a minute. **Per buy** "
+             f"= (the commands up to the second snapshot − those of a 1-request run of the same "
+             f"shape) / (the difference in answers): the set-up (one sale created through the "
+             f"admin API: one `EVALSHA` of load.lua) and the snapshots' own `INFO`/`AUTH` are in "
+             f"both and cancel out; in (b) and (c) so does the one accepted buy. **Worker per "
+             f"order**: the same from the second snapshot to the third, over the difference in "
+             f"accepted orders (its batches' scripts, the drain wait and audit cancel out as "
+             f"above). Commands marked * are also run *inside* the Lua scripts: `INFO "
+             f"commandstats` counts every command a script runs, so \"all commands\" counts a "
+             f"script's own `HMGET`/`HSET`/… too, though they cost no round trip; the round trips "
+             f"of a buy are its script call, plus the worker's pipelined batches.", "",
              "| run | answers (outcomes) | script calls per buy | expected | all commands per buy "
-             "| top commands per buy | raw: script calls / all per request, no subtraction |",
-             "|---|---|---:|---|---:|---|---|"]
+             "| top commands per buy | raw: script calls / all per request, no subtraction "
+             "| worker per order: script calls / all commands |",
+             "|---|---|---:|---|---:|---|---|---|"]
     calls = {}
     for name, label, expected in CMD_CASES:
         got = found[name]
         if got is None:
-            lines.append(f"| {label} | (not measured) | - | {expected} | - | - | - |")
+            lines.append(f"| {label} | (not measured) | - | {expected} | - | - | - | - |")
             continue
-        r, diff, buys, raw = got
+        r, diff, buys, raw, worker, orders = got
         s, c = r["summary"], r["summary"]["counts"]
         scripts, total = scripts_of(diff) / buys, sum(diff.values()) / buys
         calls[name] = scripts
         verdict = "as expected" if expected_ok(scripts, expected) else "**NOT as expected**"
         outcomes = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in c.items() if v)
+        per_order = (f"{small(scripts_of(worker) / orders)} / {small(sum(worker.values()) / orders)}"
+                     if orders > 0 else "- (no more orders than its twin)")
         lines.append(
             f"| {label} | {s['requests']:,} ({outcomes}; {s['errors']} errors) | **{scripts:.4f}** "
             f"| {expected} — {verdict} | {small(total)} | {top(diff, buys, inside, 10)} "
-            f"| {scripts_of(raw) / s['requests']:.4f} / {small(sum(raw.values()) / s['requests'])} |")
+            f"| {scripts_of(raw) / s['requests']:.4f} / {small(sum(raw.values()) / s['requests'])} "
+            f"| {per_order} |")
     lines.append("")
     memo = found.get("cmds-memo")
     if memo:
-        r, diff, buys, _ = memo
+        r, diff, buys = memo[:3]
         secs = r["summary"]["elapsed_secs"]
         lines.append(
             f"In (c) the {scripts_of(diff):,} script calls over {buys:,} refusals are the first "
@@ -208,7 +227,7 @@ def commands_section(out):
         lines.append("")
     lines.append("What the commands are: " + "; ".join(
         f"`{k.upper()}` {ROLE[k]}" for k in sorted({k for got in found.values() if got
-                                                    for k in got[1]} & set(ROLE))) + ".")
+                                                    for k in set(got[1]) | set(got[4])} & set(ROLE))) + ".")
     lines.append("")
     return lines, calls
 

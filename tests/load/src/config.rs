@@ -69,6 +69,10 @@ pub struct RunConfig {
     pub mysql_url: Option<String>,
     /// Whether to poll every accepted purchase's result after the drain.
     pub check_results: bool,
+    /// A file created once every request is answered; the run waits until it is removed before
+    /// the drain wait, so a script can act between the two (the bench counts the API's Redis
+    /// commands, then starts the worker).
+    pub answered_marker: Option<std::path::PathBuf>,
 }
 
 impl RunConfig {
@@ -94,6 +98,7 @@ impl RunConfig {
             drain_timeout: Duration::from_secs(120),
             mysql_url: None,
             check_results: true,
+            answered_marker: None,
         }
     }
 

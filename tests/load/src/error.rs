@@ -28,4 +28,10 @@ pub enum LoadError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Nobody removed the answered marker within the drain timeout.
+    #[error("the answered marker {path} was not removed in time")]
+    MarkerKept {
+        /// The marker file.
+        path: String,
+    },
 }

@@ -46,6 +46,30 @@ pub async fn run(config: &RunConfig) -> Result<Report, LoadError> {
     let client = client::Client::new(config)?;
     let target = std::sync::Arc::new(setup::prepare(config, &client).await?);
     let outcome = driver::drive(config, &client, &target).await?;
+    if let Some(marker) = &config.answered_marker {
+        hand_over(marker, config.drain_timeout).await?;
+    }
     let invariants = verify::verify(config, &client, &target, &outcome).await?;
     Ok(report::build(config, &outcome, invariants))
+}
+
+/// Creates `marker` and waits until it is removed (at most `timeout`): whoever watches for it
+/// acts while every request is answered and the drain wait has not begun.
+async fn hand_over(
+    marker: &std::path::Path,
+    timeout: std::time::Duration,
+) -> Result<(), LoadError> {
+    let path = || marker.display().to_string();
+    std::fs::write(marker, b"answered\n").map_err(|source| LoadError::Output {
+        path: path(),
+        source,
+    })?;
+    let deadline = tokio::time::Instant::now() + timeout;
+    while marker.exists() {
+        if tokio::time::Instant::now() >= deadline {
+            return Err(LoadError::MarkerKept { path: path() });
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Ok(())
 }

@@ -107,6 +107,9 @@ struct RunArgs {
     /// Skip polling every accepted purchase's result.
     #[arg(long)]
     no_check_results: bool,
+    /// A file to create once every request is answered; the drain wait starts once it is removed.
+    #[arg(long)]
+    answered_marker: Option<std::path::PathBuf>,
     /// Where to write the JSON result.
     #[arg(long)]
     json: Option<String>,
@@ -158,6 +161,7 @@ impl RunArgs {
         config.drain_timeout = Duration::from_secs(self.drain_timeout_secs);
         config.mysql_url = self.mysql_url.clone();
         config.check_results = !self.no_check_results;
+        config.answered_marker = self.answered_marker.clone();
         config
     }
 }
