@@ -1215,6 +1215,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -1240,6 +1249,15 @@ export interface operations {
             429: {
                 headers: {
                     "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1320,6 +1338,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error. */
             500: {
                 headers: {
@@ -1382,6 +1418,24 @@ export interface operations {
             };
             /** @description No such purchase of yours (another buyer's purchases are reported the same way). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1469,6 +1523,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error. */
             500: {
                 headers: {
@@ -1531,6 +1594,24 @@ export interface operations {
             };
             /** @description No such order of yours (another buyer's orders are reported the same way). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1612,6 +1693,24 @@ export interface operations {
             };
             /** @description `order-not-cancellable`: the order is paid or expired; nothing changed. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1728,6 +1827,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -1739,6 +1847,15 @@ export interface operations {
             };
             /** @description `orderId` or `paymentId` breaks the id rules. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1783,6 +1900,24 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["SaleSummary"][];
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description An unexpected error. */
@@ -1873,6 +2008,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -1884,6 +2028,15 @@ export interface operations {
             };
             /** @description A field breaks its rule. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1969,6 +2122,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error. */
             500: {
                 headers: {
@@ -2047,6 +2218,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error. */
             500: {
                 headers: {
@@ -2118,6 +2307,24 @@ export interface operations {
             };
             /** @description No sale for this product. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2212,6 +2419,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2223,6 +2439,15 @@ export interface operations {
             };
             /** @description A field breaks its rule (an end not after the sale's start, too many units). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2321,6 +2546,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2332,6 +2566,15 @@ export interface operations {
             };
             /** @description A field breaks its rule (an end not after the sale's start, too many units). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2430,6 +2673,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The body is not `application/json`. */
             415: {
                 headers: {
@@ -2441,6 +2693,15 @@ export interface operations {
             };
             /** @description A field breaks its rule (an end not after the sale's start, too many units). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2551,6 +2812,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error. */
             500: {
                 headers: {
@@ -2622,6 +2892,24 @@ export interface operations {
             };
             /** @description No sale for this product. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2707,6 +2995,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error. */
             500: {
                 headers: {
@@ -2764,6 +3070,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected error. */
             500: {
                 headers: {
@@ -2806,6 +3130,24 @@ export interface operations {
                     "text/plain; charset=utf-8": string;
                 };
             };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     readiness: {
@@ -2824,6 +3166,24 @@ export interface operations {
                 };
                 content: {
                     "text/plain; charset=utf-8": string;
+                };
+            };
+            /** @description The request target (path and query) is longer than 8192 bytes: refused before routing. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request headers are larger than 32 KiB in all: refused before routing. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description An unexpected error. */

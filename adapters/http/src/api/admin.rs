@@ -46,6 +46,9 @@ pub enum CreateSaleResponse {
     /// The body is larger than the server accepts.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
     /// The body is not `application/json`.
     #[oai(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(Json<Problem>),
@@ -55,6 +58,9 @@ pub enum CreateSaleResponse {
     /// A field breaks its rule.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
@@ -86,6 +92,12 @@ pub enum AuditSaleResponse {
     /// No sale for this product.
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
@@ -116,6 +128,12 @@ pub enum PauseSaleResponse {
     /// No sale for this product.
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds (calling again is safe).
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
@@ -149,12 +167,18 @@ pub enum SaleChangeResponse {
     /// The body is larger than the server accepts.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
     /// The body is not `application/json`.
     #[oai(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(Json<Problem>),
     /// A field breaks its rule (an end not after the sale's start, too many units).
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds (calling again is safe).
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),

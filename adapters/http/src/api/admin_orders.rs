@@ -51,6 +51,9 @@ pub enum SaleOrdersResponse {
     /// `limit` is outside 1 to 500, or `after` is not a `next` this operation gave.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),

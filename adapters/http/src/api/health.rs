@@ -24,6 +24,12 @@ pub enum LiveResponse {
     /// The process serves requests.
     #[oai(status = 200)]
     Ok(PlainText<&'static str>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
 }
 
 /// Outcome of the readiness probe.
@@ -32,6 +38,12 @@ pub enum ReadyResponse {
     /// Every dependency can serve and the last listing of the sales succeeded and is fresh.
     #[oai(status = 200)]
     Ok(PlainText<&'static str>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency cannot serve yet (e.g. the queue's producer has no id yet), the process is
     /// stopping, or the last listing of the sales failed or is too old; `detail` says which.
     #[oai(status = 503, content_type = "application/problem+json")]

@@ -44,6 +44,9 @@ pub enum ListOrdersResponse {
     /// `limit` is outside 1 to 100.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
@@ -71,6 +74,12 @@ pub enum GetOrderResponse {
     /// No such order of yours (another buyer's orders are reported the same way).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
@@ -102,6 +111,12 @@ pub enum CancelOrderResponse {
     /// `order-not-cancellable`: the order is paid or expired; nothing changed.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds (cancelling again is safe: the
     /// units come back once).
     #[oai(status = 503, content_type = "application/problem+json")]

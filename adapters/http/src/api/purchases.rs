@@ -43,6 +43,8 @@ fn outcome_of(response: &BuyResponse) -> Option<BuyOutcome> {
         BuyResponse::BadRequest(_)
         | BuyResponse::Unauthorized(_)
         | BuyResponse::PayloadTooLarge(_)
+        | BuyResponse::UriTooLong(_)
+        | BuyResponse::HeadersTooLarge(_)
         | BuyResponse::UnsupportedMediaType(_)
         | BuyResponse::Conflict(_)
         | BuyResponse::Unprocessable(_) => BuyOutcome::Refused,
@@ -66,6 +68,9 @@ pub enum BuyResponse {
     /// The body is larger than the server accepts.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
     /// The body is not `application/json`.
     #[oai(status = 415, content_type = "application/problem+json")]
     UnsupportedMediaType(Json<Problem>),
@@ -86,6 +91,9 @@ pub enum BuyResponse {
     /// Too many requests from this client or buyer; retry after `Retry-After` seconds.
     #[oai(status = 429, content_type = "application/problem+json")]
     TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// `unavailable`: a dependency is down and nothing was taken; retry after `Retry-After`
     /// seconds. `outcome-unknown`: the service cannot tell whether a unit was taken (the
     /// stock gate's answer was lost, or the order was sent but not acknowledged); poll
@@ -117,6 +125,12 @@ pub enum GetPurchaseResponse {
     /// No such purchase of yours (another buyer's purchases are reported the same way).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// A dependency is down; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),

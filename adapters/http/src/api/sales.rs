@@ -26,6 +26,12 @@ pub enum ListSalesResponse {
     /// Every sale, by start time, as last listed (`remaining` may lag by the refresh interval).
     #[oai(status = 200)]
     Ok(Json<Vec<SaleSummary>>),
+    /// The request target (path and query) is longer than 8192 bytes: refused before routing.
+    #[oai(status = 414, content_type = "application/problem+json")]
+    UriTooLong(Json<Problem>),
+    /// The request headers are larger than 32 KiB in all: refused before routing.
+    #[oai(status = 431, content_type = "application/problem+json")]
+    HeadersTooLarge(Json<Problem>),
     /// The last listing failed or is too old; retry after `Retry-After` seconds.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),

@@ -1,4 +1,5 @@
-//! The committed OpenAPI document is the served one, and the docs page is served.
+//! The committed OpenAPI document is the served one, the docs page is served, every error
+//! response is problem+json, and every operation lists the edge's refusals (414, 431).
 //!
 //! After an intended API change, regenerate it: `UPDATE_OPENAPI=1 cargo test -p flashsale-http`.
 
@@ -65,4 +66,34 @@ async fn every_error_response_in_the_spec_is_problem_json() {
         }
     }
     assert!(checked > 10);
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_edges_refusals() {
+    let app = spawn_app();
+    let spec: serde_json::Value = app
+        .client
+        .get("/openapi.json")
+        .send()
+        .await
+        .0
+        .into_body()
+        .into_json()
+        .await
+        .expect("json");
+    let mut operations = 0;
+    for (path, methods) in spec["paths"].as_object().expect("paths") {
+        for (method, operation) in methods.as_object().expect("operations") {
+            let responses = operation["responses"].as_object().expect("responses");
+            // Refused before routing, whatever the operation: the target's and headers' limits.
+            for status in ["414", "431"] {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {path} documents {status}"
+                );
+            }
+            operations += 1;
+        }
+    }
+    assert!(operations > 10);
 }
