@@ -14,8 +14,10 @@
 #   4. the embedded profile, its system of record in memory and in a SQLite file (the default):
 #      scenario 2's ladder, the accepted path's ladder, and (file) the resident memory of the
 #      process after 1,000,000 accepted orders;
-#   5. Redis commands per buy: short runs, each bracketed by two `INFO commandstats` snapshots
-#      and paired with a 1-request run of the same shape (set-up and checks cancel out):
+#   5. Redis commands per buy: short runs against an API-only process, each with three `INFO
+#      commandstats` snapshots (before; every request answered, no worker yet; a worker started,
+#      drained and stopped) and paired with a 1-request run of the same shape (set-up and checks
+#      cancel out):
 #      accepted buys; refusals with the in-process sold-out memory off
 #      (FLASHSALE__REDIS__SOLD_OUT_TTL_MS=0); refusals of a product known to be sold out (memory
 #      on, default TTL). Gauge poller and reconciler off in these runs;
