@@ -7,6 +7,20 @@ use crate::helpers::spawn_app;
 
 const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
 
+/// The spec the service serves, parsed.
+async fn served_spec() -> serde_json::Value {
+    let app = spawn_app();
+    app.client
+        .get("/openapi.json")
+        .send()
+        .await
+        .0
+        .into_body()
+        .into_json()
+        .await
+        .expect("json")
+}
+
 #[tokio::test]
 async fn the_served_spec_equals_docs_openapi_json() {
     let app = spawn_app();
@@ -35,17 +49,7 @@ async fn the_interactive_docs_are_served() {
 
 #[tokio::test]
 async fn every_error_response_in_the_spec_is_problem_json() {
-    let app = spawn_app();
-    let spec: serde_json::Value = app
-        .client
-        .get("/openapi.json")
-        .send()
-        .await
-        .0
-        .into_body()
-        .into_json()
-        .await
-        .expect("json");
+    let spec = served_spec().await;
     let mut checked = 0;
     for (path, operations) in spec["paths"].as_object().expect("paths") {
         for (method, operation) in operations.as_object().expect("operations") {
@@ -70,17 +74,7 @@ async fn every_error_response_in_the_spec_is_problem_json() {
 
 #[tokio::test]
 async fn every_operation_documents_the_edges_refusals() {
-    let app = spawn_app();
-    let spec: serde_json::Value = app
-        .client
-        .get("/openapi.json")
-        .send()
-        .await
-        .0
-        .into_body()
-        .into_json()
-        .await
-        .expect("json");
+    let spec = served_spec().await;
     let mut operations = 0;
     for (path, methods) in spec["paths"].as_object().expect("paths") {
         for (method, operation) in methods.as_object().expect("operations") {
