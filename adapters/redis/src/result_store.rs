@@ -35,7 +35,9 @@ impl RedisResultStore {
     /// keys span slots): the slot's records (the first final state wins, but for the one
     /// record it supersedes, named in full) and buyers' latest requests. A product's records
     /// and latest pointers share its slot, so a batch costs one call per product, each in a
-    /// pipeline that loads the script first (a Redis that restarted has forgotten it).
+    /// pipeline that loads the script first (a Redis that restarted has forgotten it); there a
+    /// pointer moves only with a stored record. A record of a request id that names no product
+    /// lives in a slot of its own, and its buyer's pointer is always set.
     fn pipelines(&self, purchases: &[&Purchase]) -> Vec<redis::Pipeline> {
         let keys = self.redis.keys();
         let mut by_slot: BTreeMap<String, SlotWrites> = BTreeMap::new();
@@ -44,23 +46,28 @@ impl RedisResultStore {
                 .superseded_failure()
                 .map(|failure| encode(&failure))
                 .unwrap_or_default();
+            let record_slot = keys.purchase_tag(&purchase.request_id);
+            let latest = keys.latest_request(&purchase.product_id, &purchase.user_id);
+            let request = purchase.request_id.as_str();
+            let tied = record_slot == purchase.product_id.as_str();
+            if !tied {
+                by_slot
+                    .entry(purchase.product_id.to_string())
+                    .or_default()
+                    .latest_always
+                    .push((latest.clone(), request));
+            }
             by_slot
-                .entry(keys.purchase_tag(&purchase.request_id))
+                .entry(record_slot)
                 .or_default()
                 .records
-                .push((
-                    keys.purchase(&purchase.request_id),
-                    encode(purchase),
+                .push(RecordWrite {
+                    key: keys.purchase(&purchase.request_id),
+                    record: encode(purchase),
                     replaceable,
-                ));
-            by_slot
-                .entry(purchase.product_id.to_string())
-                .or_default()
-                .latest
-                .push((
-                    keys.latest_request(&purchase.product_id, &purchase.user_id),
-                    purchase.request_id.as_str(),
-                ));
+                    latest: tied.then_some(latest),
+                    request,
+                });
         }
         by_slot
             .into_values()
@@ -69,23 +76,60 @@ impl RedisResultStore {
     }
 }
 
+/// One record `lua/save_result.lua` stores unless one is kept already.
+struct RecordWrite<'a> {
+    /// The purchase key.
+    key: String,
+    /// The encoded record.
+    record: String,
+    /// The encoded record it replaces, or empty.
+    replaceable: String,
+    /// Its buyer's latest-request key, when in the record's slot: set only if it is stored.
+    latest: Option<String>,
+    /// Its request id.
+    request: &'a str,
+}
+
 /// What one `lua/save_result.lua` call writes in one hash slot.
 #[derive(Default)]
 struct SlotWrites<'a> {
-    /// Purchase key, encoded record, replaceable record (or empty).
-    records: Vec<(String, String, String)>,
-    /// Latest-request key, request id.
-    latest: Vec<(String, &'a str)>,
+    /// Records of this slot.
+    records: Vec<RecordWrite<'a>>,
+    /// Latest-request keys of records kept in other slots, with their request ids.
+    latest_always: Vec<(String, &'a str)>,
 }
 
 impl SlotWrites<'_> {
     fn pipeline(self, ttl_secs: u64) -> redis::Pipeline {
+        let tied: Vec<&String> = self
+            .records
+            .iter()
+            .filter_map(|r| r.latest.as_ref())
+            .collect();
         let mut invocation = SAVE_RESULT.prepare_invoke();
-        invocation.arg(ttl_secs).arg(self.records.len());
-        for (key, record, replaceable) in &self.records {
-            invocation.key(key).arg(record).arg(replaceable);
+        invocation
+            .arg(ttl_secs)
+            .arg(self.records.len())
+            .arg(tied.len());
+        let mut tie = 0;
+        for write in &self.records {
+            let index = if write.latest.is_some() {
+                tie += 1;
+                tie
+            } else {
+                0
+            };
+            invocation
+                .key(&write.key)
+                .arg(&write.record)
+                .arg(&write.replaceable)
+                .arg(index)
+                .arg(write.request);
         }
-        for (key, request) in &self.latest {
+        for key in tied {
+            invocation.key(key);
+        }
+        for (key, request) in &self.latest_always {
             invocation.key(key).arg(*request);
         }
         let mut pipe = redis::pipe();

@@ -20,7 +20,8 @@ pub trait ResultStore: Clone + Send + Sync + 'static {
     /// Stores final records (pending ones are ignored); the first final state stored for a
     /// request wins, except that a success replaces a `queue_unavailable` failure of the same
     /// request (see [`Purchase::supersedes`]); a stored record becomes the buyer's latest
-    /// record for the product.
+    /// record for the product, and one not stored (an older request saved again) leaves the
+    /// latest as it was.
     ///
     /// # Errors
     /// [`ResultStoreError::Unavailable`] when the backing store fails; saving again is safe.

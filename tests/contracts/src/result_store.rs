@@ -3,7 +3,7 @@
 //! `queue_unavailable` failure of its request.
 
 use flashsale_application::ports::ResultStore;
-use flashsale_domain::{FailureReason, OrderId, Purchase, PurchaseState};
+use flashsale_domain::{FailureReason, OrderId, Purchase, PurchaseState, RequestId, Reservation};
 
 use crate::fixtures::Fixtures;
 
@@ -59,6 +59,47 @@ pub async fn result_store_contract<R: ResultStore>(results: R, scope: &str) {
     );
 
     a_success_replaces_only_a_queue_failure(&results, &f).await;
+    a_record_not_stored_does_not_become_the_latest(&results, &f).await;
+}
+
+/// A buyer's older request saved again (a redelivery, a late rejection) after a newer one
+/// leaves the newer one as the latest: only a stored record moves the pointer. The request ids
+/// are made for the product, as the service makes them.
+async fn a_record_not_stored_does_not_become_the_latest<R: ResultStore>(results: &R, f: &Fixtures) {
+    let p = f.product("results-latest");
+    let request = |unique: &str| RequestId::for_product(&p, &unique.repeat(32)).unwrap();
+    let reservation = |request_id: RequestId| Reservation {
+        request_id,
+        ..f.reservation(&p, 1, "latest")
+    };
+    let first = Purchase::accepted(&reservation(request("a")));
+    let mut queue_failed = first.clone();
+    queue_failed.fail(FailureReason::QueueUnavailable).unwrap();
+    results
+        .save(std::slice::from_ref(&queue_failed))
+        .await
+        .unwrap();
+    let mut bought = Purchase::accepted(&reservation(request("b")));
+    bought
+        .succeed(
+            OrderId::parse(format!("{}-latest", f.request("o").as_str())).unwrap(),
+            None,
+        )
+        .unwrap();
+    results.save(std::slice::from_ref(&bought)).await.unwrap();
+    let mut rejected = first;
+    rejected.fail(FailureReason::Rejected).unwrap();
+    results.save(&[rejected]).await.unwrap();
+    assert_eq!(
+        results.find(&request("a")).await.unwrap(),
+        Some(queue_failed),
+        "the first final state stays"
+    );
+    assert_eq!(
+        results.find_for_buyer(&f.user(1), &p).await.unwrap(),
+        Some(bought),
+        "the newer request stays the latest"
+    );
 }
 
 async fn a_success_replaces_only_a_queue_failure<R: ResultStore>(results: &R, f: &Fixtures) {
